@@ -20,8 +20,38 @@ import (
 //   - It starts no goroutines. Each range over the returned sequence starts again from
 //     opts.Cursor.
 //
+// When d implements [Streamer], Users returns d.StreamUsers, which keeps this contract but
+// may overlap requests with the caller's work (prefetching, parallel pages).
+//
 // To resume a listing later, use [Directory.ListUsers] directly and keep Page.NextCursor.
 func Users(ctx context.Context, d Directory, opts *ListOptions) iter.Seq2[User, error] {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if s, ok := d.(Streamer); ok {
+		return s.StreamUsers(ctx, &o)
+	}
+	return Pages(ctx, d, &o)
+}
+
+// Streamer is implemented by directories that can list users faster than one ListUsers call
+// after another: fetching offset pages in parallel, or the next page of a cursor chain while
+// the caller works on the current one. [Users] prefers it.
+//
+// StreamUsers must keep the contract of [Users]: the same users in the same order as
+// paging with ListUsers, each exactly once; the error yielded once; and when the caller
+// stops (break, or a cancelled ctx) every request still in flight is cancelled and every
+// goroutine has ended before the range loop returns. It copies opts. Concurrency and
+// read-ahead must be bounded, so memory stays a few pages whatever the size of the directory.
+type Streamer interface {
+	StreamUsers(ctx context.Context, opts *ListOptions) iter.Seq2[User, error]
+}
+
+// Pages is the plain auto-pager behind [Users]: it calls d.ListUsers one page after
+// another, with the contract described at Users, and never uses [Streamer]. Directory
+// implementations use it as their baseline; most callers want Users.
+func Pages(ctx context.Context, d Directory, opts *ListOptions) iter.Seq2[User, error] {
 	var o ListOptions
 	if opts != nil {
 		o = *opts

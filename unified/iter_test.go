@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"strconv"
 	"sync"
 	"testing"
@@ -267,4 +268,51 @@ func TestUsersContextDoneBeforeStart(t *testing.T) {
 	if d.Calls() != 0 {
 		t.Errorf("calls = %d, want 0", d.Calls())
 	}
+}
+
+// streaming wraps a directory and records that Users took its fast path.
+type streaming struct {
+	*directorytest.Memory
+	streamed int
+	gotOpts  unified.ListOptions
+}
+
+func (s *streaming) StreamUsers(ctx context.Context, opts *unified.ListOptions) iter.Seq2[unified.User, error] {
+	s.streamed++
+	s.gotOpts = *opts
+	return unified.Pages(ctx, s.Memory, opts)
+}
+
+func TestUsersPrefersStreamer(t *testing.T) {
+	t.Parallel()
+	d := &streaming{Memory: directorytest.NewMemory("mem", people(5))}
+	opts := &unified.ListOptions{PageSize: 2}
+	got, err := unified.All(context.Background(), d, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.streamed != 1 || len(got) != 5 {
+		t.Fatalf("streamed %d times, %d users; want 1 and 5", d.streamed, len(got))
+	}
+	if d.gotOpts.PageSize != 2 {
+		t.Errorf("StreamUsers got options %+v", d.gotOpts)
+	}
+	// A wrapper that does not implement Streamer is paged with ListUsers.
+	if _, err := unified.All(context.Background(), pagesOnly{d}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if d.streamed != 1 {
+		t.Errorf("a directory without StreamUsers was streamed")
+	}
+}
+
+type pagesOnly struct{ d unified.Directory }
+
+func (p pagesOnly) Provider() string                              { return p.d.Provider() }
+func (p pagesOnly) Me(ctx context.Context) (*unified.User, error) { return p.d.Me(ctx) }
+func (p pagesOnly) GetUser(ctx context.Context, id string) (*unified.User, error) {
+	return p.d.GetUser(ctx, id)
+}
+func (p pagesOnly) ListUsers(ctx context.Context, o *unified.ListOptions) (*unified.Page, error) {
+	return p.d.ListUsers(ctx, o)
 }
