@@ -248,11 +248,20 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 			now = m.Now
 		}
 		rec := Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), At: now()}
-		defer func() {
+		// The request is recorded before the first byte of the answer leaves, so a client
+		// that has read its response always finds the request in the log.
+		recorded := false
+		commit := func(status int) {
+			if recorded {
+				return
+			}
+			recorded = true
+			rec.Status = status
 			if m.Recorder != nil {
 				m.Recorder.add(rec)
 			}
-		}()
+		}
+		defer func() { commit(rec.Status) }()
 		if m.Latency != nil {
 			if !sleep(r.Context(), m.Latency()) {
 				return
@@ -271,6 +280,7 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 				return
 			}
 			if f.ResetBeforeHeaders {
+				commit(0)
 				resetConn(w, nil)
 				return
 			}
@@ -278,9 +288,9 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 				for k, v := range f.Header {
 					w.Header()[k] = v
 				}
+				commit(f.Status)
 				w.WriteHeader(f.Status)
 				_, _ = w.Write([]byte(f.Body))
-				rec.Status = f.Status
 				return
 			}
 		}
@@ -292,6 +302,7 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 				if l.RetryAfter {
 					w.Header().Set("Retry-After", strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
 				}
+				commit(http.StatusTooManyRequests)
 				if l.Reject != nil {
 					l.Reject(w, wait)
 				} else {
@@ -299,14 +310,13 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 					w.WriteHeader(http.StatusTooManyRequests)
 					_, _ = w.Write([]byte(`{"error":"rate limit exceeded"}`))
 				}
-				rec.Status = http.StatusTooManyRequests
 				return
 			}
 		}
 		if f == nil || (f.TruncateAfter <= 0 && f.ResetAfter <= 0 && !f.InvalidJSON && f.Rewrite == nil) {
-			sw := &statusWriter{ResponseWriter: w}
+			sw := &statusWriter{ResponseWriter: w, onHeader: commit}
 			h.ServeHTTP(sw, r)
-			rec.Status = sw.status()
+			commit(sw.status())
 			return
 		}
 		// Faults that alter the real response: render it first.
@@ -319,14 +329,15 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 		if f.InvalidJSON {
 			body = invalidJSON(body)
 		}
-		rec.Status = cap.Code
 		switch {
 		case f.ResetAfter > 0:
-			rec.Status = 0
+			commit(0)
 			resetConn(w, rawResponse(cap, body, min(f.ResetAfter, len(body))))
 		case f.TruncateAfter > 0:
+			commit(cap.Code)
 			closeConn(w, rawResponse(cap, body, min(f.TruncateAfter, len(body))))
 		default:
+			commit(cap.Code)
 			for k, v := range cap.Header() {
 				w.Header()[k] = v
 			}
@@ -414,21 +425,25 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// statusWriter remembers the status of the real handler's answer and reports it through
+// onHeader before the header is written.
 type statusWriter struct {
 	http.ResponseWriter
-	code int
+	code     int
+	onHeader func(int)
 }
 
 func (s *statusWriter) WriteHeader(code int) {
 	if s.code == 0 {
 		s.code = code
+		s.onHeader(code)
 	}
 	s.ResponseWriter.WriteHeader(code)
 }
 
 func (s *statusWriter) Write(b []byte) (int, error) {
 	if s.code == 0 {
-		s.code = http.StatusOK
+		s.WriteHeader(http.StatusOK)
 	}
 	return s.ResponseWriter.Write(b)
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -155,5 +156,31 @@ func TestDelayEndsWhenClientLeaves(t *testing.T) {
 	}
 	if el := time.Since(start); el > 2*time.Second {
 		t.Errorf("took %v", el)
+	}
+}
+
+// A client that has read a large response finds its request in the log.
+func TestRecordedBeforeLargeResponseArrives(t *testing.T) {
+	t.Parallel()
+	rec := &fakeserver.Recorder{}
+	big := strings.Repeat("x", 1<<20)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(big)))
+		_, _ = io.WriteString(w, big)
+		time.Sleep(20 * time.Millisecond) // the handler is still running when the client has read
+	})
+	srv := httptest.NewServer((&fakeserver.Middleware{Recorder: rec}).Wrap(h))
+	t.Cleanup(srv.Close)
+	for i := 1; i <= 3; i++ {
+		code, body, err := get(t, srv.URL+"/big")
+		if err != nil || code != 200 || len(body) != len(big) {
+			t.Fatalf("get: %d, %d bytes, %v", code, len(body), err)
+		}
+		if n := rec.Count("GET", "/big"); n != i {
+			t.Fatalf("after %d responses the log holds %d", i, n)
+		}
+	}
+	if got := rec.Requests()[0].Status; got != 200 {
+		t.Errorf("recorded status %d", got)
 	}
 }
