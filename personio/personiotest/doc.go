@@ -1,0 +1,138 @@
+// Package personiotest is an in-process fake of the Personio API (v1 and v2) for tests:
+// an [httptest] server on 127.0.0.1 that renders a seeded [fakecompany.Company] as
+// Personio's JSON, reproduces the real service's behaviour where it differs from the
+// published schemas, and can misbehave on request (quirks, faults, rate limits, token
+// expiry), while recording every request.
+//
+//	s := personiotest.NewServer(personiotest.WithGenerated(7, 1000))
+//	defer s.Close()
+//	// point a client at s.URL with s.ClientID / s.ClientSecret, using s.Client()
+//
+// # Endpoints
+//
+// v1 (base s.URL + "/v1"):
+//
+//   - POST /v1/auth — the credential as query parameters, a JSON body or a form body →
+//     {"success":true,"data":{"token":"papi-…"}}; the same token again for the same
+//     credential while it is valid (24 h by default). Wrong credentials → 401 "Wrong
+//     credentials"; missing ones → 400.
+//   - GET /v1/company/employees — limit (default 50, at most 100: larger values are
+//     clamped to 100, whose echo in "limit" shows the clamp; < 1 or not a number → 400),
+//     0-based record offset, metadata {total_elements, current_page = offset/limit,
+//     total_pages = ceil(total/limit)} plus top-level offset and limit; email (exact,
+//     case-insensitive); attributes[] (projection, id always present; also accepted as
+//     attributes=a,b); updated_since ("2022-12-24T08:15:30" in the company's zone, or
+//     RFC 3339; records with last_modified_at ≥ it) which ignores email, limit and
+//     offset and returns every match in one response. With attributes[] it acts as the
+//     changed-attribute filter only approximately: the fake keeps one modification time
+//     per person. Records are ordered by id.
+//   - GET /v1/company/employees/{id} — 404 {"success":false,"error":{"code":404,"message":
+//     "Es ist ein Problem aufgetreten "}} (German, trailing space, in every language).
+//   - GET /v1/company/employees/attributes and its alias …/custom-attributes.
+//
+// Every /v1/company/* call needs "Authorization: Bearer <token>": missing → 401
+// "Authorization is not provided"; unknown, expired or (legacy rotation) consumed → 401
+// with "The token is not valid", "The token has expired" or "The token has been
+// blacklisted". Every authenticated response echoes "Authorization: Bearer <token>".
+//
+// v2 (base s.URL + "/v2"):
+//
+//   - POST /v2/auth/token — application/x-www-form-urlencoded only (JSON → 400
+//     invalid_request), grant_type=client_credentials only (else unsupported_grant_type),
+//     wrong credential → 400 unauthorized_client, unknown or ungranted scope → 400
+//     invalid_scope, missing fields → 400 invalid_request with meta.missing_parameters.
+//     Errors are OAuth2 bodies (application/problem+json). expires_in follows the TTL.
+//   - GET /v2/persons (limit 1–50, default 10; id and email comma lists, first_name,
+//     last_name, preferred_name (case-insensitive exact), created_at, updated_at with .gt
+//     and .lt (RFC 3339), status ACTIVE|INACTIVE; an unknown operator or a bad value →
+//     400) and GET /v2/persons/{id}.
+//   - GET /v2/persons/{id}/employments (limit 1–50, default 10; id, updated_at[.gt|.lt];
+//     most recent first) and …/employments/{id}.
+//   - GET /v2/legal-entities (limit 1–100, default 20; id, country; newest first) and
+//     GET /v2/legal-entities/{id}.
+//   - GET /v2/org-units (type optional, include_parent_chain, sort=id; limit 1–100,
+//     default 20; 404 under [WithoutOrgUnitList]) and GET /v2/org-units/{id}?type=… (type
+//     required).
+//
+// v2 lists are cursor-paged: the cursor ("cur_…") appears only in
+// _meta.links.next.href, an absolute URL whose query is just cursor=…, absent on the
+// last page. The filters and limit of the first request are kept server-side with the
+// cursor; parameters sent along with a cursor are ignored. Person cursors are keyset
+// positions (the last id served), so people hired or removed during a listing neither
+// shift nor repeat records. Cursors are deterministic and bounded ([WithMaxCursors]); an
+// unknown, evicted or foreign cursor → 400.
+//
+// v2 resource errors use Personio's envelope (application/problem+json):
+// {"personio_trace_id","timestamp","errors":[{"title","detail","type","_meta"}]}. A
+// missing, unknown or expired token → 401; a token without the endpoint's scope → 403
+// "Insufficient access scope". v1 tokens are not accepted by v2 and vice versa.
+//
+// Unknown paths answer 404 and known paths with another method 405 (with Allow).
+//
+// # Rendering
+//
+// v1 employees follow Personio's published example: every attribute is
+// {label, value, type, universal_id}; the supervisor is a nested attribute-wrapped
+// Employee (id, first_name, last_name, email), other relations are plain nested objects
+// ({"type":"Department","attributes":{"id":…,"name":…}}), cost_centers and
+// absence_entitlement are arrays; unset relations are null and unset lists []; standard
+// calendar days are the instant of midnight in the company's zone, in UTC with
+// milliseconds ("2014-11-08T23:00:00.000Z" is 9 November in Berlin, "…T22:00:00.000Z" in
+// summer); created_at and last_modified_at are local times with their offset
+// ("2017-05-23T09:49:03+02:00"); weekly_working_hours is a string; fix_salary and
+// hourly_salary carry a currency. Custom attributes are dynamic_<n> with a nullable
+// universal_id and typed values: numbers as numbers, list and tags values as strings, and
+// dates as midnight UTC ("2021-01-01T00:00:00.000Z"), as in Personio's example. The
+// personnel number is rendered as the custom attribute [PersonnelNumberKey]. Labels are
+// English or German ([WithLanguage]). Unset text values are "" except
+// termination_type and termination_reason, which are null as in Personio's example; unset
+// custom values are null.
+//
+// v2 persons have string ids, upper-case gender and status, custom_attributes (only
+// those with a value, without labels), employments [{id}] and _meta links. Employments
+// have plain "2006-01-02" dates, {id} references, org_units [{type,id}] for team and
+// department, a termination block when a termination date is set, and position.title.
+//
+// Data fakecompany does not model is derived deterministically from each person: salary,
+// holiday calendar (from the office, else the legal entity's country), work schedule,
+// absence entitlement, vacation balance. Most people have one employment; about one in
+// twelve long-serving employees also has an older, inactive one at the other legal
+// entity, ended by a SUB_COMPANY_SWITCH termination (the v1 hire_date stays the first
+// day).
+//
+// # Assumptions where Personio publishes nothing
+//
+// These shapes and values are the fake's choice and may differ from the real service:
+//
+//   - Scopes: [ScopePersonsRead], [ScopeEmploymentsRead], [ScopeLegalEntitiesRead],
+//     [ScopeOrgUnitsRead].
+//   - Org units: {"id":"401","type":"department","name":"Engineering",
+//     "abbreviation":"ENG","description":null,"parent_id":null}; teams have their
+//     department as parent_id; include_parent_chain=true adds "parent_chain" (the
+//     ancestors, nearest first). The abbreviation is derived from the name.
+//   - Legal entities: {"id":"170","name":"… GmbH","country":"DE","created_at":"…"},
+//     created the day(s) before the company's first person record.
+//   - The v1 429 body is {"success":false,"error":{"code":429,"message":"Too Many
+//     Requests"}}, the v2 one a problem+json envelope; neither has Retry-After unless
+//     [WithRateLimitRetryAfter].
+//   - Wrong v2 credentials answer 400 unauthorized_client (as Personio's token endpoint
+//     documents), not 401.
+//
+// # Quirks and faults
+//
+// [Quirks] reproduce reported bugs of the real API (a record repeated across a page
+// boundary, a next link that points at its own page or backwards, relative next links,
+// numbers as strings, oversized and empty pages, last_working_date). A new server starts
+// with [DefaultQuirks]: lower-case v2 custom attribute types, as the real service sends
+// them. [Server.Inject] adds transport-level faults from the shared fault machinery:
+// status bursts (e.g. a 502 with an HTML body), latency, truncated bodies, connection
+// resets, invalid JSON and body rewrites. [Server.Mutate] changes the company between
+// requests (to show the record shift of offset paging), [Server.ExpireTokens] forces
+// re-authentication, and [Server.Requests] and [Server.Count] tell a test what its client
+// sent.
+//
+// Pages are rendered on demand from the company under a read lock; a page of 100 v1
+// employees takes well under a millisecond, so companies of 100,000 people are
+// practical. Everything a server renders is a function of its company and options
+// (tokens, which are random, aside), and every method is safe for concurrent use.
+package personiotest

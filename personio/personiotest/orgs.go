@@ -1,0 +1,306 @@
+package personiotest
+
+import (
+	"cmp"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Paging limits of legal entities and org units.
+const (
+	orgDefaultLimit = 20
+	orgMaxLimit     = 100
+)
+
+// legalEntityFilter is the parsed filter of GET /v2/legal-entities.
+type legalEntityFilter struct {
+	ids       map[int]bool
+	countries map[string]bool // upper-case
+}
+
+var legalEntityFields = map[string][]string{"id": opsEq, "country": opsEq}
+
+func parseLegalEntityFilter(q url.Values) (any, string) {
+	var f legalEntityFilter
+	if ids, present, ok := listValues(q, "id"); present {
+		if !ok {
+			return nil, "The id filter must be a comma-separated list of legal entity ids."
+		}
+		f.ids = make(map[int]bool)
+		for _, v := range ids {
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				return nil, "The id filter must be a comma-separated list of legal entity ids; " + strconv.Quote(v) + " is not one."
+			}
+			f.ids[n] = true
+		}
+	}
+	if cs, present, ok := listValues(q, "country"); present {
+		if !ok {
+			return nil, "The country filter must be a comma-separated list of ISO 3166-1 alpha-2 codes."
+		}
+		f.countries = make(map[string]bool)
+		for _, v := range cs {
+			if len(v) != 2 {
+				return nil, "The country filter must be a comma-separated list of ISO 3166-1 alpha-2 codes; " + strconv.Quote(v) + " is not one."
+			}
+			f.countries[strings.ToUpper(v)] = true
+		}
+	}
+	return &f, ""
+}
+
+// legalEntityOrder returns the indexes of c's legal entities, newest first.
+func legalEntityOrder(c *Company) []int {
+	idx := make([]int, len(c.LegalEntities))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if d := legalEntityCreated(c, b).Compare(legalEntityCreated(c, a)); d != 0 {
+			return d
+		}
+		return cmp.Compare(c.LegalEntities[b].ID, c.LegalEntities[a].ID)
+	})
+	return idx
+}
+
+// appendLegalEntity appends {"id","name","country","created_at"}.
+func appendLegalEntity(b []byte, c *Company, i int) []byte {
+	le := &c.LegalEntities[i]
+	b = append(b, `{"id":`...)
+	b = appendIDStr(b, le.ID)
+	b = append(b, `,"name":`...)
+	b = appendStr(b, le.Name)
+	b = append(b, `,"country":`...)
+	b = appendStrOrNull(b, le.Country)
+	b = append(b, `,"created_at":`...)
+	b = appendV2Time(b, legalEntityCreated(c, i))
+	return append(b, '}')
+}
+
+// v2LegalEntities serves GET /v2/legal-entities and /v2/legal-entities/{id}.
+func (s *Server) v2LegalEntities(w http.ResponseWriter, r *http.Request, parts []string) {
+	q := s.Quirks()
+	if len(parts) == 2 {
+		id, _ := strconv.Atoi(parts[1])
+		s.mu.RLock()
+		c := s.company
+		for i := range c.LegalEntities {
+			if id > 0 && c.LegalEntities[i].ID == id {
+				b := appendLegalEntity(nil, c, i)
+				s.mu.RUnlock()
+				writeJSON(w, http.StatusOK, "application/json", b)
+				return
+			}
+		}
+		s.mu.RUnlock()
+		s.notFoundV2(w)
+		return
+	}
+	st := s.startListing(w, r, "/v2/legal-entities", orgDefaultLimit, orgMaxLimit, maps.Clone(legalEntityFields), parseLegalEntityFilter)
+	if st == nil {
+		return
+	}
+	f := st.filter.(*legalEntityFilter)
+	b := append(make([]byte, 0, 1024), `{"_data":[`...)
+	next := s.emptyFirstPage(st, q)
+	s.mu.RLock()
+	if next == nil {
+		c := s.company
+		var items []int
+		for _, i := range legalEntityOrder(c) {
+			le := &c.LegalEntities[i]
+			if (f.ids == nil || f.ids[le.ID]) && (f.countries == nil || f.countries[strings.ToUpper(le.Country)]) {
+				items = append(items, i)
+			}
+		}
+		start, end := min(st.pos, len(items)), min(st.pos+pageSize(st, q), len(items))
+		for k := start; k < end; k++ {
+			if k > start {
+				b = append(b, ',')
+			}
+			b = appendLegalEntity(b, c, items[k])
+		}
+		next = s.nextState(st, end < len(items), end, dupIndex(start, end), q)
+	}
+	s.mu.RUnlock()
+	b = append(b, "],"...)
+	b = s.appendLinks(b, r, next, q)
+	b = append(b, '}')
+	writeJSON(w, http.StatusOK, "application/json", b)
+}
+
+// dupIndex is the DuplicateAcrossPages resume position of an index-paged page.
+func dupIndex(start, end int) int {
+	if end-start >= 2 {
+		return end - 1
+	}
+	return -1
+}
+
+// Org unit types.
+const (
+	orgDepartment = "department"
+	orgTeam       = "team"
+)
+
+// orgUnit is a department or a team.
+type orgUnit struct {
+	typ      string
+	id       int
+	name     string
+	parentID int
+}
+
+// orgUnits returns the company's org units: departments by id, then teams by id.
+func orgUnits(c *Company, typ string) []orgUnit {
+	var out []orgUnit
+	if typ == "" || typ == orgDepartment {
+		for _, d := range c.Departments {
+			out = append(out, orgUnit{typ: orgDepartment, id: d.ID, name: d.Name})
+		}
+		slices.SortFunc(out, func(a, b orgUnit) int { return cmp.Compare(a.id, b.id) })
+	}
+	if typ == "" || typ == orgTeam {
+		n := len(out)
+		for _, t := range c.Teams {
+			out = append(out, orgUnit{typ: orgTeam, id: t.ID, name: t.Name, parentID: t.DepartmentID})
+		}
+		slices.SortFunc(out[n:], func(a, b orgUnit) int { return cmp.Compare(a.id, b.id) })
+	}
+	return out
+}
+
+// findOrgUnit returns the org unit of the type and id.
+func findOrgUnit(c *Company, typ string, id int) (orgUnit, bool) {
+	switch typ {
+	case orgDepartment:
+		if d := c.Department(id); d != nil {
+			return orgUnit{typ: orgDepartment, id: d.ID, name: d.Name}, true
+		}
+	case orgTeam:
+		if t := c.Team(id); t != nil {
+			return orgUnit{typ: orgTeam, id: t.ID, name: t.Name, parentID: t.DepartmentID}, true
+		}
+	}
+	return orgUnit{}, false
+}
+
+// appendOrgUnit appends {"id","type","name","abbreviation","description","parent_id"}
+// and, with chain, "parent_chain": the ancestors from the parent up.
+func appendOrgUnit(b []byte, c *Company, u orgUnit, chain bool) []byte {
+	b = append(b, `{"id":`...)
+	b = appendIDStr(b, u.id)
+	b = append(b, `,"type":`...)
+	b = appendStr(b, u.typ)
+	b = append(b, `,"name":`...)
+	b = appendStr(b, u.name)
+	b = append(b, `,"abbreviation":`...)
+	b = appendStrOrNull(b, abbreviation(u.name))
+	b = append(b, `,"description":null,"parent_id":`...)
+	if u.parentID != 0 {
+		b = appendIDStr(b, u.parentID)
+	} else {
+		b = append(b, "null"...)
+	}
+	if chain {
+		b = append(b, `,"parent_chain":[`...)
+		if u.parentID != 0 {
+			if d, ok := findOrgUnit(c, orgDepartment, u.parentID); ok {
+				b = appendOrgUnit(b, c, d, false)
+			}
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
+}
+
+// orgUnitFilter is the parsed filter of GET /v2/org-units.
+type orgUnitFilter struct {
+	typ   string
+	chain bool
+}
+
+var orgUnitFields = map[string][]string{"type": opsEq, "include_parent_chain": opsEq, "sort": opsEq}
+
+// parseOrgUnitParams parses type (required when need is set) and include_parent_chain.
+func parseOrgUnitParams(q url.Values, need bool) (orgUnitFilter, string) {
+	var f orgUnitFilter
+	f.typ = q.Get("type")
+	switch {
+	case f.typ == "" && need:
+		return f, "The type parameter is required: department or team."
+	case f.typ != "" && f.typ != orgDepartment && f.typ != orgTeam:
+		return f, "The type parameter must be department or team."
+	}
+	if v := q.Get("include_parent_chain"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return f, "The include_parent_chain parameter must be true or false."
+		}
+		f.chain = b
+	}
+	if v := q.Get("sort"); v != "" && v != "id" {
+		return f, "The sort parameter must be id."
+	}
+	return f, ""
+}
+
+// v2OrgUnits serves GET /v2/org-units and /v2/org-units/{id}.
+func (s *Server) v2OrgUnits(w http.ResponseWriter, r *http.Request, parts []string) {
+	q := s.Quirks()
+	if len(parts) == 2 {
+		f, msg := parseOrgUnitParams(r.URL.Query(), true)
+		if msg != "" {
+			s.badRequestV2(w, msg)
+			return
+		}
+		id, _ := strconv.Atoi(parts[1])
+		s.mu.RLock()
+		u, ok := findOrgUnit(s.company, f.typ, id)
+		var b []byte
+		if ok {
+			b = appendOrgUnit(nil, s.company, u, f.chain)
+		}
+		s.mu.RUnlock()
+		if !ok {
+			s.notFoundV2(w)
+			return
+		}
+		writeJSON(w, http.StatusOK, "application/json", b)
+		return
+	}
+	parse := func(q url.Values) (any, string) {
+		f, msg := parseOrgUnitParams(q, false)
+		return &f, msg
+	}
+	st := s.startListing(w, r, "/v2/org-units", orgDefaultLimit, orgMaxLimit, maps.Clone(orgUnitFields), parse)
+	if st == nil {
+		return
+	}
+	f := st.filter.(*orgUnitFilter)
+	b := append(make([]byte, 0, 4096), `{"_data":[`...)
+	next := s.emptyFirstPage(st, q)
+	s.mu.RLock()
+	if next == nil {
+		items := orgUnits(s.company, f.typ)
+		start, end := min(st.pos, len(items)), min(st.pos+pageSize(st, q), len(items))
+		for k := start; k < end; k++ {
+			if k > start {
+				b = append(b, ',')
+			}
+			b = appendOrgUnit(b, s.company, items[k], f.chain)
+		}
+		next = s.nextState(st, end < len(items), end, dupIndex(start, end), q)
+	}
+	s.mu.RUnlock()
+	b = append(b, "],"...)
+	b = s.appendLinks(b, r, next, q)
+	b = append(b, '}')
+	writeJSON(w, http.StatusOK, "application/json", b)
+}
