@@ -215,3 +215,23 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+func TestDateStringPadding(t *testing.T) {
+	tests := []struct {
+		d    unified.Date
+		want string
+	}{
+		{unified.NewDate(2024, 1, 2), "2024-01-02"},
+		{unified.NewDate(1, 12, 31), "0001-12-31"},
+		{unified.NewDate(999, 10, 10), "0999-10-10"},
+		{unified.NewDate(12345, 1, 1), "12345-01-01"},
+	}
+	for _, tt := range tests {
+		if got := tt.d.String(); got != tt.want {
+			t.Errorf("%#v.String() = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = unified.NewDate(2024, 1, 2).String() }); n > 1 {
+		t.Errorf("String allocates %v times, want at most 1", n)
+	}
+}
