@@ -1,0 +1,150 @@
+package mapping
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hrisconnect/hrisconnect/unified"
+)
+
+func TestValueIsEmptyAndString(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		v     Value
+		empty bool
+		text  string
+	}{
+		{Value{}, true, ""},
+		{StringValue(""), true, ""},
+		{StringValue(" "), false, " "},
+		{StringValue("CTO"), false, "CTO"},
+		{NumberValue(0), false, "0"},
+		{NumberValue(40), false, "40"},
+		{NumberValue(3000.25), false, "3000.25"},
+		{NumberValue(1e21), false, "1000000000000000000000"},
+		{BoolValue(false), false, "false"},
+		{TimeValue(time.Time{}), true, ""},
+		{TimeValue(time.Date(2017, 5, 23, 9, 49, 3, 0, time.FixedZone("", 7200))), false, "2017-05-23T09:49:03+02:00"},
+		{DateValue(unified.Date{}), true, ""},
+		{date(2014, 11, 9), false, "2014-11-09"},
+		{RefValue(unified.Ref{}), true, ""},
+		{RefValue(unified.Ref{ID: "7", Name: "Munich"}), false, "Munich"},
+		{RefValue(unified.Ref{ID: "7"}), false, "7"},
+		{RefValue(unified.Ref{Email: "b@x.io"}), false, "b@x.io"},
+		{ListValue(nil), true, ""},
+		{ListValue([]string{"a", "b"}), false, "a, b"},
+	}
+	for _, tt := range tests {
+		if got := tt.v.IsEmpty(); got != tt.empty {
+			t.Errorf("%v (%s).IsEmpty() = %v", tt.v, tt.v.Kind, got)
+		}
+		if got := tt.v.String(); got != tt.text {
+			t.Errorf("%s value String() = %q, want %q", tt.v.Kind, got, tt.text)
+		}
+	}
+	if got := Kind(99).String(); got != "Kind(99)" {
+		t.Errorf("Kind(99) = %q", got)
+	}
+}
+
+func TestValueLiteralRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, v := range []Value{
+		StringValue("x"), NumberValue(-1.5), BoolValue(true), ListValue([]string{"a"}),
+		date(2020, 2, 29),
+		TimeValue(time.Date(2020, 1, 1, 10, 0, 0, 5, time.FixedZone("", 3600))),
+		RefValue(unified.Ref{ID: "1", Name: "CEO", Email: "ceo@x.io"}),
+	} {
+		lit, err := v.literal()
+		if err != nil {
+			t.Fatalf("%s: literal: %v", v.Kind, err)
+		}
+		// Through real JSON, as MarshalJSON and LoadSpec do.
+		data, err := json.Marshal(lit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := decodeStrict(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := parseLiteral("default", doc)
+		if err != nil {
+			t.Fatalf("%s: parseLiteral(%s): %v", v.Kind, data, err)
+		}
+		if diff := cmp.Diff(v, back); diff != "" {
+			t.Errorf("%s round trip (-want +got):\n%s", v.Kind, diff)
+		}
+	}
+	for _, bad := range []Value{NumberValue(math.NaN()), NumberValue(math.Inf(1)), DateValue(unified.NewDate(2020, 2, 30))} {
+		if _, err := bad.literal(); err == nil {
+			t.Errorf("%v: literal succeeded", bad)
+		}
+	}
+	spec := &Spec{Fields: []Field{{Target: "title", Default: &Value{Kind: KindNumber, Num: math.NaN()}}}}
+	if _, err := spec.MarshalJSON(); err == nil {
+		t.Error("MarshalJSON of a NaN default succeeded")
+	}
+	if _, err := json.Marshal(Output{Entries: []Entry{{Key: "n", Value: NumberValue(math.Inf(-1))}}}); err == nil {
+		t.Error("Output.MarshalJSON of -Inf succeeded")
+	}
+}
+
+func TestOutputMarshalJSON(t *testing.T) {
+	t.Parallel()
+	out := Output{
+		Entries: []Entry{
+			{"z", StringValue("<b>")},
+			{"a", NumberValue(2.5)},
+			{"ok", BoolValue(true)},
+			{"day", date(2014, 11, 9)},
+			{"at", TimeValue(time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC))},
+			{"mgr", RefValue(unified.Ref{ID: "2", Email: "b@x.io"})},
+			{"tags", ListValue([]string{"x", "y"})},
+			{"none", Value{}},
+			{"blank", StringValue("")},
+		},
+		Filters: []Entry{{"employmentType", StringValue("internal")}},
+	}
+	data, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"z":"\u003cb\u003e","a":2.5,"ok":true,"day":"2014-11-09","at":"2020-01-02T03:04:05Z",` +
+		`"mgr":{"id":"2","email":"b@x.io"},"tags":["x","y"],"none":null,"blank":null}`
+	if string(data) != want {
+		t.Errorf("got  %s\nwant %s", data, want)
+	}
+	if _, ok := out.Get("employmentType"); ok {
+		t.Error("Get finds a filter value")
+	}
+	if _, ok := out.Filter("z"); ok {
+		t.Error("Filter finds a stored value")
+	}
+}
+
+func TestErrorTexts(t *testing.T) {
+	t.Parallel()
+	fe := &FieldError{Field: "email", Source: "email", Value: "x", Err: ErrTransform}
+	if got, want := fe.Error(), `field "email" (source "email", value "x"): transform failed`; got != want {
+		t.Errorf("FieldError = %q, want %q", got, want)
+	}
+	re := &RecordError{Provider: "personio", RecordID: "9", Errors: []*FieldError{{Field: "id", Source: "id", Err: ErrRequiredMissing}}}
+	if got, want := re.Error(), `mapping: personio record "9": field "id" (source "id"): required value missing`; got != want {
+		t.Errorf("RecordError = %q, want %q", got, want)
+	}
+	if !errors.Is(re, ErrRequiredMissing) {
+		t.Error("RecordError does not unwrap to its field errors")
+	}
+	se := &SpecError{Path: "fields[0]", Err: errors.New("bad")}
+	if se.Error() != "mapping: fields[0]: bad" || !errors.Is(se, ErrInvalidSpec) {
+		t.Errorf("SpecError = %q", se)
+	}
+	if Strict.String() != "strict" || Lenient.String() != "lenient" {
+		t.Error("ErrorPolicy names")
+	}
+}
