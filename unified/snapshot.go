@@ -1,0 +1,373 @@
+package unified
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"strconv"
+	"time"
+)
+
+// A snapshot is a directory saved as JSON Lines: one [User] per line, as encoding/json
+// writes it, so that a nightly job can [Diff] today's read against yesterday's. An
+// optional header line comes first:
+//
+//	{"$snapshot":{"version":1,"provider":"personio","taken_at":"2025-03-01T02:00:00Z"}}
+//
+// A header is told apart from a user by its only top-level key, "$snapshot"; User has no
+// such field. Blank lines are skipped; lines may end in "\r\n".
+
+// SnapshotVersion is the snapshot format version this package writes and reads.
+const SnapshotVersion = 1
+
+// DefaultMaxSnapshotLine is the longest line, in bytes, that a [SnapshotReader] accepts
+// unless told otherwise: room for users with a large Raw record.
+const DefaultMaxSnapshotLine = 32 << 20
+
+// ErrInvalidSnapshot is matched by the errors for snapshot data that cannot be read: a
+// line that is not a JSON object, is too long, or a header of an unknown version.
+var ErrInvalidSnapshot = errors.New("invalid snapshot")
+
+// SnapshotHeader describes a snapshot. It is optional; see [SnapshotWriter.WriteHeader].
+type SnapshotHeader struct {
+	// Version is the format version; 0 when writing means [SnapshotVersion].
+	Version int `json:"version"`
+	// Provider names the directory the users were read from.
+	Provider string `json:"provider,omitempty"`
+	// TakenAt is when the directory was read.
+	TakenAt time.Time `json:"taken_at,omitzero"`
+}
+
+// SnapshotError is an error at one line of a snapshot. It wraps the cause: a JSON error
+// together with [ErrInvalidSnapshot], or the reader's own error.
+type SnapshotError struct {
+	Line int // 1-based
+	Err  error
+}
+
+// Error returns "unified: snapshot line N: cause".
+func (e *SnapshotError) Error() string {
+	return "unified: snapshot line " + strconv.Itoa(e.Line) + ": " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *SnapshotError) Unwrap() error { return e.Err }
+
+// SnapshotWriter writes a snapshot, one user per line, through a buffer. Call
+// [SnapshotWriter.Close] (or Flush) at the end. It is not safe for concurrent use.
+type SnapshotWriter struct {
+	bw     *bufio.Writer
+	enc    *json.Encoder
+	n      int
+	lines  int
+	closed bool
+}
+
+// NewSnapshotWriter returns a writer of a snapshot to w.
+func NewSnapshotWriter(w io.Writer) *SnapshotWriter {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &SnapshotWriter{bw: bw, enc: enc}
+}
+
+// WriteHeader writes the header line. It must come before the first user; a Version of 0
+// means [SnapshotVersion], any other version is an error matching [ErrInvalidValue].
+func (sw *SnapshotWriter) WriteHeader(h SnapshotHeader) error {
+	if sw.closed {
+		return fmt.Errorf("unified: snapshot: %w", fs.ErrClosed)
+	}
+	if sw.lines > 0 {
+		return fmt.Errorf("unified: snapshot: the header must be the first line: %w", ErrInvalidValue)
+	}
+	if h.Version == 0 {
+		h.Version = SnapshotVersion
+	}
+	if h.Version != SnapshotVersion {
+		return fmt.Errorf("unified: snapshot: header version %d: this package writes version %d: %w",
+			h.Version, SnapshotVersion, ErrInvalidValue)
+	}
+	if err := sw.enc.Encode(struct {
+		H SnapshotHeader `json:"$snapshot"`
+	}{h}); err != nil {
+		return fmt.Errorf("unified: snapshot: header: %w", err)
+	}
+	sw.lines++
+	return nil
+}
+
+// Write writes one user as a line. A user that cannot be encoded (an invalid date or
+// status, a Raw that is not valid JSON) gives an error and writes nothing.
+func (sw *SnapshotWriter) Write(u *User) error {
+	if sw.closed {
+		return fmt.Errorf("unified: snapshot: %w", fs.ErrClosed)
+	}
+	if u == nil {
+		return fmt.Errorf("unified: snapshot: nil user: %w", ErrInvalidValue)
+	}
+	if err := sw.enc.Encode(u); err != nil {
+		return fmt.Errorf("unified: snapshot: user %q: %w", clip(u.ID), err)
+	}
+	sw.n++
+	sw.lines++
+	return nil
+}
+
+// Count returns the number of users written.
+func (sw *SnapshotWriter) Count() int { return sw.n }
+
+// Flush writes any buffered lines to the underlying writer.
+func (sw *SnapshotWriter) Flush() error {
+	if err := sw.bw.Flush(); err != nil {
+		return fmt.Errorf("unified: snapshot: %w", err)
+	}
+	return nil
+}
+
+// Close flushes the buffer; later writes fail. It does not close the underlying writer.
+func (sw *SnapshotWriter) Close() error {
+	if sw.closed {
+		return nil
+	}
+	sw.closed = true
+	return sw.Flush()
+}
+
+// WriteSnapshot writes every user of users to w as a snapshot without a header, and
+// returns the number written. It stops at the first error, from users or from writing,
+// after flushing the lines written so far; the error from users is returned as it is.
+// Memory use does not grow with the number of users.
+func WriteSnapshot(w io.Writer, users iter.Seq2[User, error]) (int, error) {
+	sw := NewSnapshotWriter(w)
+	for u, err := range users {
+		if err != nil {
+			return sw.n, errors.Join(err, sw.Close())
+		}
+		if err := sw.Write(&u); err != nil {
+			return sw.n, errors.Join(err, sw.Close())
+		}
+	}
+	return sw.n, sw.Close()
+}
+
+// SnapshotReader reads a snapshot line by line; memory use depends on the longest line,
+// not on the number of lines. It is not safe for concurrent use.
+type SnapshotReader struct {
+	br      *bufio.Reader
+	max     int
+	line    int    // lines read so far
+	buf     []byte // a line longer than the bufio buffer
+	pending []byte // the first user line, when read by Header
+	started bool   // the first non-blank line has been read
+	header  *SnapshotHeader
+	err     error // sticky
+}
+
+// NewSnapshotReader returns a reader of the snapshot in r.
+func NewSnapshotReader(r io.Reader) *SnapshotReader {
+	return &SnapshotReader{br: bufio.NewReaderSize(r, 64<<10), max: DefaultMaxSnapshotLine}
+}
+
+// SetMaxLineSize sets the longest line accepted, in bytes, not counting the "\n" that
+// ends it (default [DefaultMaxSnapshotLine]); values below 1 KiB mean 1 KiB. Call it
+// before reading.
+func (sr *SnapshotReader) SetMaxLineSize(n int) { sr.max = max(n, 1<<10) }
+
+// Header reads the header, if the snapshot has one, and returns it; it returns nil and no
+// error for a snapshot without a header. It may be called before or after reading users.
+func (sr *SnapshotReader) Header() (*SnapshotHeader, error) {
+	if !sr.started && sr.err == nil {
+		line, err := sr.first()
+		switch {
+		case err == io.EOF:
+		case err != nil:
+			sr.err = err
+			return nil, err
+		default:
+			sr.pending = append([]byte(nil), line...)
+		}
+	}
+	if sr.header == nil {
+		return nil, nil
+	}
+	h := *sr.header
+	return &h, nil
+}
+
+// first reads up to the first non-blank line, takes it as the header if it is one, and
+// returns the first user line (nil at the end of the data).
+func (sr *SnapshotReader) first() ([]byte, error) {
+	sr.started = true
+	line, err := sr.next()
+	if err != nil {
+		return nil, err
+	}
+	raw, isHeader, err := probeHeader(line)
+	if err != nil {
+		return nil, &SnapshotError{Line: sr.line, Err: err}
+	}
+	if !isHeader {
+		return line, nil
+	}
+	var h SnapshotHeader
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return nil, &SnapshotError{Line: sr.line, Err: fmt.Errorf("header: %w: %w", err, ErrInvalidSnapshot)}
+	}
+	switch {
+	case h.Version < 1:
+		return nil, &SnapshotError{Line: sr.line, Err: fmt.Errorf("header has no version: %w", ErrInvalidSnapshot)}
+	case h.Version > SnapshotVersion:
+		return nil, &SnapshotError{Line: sr.line, Err: fmt.Errorf(
+			"snapshot format version %d is newer than this package reads (%d): %w", h.Version, SnapshotVersion, ErrInvalidSnapshot)}
+	}
+	sr.header = &h
+	return sr.next()
+}
+
+const headerKey = `"$snapshot"`
+
+// probeHeader reports whether line is a header line, and returns the header's JSON.
+func probeHeader(line []byte) (json.RawMessage, bool, error) {
+	if !bytes.Contains(line, []byte(headerKey)) {
+		return nil, false, nil
+	}
+	var probe struct {
+		H json.RawMessage `json:"$snapshot"`
+	}
+	if err := json.Unmarshal(line, &probe); err != nil {
+		return nil, false, fmt.Errorf("%w: %w", err, ErrInvalidSnapshot)
+	}
+	return probe.H, probe.H != nil, nil
+}
+
+// next returns the next non-blank line, without its line ending. The slice is valid
+// until the next call. It returns io.EOF at the end of the data.
+func (sr *SnapshotReader) next() ([]byte, error) {
+	for {
+		line, err := sr.readLine()
+		if err != nil {
+			return nil, err
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			return line, nil
+		}
+	}
+}
+
+func (sr *SnapshotReader) readLine() ([]byte, error) {
+	sr.buf = sr.buf[:0]
+	for {
+		chunk, err := sr.br.ReadSlice('\n')
+		size := len(sr.buf) + len(chunk)
+		if err == nil {
+			size-- // the newline
+		}
+		if size > sr.max {
+			return nil, &SnapshotError{Line: sr.line + 1, Err: fmt.Errorf(
+				"line longer than %d bytes (see SnapshotReader.SetMaxLineSize): %w", sr.max, ErrInvalidSnapshot)}
+		}
+		switch {
+		case err == bufio.ErrBufferFull:
+			sr.buf = append(sr.buf, chunk...)
+			continue
+		case err == io.EOF && size == 0:
+			return nil, io.EOF
+		case err != nil && err != io.EOF:
+			return nil, &SnapshotError{Line: sr.line + 1, Err: err}
+		}
+		sr.line++
+		line := chunk
+		if len(sr.buf) > 0 {
+			sr.buf = append(sr.buf, chunk...)
+			line = sr.buf
+		}
+		line = bytes.TrimSuffix(line, []byte{'\n'})
+		return bytes.TrimSuffix(line, []byte{'\r'}), nil
+	}
+}
+
+// decodeUser decodes one user line.
+func (sr *SnapshotReader) decodeUser(line []byte) (User, error) {
+	var u User
+	if t := bytes.TrimSpace(line); len(t) == 0 || t[0] != '{' {
+		return u, &SnapshotError{Line: sr.line, Err: fmt.Errorf("want a JSON object: %w", ErrInvalidSnapshot)}
+	}
+	if _, isHeader, _ := probeHeader(line); isHeader {
+		return u, &SnapshotError{Line: sr.line, Err: fmt.Errorf("a header is allowed on the first line only: %w", ErrInvalidSnapshot)}
+	}
+	if err := json.Unmarshal(line, &u); err != nil {
+		return User{}, &SnapshotError{Line: sr.line, Err: fmt.Errorf("%w: %w", err, ErrInvalidSnapshot)}
+	}
+	return u, nil
+}
+
+// Users returns an iterator over the users of the snapshot, read one line at a time. The
+// header, if any, is skipped (see [SnapshotReader.Header]). On the first error (a
+// [*SnapshotError] naming the line) the iterator yields it once and stops; every later
+// range yields the same error. A range that ends early leaves the reader after the last
+// user yielded, and the next range goes on from there.
+func (sr *SnapshotReader) Users() iter.Seq2[User, error] {
+	return func(yield func(User, error) bool) {
+		if sr.err != nil {
+			yield(User{}, sr.err)
+			return
+		}
+		for {
+			var (
+				line []byte
+				err  error
+			)
+			switch {
+			case !sr.started:
+				line, err = sr.first()
+			case sr.pending != nil:
+				line, sr.pending = sr.pending, nil
+			default:
+				line, err = sr.next()
+			}
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				sr.err = err
+				yield(User{}, err)
+				return
+			}
+			u, err := sr.decodeUser(line)
+			if err != nil {
+				sr.err = err
+				yield(User{}, err)
+				return
+			}
+			if !yield(u, nil) {
+				return
+			}
+		}
+	}
+}
+
+// ReadSnapshot returns an iterator over the users of the snapshot in r, skipping the
+// header. It streams: memory use depends on the longest line, not on the size of the
+// data. Errors are [*SnapshotError] values that name the line and match
+// [ErrInvalidSnapshot] for malformed data. r is consumed: the sequence is single-use.
+func ReadSnapshot(r io.Reader) iter.Seq2[User, error] {
+	return NewSnapshotReader(r).Users()
+}
+
+// LoadSnapshot reads a whole snapshot into memory. On error it returns the users read
+// before the bad line, with the error.
+func LoadSnapshot(r io.Reader) ([]User, error) {
+	var out []User
+	for u, err := range ReadSnapshot(r) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}

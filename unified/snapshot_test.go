@@ -1,0 +1,420 @@
+package unified_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"iter"
+	"strings"
+	"testing"
+	"testing/iotest"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hrisconnect/hrisconnect/unified"
+)
+
+func synthSeq(users []unified.User) iter.Seq2[unified.User, error] {
+	return func(yield func(unified.User, error) bool) {
+		for _, u := range users {
+			if !yield(u, nil) {
+				return
+			}
+		}
+	}
+}
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	t.Parallel()
+	users := synthGenerate(synthOptions{N: 300, Seed: 51, Orphans: 2}).Users
+	// One user with every kind of value, awkward text and a large raw record.
+	full := synthPerson("full")
+	full.DisplayName = "Zoë \"Z\" <O'Brien> & 李\n\u2028"
+	full.Custom["n"] = unified.Value{Key: "n", Kind: unified.KindNumber, Number: -1.25}
+	full.Custom["b"] = unified.Value{Key: "b", Kind: unified.KindBool, Bool: true}
+	full.Custom["d"] = unified.Value{Key: "d", Kind: unified.KindDate, Date: unified.NewDate(2024, 2, 29)}
+	full.Custom["t"] = unified.Value{Key: "t", Kind: unified.KindTime, Time: time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC)}
+	full.Custom["l"] = unified.Value{Key: "l", Kind: unified.KindList, List: []string{"a", "b, c"}}
+	full.Raw = json.RawMessage(`{"payload":"` + strings.Repeat("x", 200_000) + `"}`)
+	users = append(users, full)
+
+	var buf bytes.Buffer
+	n, err := unified.WriteSnapshot(&buf, synthSeq(users))
+	if err != nil || n != len(users) {
+		t.Fatalf("WriteSnapshot = %d, %v", n, err)
+	}
+	if lines := bytes.Count(buf.Bytes(), []byte("\n")); lines != len(users) {
+		t.Errorf("%d lines for %d users", lines, len(users))
+	}
+	got, err := unified.LoadSnapshot(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rawEqual := cmp.Comparer(func(a, b json.RawMessage) bool { return bytes.Equal(a, b) })
+	if diff := cmp.Diff(users, got, rawEqual); diff != "" {
+		t.Errorf("round trip (-wrote +read):\n%s", diff)
+	}
+}
+
+func TestSnapshotHeader(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	sw := unified.NewSnapshotWriter(&buf)
+	taken := time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC)
+	if err := sw.WriteHeader(unified.SnapshotHeader{Provider: "personio", TakenAt: taken}); err != nil {
+		t.Fatal(err)
+	}
+	a, b := synthPerson("a"), synthPerson("b")
+	for _, u := range []*unified.User{&a, &b} {
+		if err := sw.Write(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.WriteHeader(unified.SnapshotHeader{}); !errors.Is(err, unified.ErrInvalidValue) {
+		t.Errorf("header after users: %v, want ErrInvalidValue", err)
+	}
+	if err := sw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.Write(&a); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("Write after Close = %v, want fs.ErrClosed", err)
+	}
+	if sw.Count() != 2 {
+		t.Errorf("Count = %d", sw.Count())
+	}
+	first, _, _ := strings.Cut(buf.String(), "\n")
+	if want := `{"$snapshot":{"version":1,"provider":"personio","taken_at":"2025-03-01T02:00:00Z"}}`; first != want {
+		t.Errorf("header line = %s, want %s", first, want)
+	}
+
+	// Header first, then users.
+	sr := unified.NewSnapshotReader(bytes.NewReader(buf.Bytes()))
+	h, err := sr.Header()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&unified.SnapshotHeader{Version: 1, Provider: "personio", TakenAt: taken}, h); diff != "" {
+		t.Errorf("header (-want +got):\n%s", diff)
+	}
+	var ids []string
+	for u, err := range sr.Users() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+	}
+	if diff := cmp.Diff([]string{"a", "b"}, ids); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+	// Users without asking for the header skip it.
+	users, err := unified.LoadSnapshot(bytes.NewReader(buf.Bytes()))
+	if err != nil || len(users) != 2 {
+		t.Errorf("LoadSnapshot = %d users, %v", len(users), err)
+	}
+	// Header of a snapshot without one, asked first or after reading.
+	plain := "\n" + `{"id":"x"}` + "\n"
+	sr = unified.NewSnapshotReader(strings.NewReader(plain))
+	if h, err := sr.Header(); h != nil || err != nil {
+		t.Errorf("Header of a plain snapshot = %v, %v", h, err)
+	}
+	if got, err := collectIDs(sr.Users()); err != nil || !cmp.Equal(got, []string{"x"}) {
+		t.Errorf("users after Header = %v, %v", got, err)
+	}
+	sr = unified.NewSnapshotReader(strings.NewReader(buf.String()))
+	if _, err := collectIDs(sr.Users()); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := sr.Header(); h == nil || err != nil || h.Provider != "personio" {
+		t.Errorf("Header after reading = %v, %v", h, err)
+	}
+}
+
+func collectIDs(seq iter.Seq2[unified.User, error]) ([]string, error) {
+	var ids []string
+	for u, err := range seq {
+		if err != nil {
+			return ids, err
+		}
+		ids = append(ids, u.ID)
+	}
+	return ids, nil
+}
+
+func TestReadSnapshotErrors(t *testing.T) {
+	t.Parallel()
+	good := `{"id":"a","provider":"p","status":"active","employment_type":"internal"}`
+	tests := []struct {
+		name    string
+		data    string
+		line    int      // line named by the error
+		ids     []string // users read before it
+		invalid bool     // matches ErrInvalidSnapshot
+	}{
+		{name: "broken JSON", data: good + "\n" + good + "\n" + `{"id":` + "\n" + good, line: 3, ids: []string{"a", "a"}, invalid: true},
+		{name: "trailing garbage", data: good + " x\n", line: 1, invalid: true},
+		{name: "null", data: good + "\nnull\n", line: 2, ids: []string{"a"}, invalid: true},
+		{name: "array", data: "[1]\n", line: 1, invalid: true},
+		{name: "bad status", data: good + "\n\n" + `{"id":"b","status":"retired"}` + "\n", line: 3, ids: []string{"a"}, invalid: true},
+		{name: "bad date", data: `{"id":"b","start_date":"2024-02-30"}`, line: 1, invalid: true},
+		{name: "header later", data: good + "\n" + `{"$snapshot":{"version":1}}` + "\n", line: 2, ids: []string{"a"}, invalid: true},
+		{name: "header newer", data: `{"$snapshot":{"version":2}}` + "\n" + good, line: 1, invalid: true},
+		{name: "header without version", data: `{"$snapshot":{}}` + "\n" + good, line: 1, invalid: true},
+		{name: "header not an object", data: `{"$snapshot":"v1"}` + "\n" + good, line: 1, invalid: true},
+		{name: "truncated last line", data: good + "\n" + `{"id":"b","prov`, line: 2, ids: []string{"a"}, invalid: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var ids []string
+			var errs []error
+			for u, err := range unified.ReadSnapshot(strings.NewReader(tt.data)) {
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				ids = append(ids, u.ID)
+			}
+			if len(errs) != 1 {
+				t.Fatalf("got %d errors, want exactly 1: %v", len(errs), errs)
+			}
+			var se *unified.SnapshotError
+			if !errors.As(errs[0], &se) || se.Line != tt.line {
+				t.Errorf("error %v: want a SnapshotError at line %d", errs[0], tt.line)
+			}
+			if !strings.Contains(errs[0].Error(), fmt.Sprintf("line %d:", tt.line)) {
+				t.Errorf("error %q does not name line %d", errs[0], tt.line)
+			}
+			if errors.Is(errs[0], unified.ErrInvalidSnapshot) != tt.invalid {
+				t.Errorf("errors.Is(%v, ErrInvalidSnapshot) = %v", errs[0], !tt.invalid)
+			}
+			if diff := cmp.Diff(tt.ids, ids); diff != "" {
+				t.Errorf("users before the error (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReadSnapshotTolerates(t *testing.T) {
+	t.Parallel()
+	data := "\r\n" + `{"id":"a"}` + "\r\n\n   \n" + `  {"id":"b","unknown_field":1}  ` + "\n" + `{"id":"c"}`
+	got, err := unified.LoadSnapshot(strings.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"a", "b", "c"}, []string{got[0].ID, got[1].ID, got[2].ID}); diff != "" || len(got) != 3 {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+	if users, err := unified.LoadSnapshot(strings.NewReader("")); err != nil || len(users) != 0 {
+		t.Errorf("empty snapshot: %v, %v", users, err)
+	}
+}
+
+func TestReadSnapshotReaderError(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("disk on fire")
+	r := io.MultiReader(strings.NewReader(`{"id":"a"}`+"\n"), iotest.ErrReader(boom))
+	users, err := unified.LoadSnapshot(r)
+	var se *unified.SnapshotError
+	if !errors.Is(err, boom) || !errors.As(err, &se) || se.Line != 2 {
+		t.Errorf("err = %v, want the reader's error at line 2", err)
+	}
+	if errors.Is(err, unified.ErrInvalidSnapshot) {
+		t.Errorf("a reader error is not invalid data: %v", err)
+	}
+	if len(users) != 1 {
+		t.Errorf("kept %d users read before the error, want 1", len(users))
+	}
+	// The error is sticky.
+	sr := unified.NewSnapshotReader(iotest.ErrReader(boom))
+	for range 2 {
+		if _, err := collectIDs(sr.Users()); !errors.Is(err, boom) {
+			t.Errorf("err = %v", err)
+		}
+	}
+}
+
+func TestReadSnapshotLineLimit(t *testing.T) {
+	t.Parallel()
+	long := `{"id":"long","title":"` + strings.Repeat("é", 100_000) + `"}`
+	data := `{"id":"a"}` + "\n" + long + "\n" + `{"id":"b"}` + "\n"
+	// Lines well beyond bufio's 64 KiB default are fine.
+	got, err := unified.LoadSnapshot(strings.NewReader(data))
+	if err != nil || len(got) != 3 || got[1].Title != strings.Repeat("é", 100_000) {
+		t.Fatalf("long line: %d users, %v", len(got), err)
+	}
+	// Beyond the limit: an error naming the line.
+	sr := unified.NewSnapshotReader(strings.NewReader(data))
+	sr.SetMaxLineSize(64 << 10)
+	ids, err := collectIDs(sr.Users())
+	var se *unified.SnapshotError
+	if !errors.As(err, &se) || se.Line != 2 || !errors.Is(err, unified.ErrInvalidSnapshot) {
+		t.Errorf("err = %v, want ErrInvalidSnapshot at line 2", err)
+	}
+	if !cmp.Equal(ids, []string{"a"}) {
+		t.Errorf("ids = %v", ids)
+	}
+	// A line exactly at the limit (not counting "\n") is fine, also without a final
+	// newline; one byte more is not.
+	exact := `{"id":"` + strings.Repeat("x", 2000-len(`{"id":""}`)) + `"}`
+	for _, d := range []string{exact, exact + "\n", " " + exact + "\n"} {
+		sr = unified.NewSnapshotReader(strings.NewReader(d))
+		sr.SetMaxLineSize(2000)
+		if d[0] == ' ' {
+			if _, err := collectIDs(sr.Users()); !errors.Is(err, unified.ErrInvalidSnapshot) {
+				t.Errorf("line of the limit + 1: %v", err)
+			}
+			continue
+		}
+		if ids, err := collectIDs(sr.Users()); err != nil || len(ids) != 1 {
+			t.Errorf("line of exactly the limit: %d users, %v", len(ids), err)
+		}
+	}
+}
+
+// synthSnapshotSource produces a snapshot of n generated users line by line, without ever
+// holding it whole, and counts the bytes handed out.
+type synthSnapshotSource struct {
+	n, next int
+	pending []byte
+	read    int64
+	ends    []int64 // ends[i] is the offset just past line i+1
+}
+
+func (s *synthSnapshotSource) Read(p []byte) (int, error) {
+	for len(s.pending) == 0 {
+		if s.next == s.n {
+			return 0, io.EOF
+		}
+		u := synthPerson(fmt.Sprintf("u%07d", s.next))
+		b, err := json.Marshal(u)
+		if err != nil {
+			return 0, err
+		}
+		s.pending = append(b, '\n')
+		s.next++
+		prev := int64(0)
+		if len(s.ends) > 0 {
+			prev = s.ends[len(s.ends)-1]
+		}
+		s.ends = append(s.ends, prev+int64(len(s.pending)))
+	}
+	k := copy(p, s.pending)
+	s.pending = s.pending[k:]
+	s.read += int64(k)
+	return k, nil
+}
+
+func TestReadSnapshotStreams(t *testing.T) {
+	t.Parallel()
+	const n = 8_000 // about 4 MB of JSON Lines
+	src := &synthSnapshotSource{n: n}
+	count := 0
+	for u, err := range unified.ReadSnapshot(src) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("u%07d", count); u.ID != want {
+			t.Fatalf("user %d is %q", count, u.ID)
+		}
+		count++
+		// The reader never runs ahead of the user it yields by more than its buffer.
+		if ahead := src.read - src.ends[count-1]; ahead > 128<<10 {
+			t.Fatalf("after user %d the reader has read %d bytes ahead", count, ahead)
+		}
+		if count == n/2 {
+			break
+		}
+	}
+	if count != n/2 {
+		t.Fatalf("read %d users", count)
+	}
+	if src.read > src.ends[n/2-1]+128<<10 {
+		t.Errorf("stopping early read %d bytes, %d needed", src.read, src.ends[n/2-1])
+	}
+}
+
+func TestWriteSnapshotErrors(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("directory unavailable")
+	seq := func(yield func(unified.User, error) bool) {
+		if !yield(synthPerson("a"), nil) {
+			return
+		}
+		if yield(unified.User{}, boom) {
+			t.Error("WriteSnapshot went on after an error")
+		}
+	}
+	var buf bytes.Buffer
+	n, err := unified.WriteSnapshot(&buf, seq)
+	if !errors.Is(err, boom) || n != 1 {
+		t.Errorf("WriteSnapshot = %d, %v; want 1 and the iterator's error", n, err)
+	}
+	if got, _ := unified.LoadSnapshot(&buf); len(got) != 1 {
+		t.Errorf("the user written before the error was not flushed")
+	}
+
+	bad := synthPerson("bad")
+	bad.StartDate = synthDate(2024, 2, 30)
+	buf.Reset()
+	n, err = unified.WriteSnapshot(&buf, synthSeq([]unified.User{synthPerson("a"), bad, synthPerson("c")}))
+	if !errors.Is(err, unified.ErrInvalidValue) || n != 1 || !strings.Contains(err.Error(), `"bad"`) {
+		t.Errorf("WriteSnapshot with an invalid date = %d, %v", n, err)
+	}
+	if got, err := unified.LoadSnapshot(&buf); err != nil || len(got) != 1 {
+		t.Errorf("after a bad user the snapshot holds %d valid users, %v", len(got), err)
+	}
+
+	n, err = unified.WriteSnapshot(failWriter{}, synthSeq([]unified.User{synthPerson("a")}))
+	if err == nil {
+		t.Errorf("WriteSnapshot to a failing writer = %d, nil", n)
+	}
+
+	sw := unified.NewSnapshotWriter(io.Discard)
+	if err := sw.Write(nil); !errors.Is(err, unified.ErrInvalidValue) {
+		t.Errorf("Write(nil) = %v", err)
+	}
+	if err := sw.WriteHeader(unified.SnapshotHeader{Version: 7}); !errors.Is(err, unified.ErrInvalidValue) {
+		t.Errorf("WriteHeader(version 7) = %v", err)
+	}
+	if err := sw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.Close(); err != nil {
+		t.Errorf("second Close = %v", err)
+	}
+	if err := sw.WriteHeader(unified.SnapshotHeader{}); !errors.Is(err, fs.ErrClosed) {
+		t.Errorf("WriteHeader after Close = %v", err)
+	}
+}
+
+func TestSnapshotThenDiff(t *testing.T) {
+	t.Parallel()
+	// The nightly job: save yesterday, read it back, diff against today.
+	yesterday := synthGenerate(synthOptions{N: 400, Seed: 52}).Users
+	today, joined, _, _, _ := synthEvolve(yesterday, 25)
+	var file bytes.Buffer
+	w := bufio.NewWriter(&file)
+	if _, err := unified.WriteSnapshot(w, synthSeq(yesterday)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := unified.LoadSnapshot(&file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := unified.Diff(yesterday, today, unified.AsOf(synthDay))
+	got := unified.Diff(saved, today, unified.AsOf(synthDay))
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("diff against the snapshot differs:\n%s", diff)
+	}
+	if len(got.Joined) != len(joined) {
+		t.Errorf("%d joiners, want %d", len(got.Joined), len(joined))
+	}
+}
