@@ -1,0 +1,419 @@
+package personio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hrisconnect/hrisconnect/internal/cursor"
+	"github.com/hrisconnect/hrisconnect/mapping"
+	"github.com/hrisconnect/hrisconnect/unified"
+)
+
+// DefaultConcurrency is how many requests a Directory runs at once when it fans out
+// (parallel v1 pages, v2 employments), within the client's rate limit.
+const DefaultConcurrency = 4
+
+// Directory is the unified.Directory over a Personio account. Build one with
+// [Client.Directory]; it is safe for concurrent use.
+//
+// In v1 mode (the default) a page of users is one GET /v1/company/employees request of up
+// to 100 people, with department, team, office and supervisor names inline. In v2 mode
+// ([WithV2]) a page is one GET /v2/persons request of up to 50 people, plus one request per
+// person for the latest employment (run concurrently, bounded by [WithConcurrency]), a
+// batched lookup of supervisors not seen before, and the names of org units and legal
+// entities (listed once per Directory and cached).
+//
+// Records become users through a mapping.Mapper: by default
+// mapping.PersonioToUnified compiled against mapping.PersonioCatalog merged with the
+// tenant's attribute list (GET /v1/company/employees/attributes, read once per Directory,
+// when first needed; in v2 mode too, for the labels of custom attributes, and if the
+// credentials cannot read it the built-in catalog is used). In v1 mode only the attributes
+// the mapper reads are requested
+// (attributes[]), unless [WithRaw] asks for the whole record. Catalog and names are cached
+// for the lifetime of the Directory: make a new one (it is cheap) to see renamed
+// departments or new custom attributes.
+//
+// Filters: an UpdatedSince filter is pushed down (v1 updated_since, v2 updated_at.gt, one
+// second early), as are a single email (v1 email) or a list of emails (v2 email) and, in v2,
+// a status filter that maps onto ACTIVE/INACTIVE; every filter is then checked exactly with
+// [unified.Filter.Match] on the mapped user, so one Filter means the same on every provider.
+// Filters apply to the mapped user, so a custom mapper must map the fields it filters on.
+// Note that v1 ignores limit and offset with updated_since: such a listing comes back as
+// one page, whatever the page size.
+//
+// Cursors are opaque ([unified.ListOptions.Cursor]) and bound to the filter. A v1 cursor
+// carries the offset, the totals seen, the number of distinct people read and the ids of
+// the previous page, which is what heals a listing that changes while it is read (see the
+// package documentation); a v2 cursor carries Personio's next link and what it needs to
+// notice a link that loops or points backwards ([unified.ErrCursorLoop]).
+type Directory struct {
+	c   *Client
+	cfg dirConfig
+
+	setup         lazy[*dirSetup]
+	legalEntities lazy[map[string]string]
+	orgLists      [2]lazy[map[string]string] // department, team; nil map: list endpoint missing
+	names         *nameCache
+}
+
+var (
+	_ unified.Directory = (*Directory)(nil)
+	_ unified.Streamer  = (*Directory)(nil)
+)
+
+type dirConfig struct {
+	v2          bool
+	mapper      *mapping.Mapper
+	spec        *mapping.Spec
+	raw         bool
+	pageSize    int
+	concurrency int
+	strict      bool
+	onError     func(*mapping.RecordError)
+}
+
+// DirectoryOption configures a Directory.
+type DirectoryOption func(*dirConfig)
+
+// WithV2 reads the directory through the v2 API (persons and employments) instead of v1.
+func WithV2() DirectoryOption { return func(c *dirConfig) { c.v2 = true } }
+
+// WithMapper maps records with m instead of the default mapping. m must have been compiled
+// for Personio records (v1 attribute keys; the v2 mode exposes the same keys). It takes
+// precedence over WithSpec.
+func WithMapper(m *mapping.Mapper) DirectoryOption { return func(c *dirConfig) { c.mapper = m } }
+
+// WithSpec maps records with spec, compiled against the tenant's catalog when first
+// needed; for example mapping.PersonioToUnified().With(...) to take the title from a
+// custom attribute. A spec that does not compile makes every call fail with the compile
+// error.
+func WithSpec(spec *mapping.Spec) DirectoryOption { return func(c *dirConfig) { c.spec = spec } }
+
+// WithRaw fills unified.User.Raw with the record as received: the v1 employee object, or
+// in v2 mode {"person": ..., "employment": ...}. It turns off the attributes[]
+// projection, since the raw record is wanted whole.
+func WithRaw() DirectoryOption { return func(c *dirConfig) { c.raw = true } }
+
+// WithPageSize sets the page size used when ListOptions.PageSize is 0 (default: the
+// largest the API allows, 100 in v1 and 50 in v2).
+func WithPageSize(n int) DirectoryOption { return func(c *dirConfig) { c.pageSize = n } }
+
+// WithConcurrency bounds the requests the Directory runs at once when it fans out:
+// parallel v1 pages in StreamUsers, v2 employments of a page. Default DefaultConcurrency;
+// 1 makes everything sequential. Every request also waits on the client's rate limiter.
+func WithConcurrency(n int) DirectoryOption { return func(c *dirConfig) { c.concurrency = n } }
+
+// WithStrictMapping makes a record that fails to map fail the listing (or GetUser) with
+// its *mapping.RecordError. By default (lenient) such a record is returned with the
+// fields that did map, and the error goes to the WithMappingErrors callback, else to the
+// client's logger.
+func WithStrictMapping(strict bool) DirectoryOption { return func(c *dirConfig) { c.strict = strict } }
+
+// WithMappingErrors receives every *mapping.RecordError in lenient mode, in listing order,
+// on the goroutine that consumes the listing.
+func WithMappingErrors(f func(*mapping.RecordError)) DirectoryOption {
+	return func(c *dirConfig) { c.onError = f }
+}
+
+// Directory returns the unified.Directory over this client's Personio account. It makes no
+// request until used.
+func (c *Client) Directory(opts ...DirectoryOption) *Directory {
+	d := &Directory{c: c, names: newNameCache(maxCachedPeople)}
+	for _, o := range opts {
+		if o != nil {
+			o(&d.cfg)
+		}
+	}
+	if d.cfg.concurrency <= 0 {
+		d.cfg.concurrency = DefaultConcurrency
+	}
+	return d
+}
+
+// Provider returns "personio".
+func (d *Directory) Provider() string { return Provider }
+
+// Me fails with unified.ErrUnsupported: Personio's API has no "current user".
+func (d *Directory) Me(context.Context) (*unified.User, error) {
+	return nil, fmt.Errorf("personio: API credentials belong to the company, not to a person, so there is no current user: %w", unified.ErrUnsupported)
+}
+
+// dirSetup is what a Directory computes once: the catalog, the mapper and the v1
+// projection.
+type dirSetup struct {
+	catalog *mapping.Catalog
+	mapper  *mapping.Mapper
+	attrs   []string // attributes[] to ask for; nil: everything
+}
+
+// Catalog returns the attribute catalog the Directory maps against:
+// mapping.PersonioCatalog merged with the attributes the credentials can read. It is read
+// once per Directory.
+func (d *Directory) Catalog(ctx context.Context) (*mapping.Catalog, error) {
+	s, err := d.ready(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.catalog, nil
+}
+
+// Mapper returns the mapper the Directory uses.
+func (d *Directory) Mapper(ctx context.Context) (*mapping.Mapper, error) {
+	s, err := d.ready(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.mapper, nil
+}
+
+// Check is a preflight: it reports the attributes the mapper needs that the API
+// credentials cannot read (see mapping.Check).
+func (d *Directory) Check(ctx context.Context) (*mapping.Report, error) {
+	s, err := d.ready(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return mapping.Check(s.mapper, s.catalog), nil
+}
+
+func (d *Directory) ready(ctx context.Context) (*dirSetup, error) {
+	return d.setup.get(ctx, d.compute)
+}
+
+func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
+	s := &dirSetup{catalog: mapping.PersonioCatalog()}
+	tenant, err := d.c.Attributes(ctx)
+	switch {
+	case err == nil:
+		s.catalog = s.catalog.Merge(tenantCatalog(tenant))
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case d.cfg.mapper != nil, errors.Is(err, unified.ErrForbidden), errors.Is(err, unified.ErrNotFound),
+		d.cfg.v2 && errors.Is(err, unified.ErrUnauthorized):
+		// The mapper is given, or these credentials cannot list the v1 attributes: carry on
+		// with the built-in catalog (custom attributes are then unknown by label).
+		d.c.log.Warn("personio: cannot read the attribute catalog; using the built-in one",
+			slog.String("error", err.Error()))
+	default:
+		return nil, fmt.Errorf("personio: reading the attribute catalog: %w", err)
+	}
+	switch {
+	case d.cfg.mapper != nil:
+		s.mapper = d.cfg.mapper
+	default:
+		spec := d.cfg.spec
+		if spec == nil {
+			spec = mapping.PersonioToUnified()
+		}
+		m, err := mapping.Compile(spec, s.catalog)
+		if err != nil {
+			return nil, fmt.Errorf("personio: compiling the mapping: %w", err)
+		}
+		s.mapper = m
+	}
+	if !d.cfg.raw && !d.cfg.v2 {
+		keys := s.mapper.SourceKeys()
+		if !slices.Contains(keys, "id") {
+			keys = append(keys, "id")
+		}
+		slices.Sort(keys)
+		s.attrs = slices.Compact(keys)
+	}
+	return s, nil
+}
+
+// tenantCatalog converts the attribute list of the API into a mapping catalog.
+func tenantCatalog(attrs []AttributeInfo) *mapping.Catalog {
+	out := make([]mapping.Attribute, 0, len(attrs))
+	for _, a := range attrs {
+		ma := mapping.Attribute{
+			Key:         a.Key,
+			UniversalID: a.UniversalID,
+			Type:        a.Type,
+			Custom:      a.IsCustom(),
+			Available:   true,
+		}
+		if a.Label != "" {
+			ma.Labels = []string{a.Label}
+		}
+		out = append(out, ma)
+	}
+	return mapping.NewCatalog(Provider, out)
+}
+
+// mapped is one record mapped to a user.
+type mapped struct {
+	user unified.User
+	err  *mapping.RecordError
+}
+
+// mapRecord maps rec with the Directory's mapper.
+func (d *Directory) mapRecord(s *dirSetup, rec mapping.Record, raw json.RawMessage) (mapped, error) {
+	var m mapped
+	err := s.mapper.ApplyUser(rec, &m.user)
+	if err != nil && !errors.As(err, &m.err) {
+		return m, fmt.Errorf("personio: mapping record %s: %w", rec.ID(), err)
+	}
+	m.user.Provider = Provider
+	if m.user.ID == "" {
+		m.user.ID = rec.ID()
+	}
+	if d.cfg.raw {
+		m.user.Raw = raw
+	}
+	return m, nil
+}
+
+// accept applies the mapping policy to a record about to be returned: strict mode turns
+// its error into the listing's error; lenient mode reports it.
+func (d *Directory) accept(m *mapped) error {
+	if m.err == nil {
+		return nil
+	}
+	if d.cfg.strict {
+		return fmt.Errorf("personio: %w", m.err)
+	}
+	if d.cfg.onError != nil {
+		d.cfg.onError(m.err)
+	} else {
+		d.c.log.Warn("personio: record mapped with errors", slog.String("record", m.err.RecordID), slog.String("error", m.err.Error()))
+	}
+	return nil
+}
+
+// GetUser returns the user with the given id. An id that is not a Personio id (not a
+// positive number) fails with unified.ErrNotFound without a request.
+func (d *Directory) GetUser(ctx context.Context, id string) (*unified.User, error) {
+	n, err := strconv.Atoi(id)
+	if err != nil || n <= 0 || strconv.Itoa(n) != id {
+		return nil, notFoundID("user", id)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s, err := d.ready(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var m mapped
+	if d.cfg.v2 {
+		p, err := d.c.GetPerson(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		res, err := d.buildV2(ctx, s, []Person{*p})
+		if err != nil {
+			return nil, err
+		}
+		m = res[0]
+	} else {
+		e, err := d.c.GetEmployee(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if m, err = d.mapRecord(s, EmployeeRecord(e, d.c.loc), e.Raw); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.accept(&m); err != nil {
+		return nil, err
+	}
+	return &m.user, nil
+}
+
+// ListUsers returns one page of users; see Directory for the push-down of filters and the
+// cursor rules.
+func (d *Directory) ListUsers(ctx context.Context, opts *unified.ListOptions) (*unified.Page, error) {
+	var o unified.ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if d.cfg.v2 {
+		l, err := d.newV2Listing(&o)
+		if err != nil {
+			return nil, err
+		}
+		return l.page(ctx, nil)
+	}
+	l, err := d.newV1Listing(&o)
+	if err != nil {
+		return nil, err
+	}
+	return l.page(ctx, nil)
+}
+
+// StreamUsers implements unified.Streamer: the users of ListUsers, in the same order, each
+// once, but fetched faster. In v1 mode, once the first page has told the total, the
+// remaining offset pages are fetched in parallel (at most WithConcurrency requests at once,
+// all through the client's rate limiter) and yielded in offset order, with at most that
+// many pages held in memory; if the listing changes under the read, it falls back to
+// reading page after page with the healing rules. With a token that Personio rotates on
+// every response (legacy v1 mode) pages are read one after the other. In v2 mode the next
+// page is fetched while the caller works on the current one.
+//
+// When the caller stops early or ctx ends, the requests in flight are cancelled and every
+// goroutine has ended before the loop returns.
+func (d *Directory) StreamUsers(ctx context.Context, opts *unified.ListOptions) iter.Seq2[unified.User, error] {
+	var o unified.ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	return func(yield func(unified.User, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(unified.User{}, err)
+			return
+		}
+		if d.cfg.v2 {
+			d.streamV2(ctx, o, yield)
+			return
+		}
+		d.streamV1(ctx, o, yield)
+	}
+}
+
+// pageSize returns the limit to ask the API for.
+func (d *Directory) pageSize(requested, maximum int) (int, error) {
+	switch {
+	case requested < 0:
+		return 0, fmt.Errorf("personio: ListOptions.PageSize %d is negative: %w", requested, unified.ErrInvalidValue)
+	case requested == 0 && d.cfg.pageSize > 0:
+		requested = d.cfg.pageSize
+	case requested == 0:
+		return maximum, nil
+	}
+	return min(requested, maximum), nil
+}
+
+// decodeCursor decodes a cursor made for filter f into pos.
+func decodeCursor(c string, f *unified.Filter, pos any) error {
+	if err := cursor.Decode(c, Provider, f.Fingerprint(), pos); err != nil {
+		return fmt.Errorf("personio: %w", err)
+	}
+	return nil
+}
+
+func encodeCursor(f *unified.Filter, pos any) (string, error) {
+	c, err := cursor.Encode(Provider, f.Fingerprint(), pos)
+	if err != nil {
+		return "", fmt.Errorf("personio: %w", err)
+	}
+	return c, nil
+}
+
+// singleEmail returns the one email of the filter, lower-cased, or "".
+func singleEmail(f *unified.Filter) string {
+	if len(f.Emails) != 1 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(f.Emails[0]))
+}

@@ -1,0 +1,643 @@
+package personio
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hrisconnect/hrisconnect/unified"
+)
+
+// Employee is a Personio v1 employee. The standard attributes are Go fields; every
+// attribute the API returned, custom ones (dynamic_<n>) included, is also in Attributes with
+// its label, type, universal id and raw value.
+//
+// A field is the zero value (nil for pointers) when the attribute is missing (not enabled
+// for the API credentials, or not asked for), null, or empty. An attribute whose value could
+// not be converted also leaves its field empty; [Employee.Err] reports why.
+type Employee struct {
+	// ID is the employee id (the "id" attribute).
+	ID             int
+	FirstName      string
+	LastName       string
+	PreferredName  string
+	Email          string
+	Gender         string // "male", "female", "diverse", ...
+	Status         string // "onboarding", "active", "leave" or "inactive"
+	Position       string // the job title
+	EmploymentType string // "internal" or "external"
+	// Supervisor is the employee's manager, nil when there is none.
+	Supervisor *EmployeeRef
+	// WeeklyHours is the contractual working time per week (Personio sends it as text).
+	WeeklyHours float64
+
+	// Calendar days, converted from Personio's midnight instants in the client's
+	// Location.
+	HireDate           *unified.Date
+	ContractEndDate    *unified.Date
+	ProbationPeriodEnd *unified.Date
+	TerminationDate    *unified.Date
+	LastWorkingDay     *unified.Date
+	DateOfBirth        *unified.Date
+
+	TerminationType   string
+	TerminationReason string
+
+	// CreatedAt and LastModifiedAt are instants.
+	CreatedAt      time.Time
+	LastModifiedAt time.Time
+
+	// Subcompany is the employing legal entity.
+	Subcompany  *Entity
+	Office      *Entity
+	Department  *Entity
+	Team        *Entity
+	CostCenters []CostCenter
+
+	HolidayCalendar     *HolidayCalendar
+	WorkSchedule        *WorkSchedule
+	AbsenceEntitlements []AbsenceEntitlement
+
+	// ProfilePictureURL is the API URL of the profile picture, "" when there is none.
+	ProfilePictureURL string
+
+	// Attributes holds every attribute of the record by key ("first_name",
+	// "dynamic_24407"), including those above.
+	Attributes map[string]Attribute
+
+	// Raw is the record exactly as received, when it was asked for
+	// (ListEmployeesOptions.Raw, GetEmployee always).
+	Raw json.RawMessage
+
+	errs []error
+}
+
+// Attribute is one attribute of a v1 employee record: {label, value, type, universal_id}.
+type Attribute struct {
+	// Key is the attribute's stable key ("first_name", "dynamic_24407").
+	Key string `json:"-"`
+	// Label is the attribute's name in the language of the API credentials ("Vorname").
+	// Do not key on it.
+	Label string `json:"label"`
+	// Type is Personio's attribute type: "standard", "date", "integer", "decimal", "list",
+	// "link", "tags", "multiline".
+	Type string `json:"type"`
+	// UniversalID is the attribute's universal id ("first_name", "iban"); "" when Personio
+	// sends null (most custom attributes).
+	UniversalID string `json:"universal_id"`
+	// Currency is set on money attributes ("EUR").
+	Currency string `json:"currency,omitempty"`
+	// Value is the value exactly as received; null, "" and [] mean "no value".
+	Value json.RawMessage `json:"value"`
+}
+
+// Entity is a related object of a v1 employee: a department, office, team or subcompany.
+type Entity struct {
+	ID   int
+	Name string
+}
+
+// EmployeeRef is a reference to another employee (the supervisor).
+type EmployeeRef struct {
+	ID        int
+	FirstName string
+	LastName  string
+	Email     string
+}
+
+// Name returns "First Last", or whichever of them is set.
+func (r *EmployeeRef) Name() string {
+	if r == nil {
+		return ""
+	}
+	return strings.TrimSpace(r.FirstName + " " + r.LastName)
+}
+
+// CostCenter is one cost centre an employee's cost is booked to.
+type CostCenter struct {
+	ID         int
+	Name       string
+	Percentage float64
+}
+
+// HolidayCalendar is the public-holiday calendar of an employee.
+type HolidayCalendar struct {
+	ID      int
+	Name    string
+	Country string
+	State   string
+}
+
+// WorkSchedule is an employee's work schedule. Days maps "monday" … "sunday" to the
+// working time of the day as Personio writes it ("08:00").
+type WorkSchedule struct {
+	ID   int
+	Name string
+	Days map[string]string
+}
+
+// AbsenceEntitlement is an employee's yearly entitlement to one type of time off.
+type AbsenceEntitlement struct {
+	ID          int
+	Name        string
+	Category    string
+	Entitlement float64
+}
+
+// Attribute returns the attribute with the given key.
+func (e *Employee) Attribute(key string) (Attribute, bool) {
+	a, ok := e.Attributes[key]
+	return a, ok
+}
+
+// Err returns nil when every standard attribute converted cleanly, else an error that
+// joins one error per attribute that could not be converted (each wraps
+// unified.ErrInvalidValue and names the attribute).
+func (e *Employee) Err() error { return errors.Join(e.errs...) }
+
+// IsNull reports whether the attribute has no value: missing, null, "", [] or {}.
+func (a Attribute) IsNull() bool { return isNullJSON(a.Value) }
+
+// Text returns the value as text: a string as is, a number or boolean as written, "" for
+// no value. Objects and lists are errors.
+func (a Attribute) Text() (string, error) {
+	s, _, err := textFromJSON(a.Value)
+	return s, a.wrap(err)
+}
+
+// Number returns a numeric value, sent as a number or as text ("40", "37,5"); 0 for no
+// value.
+func (a Attribute) Number() (float64, error) {
+	f, _, err := floatFromJSON(a.Value)
+	return f, a.wrap(err)
+}
+
+// Int returns a whole-number value, sent as a number or as text; 0 for no value.
+func (a Attribute) Int() (int, error) {
+	n, _, err := intFromJSON(a.Value)
+	return n, a.wrap(err)
+}
+
+// Bool returns a boolean value (true/false, or the text "true"/"false"/"1"/"0"); false
+// for no value.
+func (a Attribute) Bool() (bool, error) {
+	s, ok, err := textFromJSON(a.Value)
+	if err != nil || !ok {
+		return false, a.wrap(err)
+	}
+	switch strings.ToLower(s) {
+	case "true", "1", "yes":
+		return true, nil
+	case "false", "0", "no":
+		return false, nil
+	}
+	return false, a.wrap(fmt.Errorf("%q is not a boolean: %w", clipText(s), unified.ErrInvalidValue))
+}
+
+// Time returns an instant value (created_at, last_modified_at); the zero time for no value.
+// Date-times without a zone are read in loc (nil: UTC).
+func (a Attribute) Time(loc *time.Location) (time.Time, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	s, ok, err := textFromJSON(a.Value)
+	if err != nil || !ok {
+		return time.Time{}, a.wrap(err)
+	}
+	t, err := parseInstant(s, loc)
+	return t, a.wrap(err)
+}
+
+// Date returns a calendar-day value; the zero Date for no value. Personio renders a day
+// as the instant of its midnight in the company's time zone, so an instant is converted
+// to loc (nil: UTC) before the day is taken: with loc Europe/Berlin,
+// "2014-11-08T23:00:00.000Z" is 2014-11-09. A plain "YYYY-MM-DD" is taken as written.
+func (a Attribute) Date(loc *time.Location) (unified.Date, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	s, ok, err := textFromJSON(a.Value)
+	if err != nil || !ok {
+		return unified.Date{}, a.wrap(err)
+	}
+	d, err := parseDay(s, loc)
+	return d, a.wrap(err)
+}
+
+// Entity returns a nested object value ({"type": "Department", "attributes": {"id": 1,
+// "name": "Sales"}}) as an Entity; nil for no value.
+func (a Attribute) Entity() (*Entity, error) {
+	if a.IsNull() {
+		return nil, nil
+	}
+	n, err := decodeNested(a.Value)
+	if err != nil {
+		return nil, a.wrap(err)
+	}
+	ent, err := n.entity()
+	return ent, a.wrap(err)
+}
+
+// Entities returns a list of nested objects (cost centres, absence entitlements) as
+// Entities; nil for no value. A single object is accepted as a list of one.
+func (a Attribute) Entities() ([]Entity, error) {
+	list, err := a.nestedList()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entity, 0, len(list))
+	for _, n := range list {
+		ent, err := n.entity()
+		if err != nil {
+			return nil, a.wrap(err)
+		}
+		if ent != nil {
+			out = append(out, *ent)
+		}
+	}
+	return out, nil
+}
+
+// Employee returns a nested employee value (the supervisor) as an EmployeeRef; nil for no
+// value.
+func (a Attribute) Employee() (*EmployeeRef, error) {
+	if a.IsNull() {
+		return nil, nil
+	}
+	n, err := decodeNested(a.Value)
+	if err != nil {
+		return nil, a.wrap(err)
+	}
+	ref := &EmployeeRef{}
+	if ref.ID, err = n.int("id"); err != nil {
+		return nil, a.wrap(err)
+	}
+	ref.FirstName, _ = n.text("first_name")
+	ref.LastName, _ = n.text("last_name")
+	ref.Email, _ = n.text("email")
+	if ref.ID == 0 && ref.FirstName == "" && ref.LastName == "" && ref.Email == "" {
+		return nil, nil
+	}
+	return ref, nil
+}
+
+// Tags returns a tags value as a list: Personio sends tags as one text joined by commas,
+// or as a list of strings.
+func (a Attribute) Tags() ([]string, error) {
+	raw := bytes.TrimSpace(a.Value)
+	if isNullJSON(raw) {
+		return nil, nil
+	}
+	if raw[0] == '[' {
+		var list []string
+		if err := json.Unmarshal(raw, &list); err != nil {
+			return nil, a.wrap(fmt.Errorf("want a list of strings, got %s: %w", clipJSON(raw), unified.ErrInvalidValue))
+		}
+		return slices.DeleteFunc(list, func(s string) bool { return strings.TrimSpace(s) == "" }), nil
+	}
+	s, err := a.Text()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for part := range strings.SplitSeq(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out, nil
+}
+
+func (a Attribute) nestedList() ([]nested, error) {
+	raw := bytes.TrimSpace(a.Value)
+	if isNullJSON(raw) {
+		return nil, nil
+	}
+	if raw[0] == '{' {
+		n, err := decodeNested(raw)
+		if err != nil {
+			return nil, a.wrap(err)
+		}
+		return []nested{n}, nil
+	}
+	var out []nested
+	var itemErr error
+	err := scanArray(raw, func(item []byte) bool {
+		if isNullJSON(item) {
+			return true
+		}
+		n, err := decodeNested(item)
+		if err != nil {
+			itemErr = err
+			return false
+		}
+		out = append(out, n)
+		return true
+	})
+	if err != nil {
+		return nil, a.wrap(fmt.Errorf("want a list of objects, got %s: %w", clipJSON(raw), unified.ErrInvalidValue))
+	}
+	if itemErr != nil {
+		return nil, a.wrap(itemErr)
+	}
+	return out, nil
+}
+
+func (a Attribute) wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, unified.ErrInvalidValue) {
+		err = fmt.Errorf("%w: %w", err, unified.ErrInvalidValue)
+	}
+	return fmt.Errorf("personio: attribute %q: %w", a.Key, err)
+}
+
+// nested is a related object inside an attribute value: {"type": "Department",
+// "attributes": {...}}. Its attributes are plain values for most types and
+// attribute-wrapped ({"label", "value", ...}) for employees; both are accepted, and so is a
+// flat object without "attributes".
+type nested struct {
+	Type  string
+	attrs []byte // the raw object holding the nested attributes
+}
+
+func decodeNested(raw []byte) (nested, error) {
+	var n nested
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || raw[0] != '{' {
+		return n, fmt.Errorf("want an object, got %s: %w", clipJSON(raw), unified.ErrInvalidValue)
+	}
+	err := scanObject(raw, func(k, v []byte) bool {
+		switch {
+		case keyIs(k, "type"):
+			n.Type, _ = stringFromJSON(v)
+		case keyIs(k, "attributes"):
+			if len(v) > 0 && v[0] == '{' {
+				n.attrs = v
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return n, fmt.Errorf("invalid object %s: %w", clipJSON(raw), unified.ErrInvalidValue)
+	}
+	if n.attrs == nil {
+		n.attrs = raw // a flat object ({"id": 1, "name": "Sales"})
+	}
+	return n, nil
+}
+
+// value returns the plain value of one nested attribute, unwrapping {"value": ...}; nil
+// when it is missing.
+func (n nested) value(key string) []byte {
+	v, err := member(n.attrs, key)
+	if err != nil || v == nil {
+		return nil
+	}
+	if v[0] == '{' {
+		if w, err := member(v, "value"); err == nil && w != nil {
+			return w
+		}
+	}
+	return v
+}
+
+func (n nested) text(key string) (string, error) {
+	s, _, err := textFromJSON(n.value(key))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", key, err)
+	}
+	return s, nil
+}
+
+func (n nested) int(key string) (int, error) {
+	v, _, err := intFromJSON(n.value(key))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return v, nil
+}
+
+func (n nested) number(key string) (float64, error) {
+	v, _, err := floatFromJSON(n.value(key))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return v, nil
+}
+
+func (n nested) entity() (*Entity, error) {
+	id, err := n.int("id")
+	if err != nil {
+		return nil, err
+	}
+	name, err := n.text("name")
+	if err != nil {
+		return nil, err
+	}
+	if id == 0 && name == "" {
+		return nil, nil
+	}
+	return &Entity{ID: id, Name: name}, nil
+}
+
+// employeeJSON is the wire form of a v1 employee.
+type employeeJSON struct {
+	Type       string               `json:"type"`
+	Attributes map[string]Attribute `json:"attributes"`
+}
+
+// newEmployee converts a decoded record. Problems with single attributes are kept in
+// Employee.Err; only a record without a usable id is an error.
+func newEmployee(rec *employeeJSON, raw json.RawMessage, loc *time.Location) (Employee, error) {
+	e := Employee{Attributes: rec.Attributes, Raw: raw}
+	if e.Attributes == nil {
+		e.Attributes = map[string]Attribute{}
+	}
+	for k, a := range e.Attributes {
+		if a.Key != k {
+			a.Key = k
+			e.Attributes[k] = a
+		}
+	}
+	idAttr, ok := e.Attributes["id"]
+	if !ok || idAttr.IsNull() {
+		return e, fmt.Errorf("personio: employee record has no id attribute: %w", unified.ErrInvalidValue)
+	}
+	id, err := idAttr.Int()
+	if err != nil {
+		return e, err
+	}
+	e.ID = id
+	e.fill(loc)
+	return e, nil
+}
+
+// fill sets the Go fields from the attributes.
+func (e *Employee) fill(loc *time.Location) {
+	text := func(key string, dst *string) {
+		if a, ok := e.Attributes[key]; ok {
+			s, err := a.Text()
+			e.note(err)
+			*dst = s
+		}
+	}
+	text("first_name", &e.FirstName)
+	text("last_name", &e.LastName)
+	text("preferred_name", &e.PreferredName)
+	text("email", &e.Email)
+	text("gender", &e.Gender)
+	text("status", &e.Status)
+	text("position", &e.Position)
+	text("employment_type", &e.EmploymentType)
+	text("termination_type", &e.TerminationType)
+	text("termination_reason", &e.TerminationReason)
+	text("profile_picture", &e.ProfilePictureURL)
+
+	date := func(key string, dst **unified.Date) {
+		if a, ok := e.Attributes[key]; ok && !a.IsNull() {
+			d, err := a.Date(loc)
+			if e.note(err) {
+				*dst = &d
+			}
+		}
+	}
+	date("hire_date", &e.HireDate)
+	date("contract_end_date", &e.ContractEndDate)
+	date("probation_period_end", &e.ProbationPeriodEnd)
+	date("termination_date", &e.TerminationDate)
+	date("last_working_day", &e.LastWorkingDay)
+	date("date_of_birth", &e.DateOfBirth)
+
+	instant := func(key string, dst *time.Time) {
+		if a, ok := e.Attributes[key]; ok && !a.IsNull() {
+			t, err := a.Time(loc)
+			if e.note(err) {
+				*dst = t
+			}
+		}
+	}
+	instant("created_at", &e.CreatedAt)
+	instant("last_modified_at", &e.LastModifiedAt)
+
+	if a, ok := e.Attributes["weekly_working_hours"]; ok {
+		f, err := a.Number()
+		if e.note(err) {
+			e.WeeklyHours = f
+		}
+	}
+	if a, ok := e.Attributes["supervisor"]; ok {
+		ref, err := a.Employee()
+		if e.note(err) {
+			e.Supervisor = ref
+		}
+	}
+	entity := func(key string, dst **Entity) {
+		if a, ok := e.Attributes[key]; ok {
+			ent, err := a.Entity()
+			if e.note(err) {
+				*dst = ent
+			}
+		}
+	}
+	entity("subcompany", &e.Subcompany)
+	entity("office", &e.Office)
+	entity("department", &e.Department)
+	entity("team", &e.Team)
+
+	if a, ok := e.Attributes["cost_centers"]; ok {
+		list, err := a.nestedList()
+		if e.note(err) {
+			for _, n := range list {
+				cc := CostCenter{}
+				var errs [3]error
+				cc.ID, errs[0] = n.int("id")
+				cc.Name, errs[1] = n.text("name")
+				cc.Percentage, errs[2] = n.number("percentage")
+				if e.note(a.wrap(errors.Join(errs[:]...))) {
+					e.CostCenters = append(e.CostCenters, cc)
+				}
+			}
+		}
+	}
+	if a, ok := e.Attributes["holiday_calendar"]; ok && !a.IsNull() {
+		n, err := decodeNested(a.Value)
+		if e.note(a.wrap(err)) {
+			hc := HolidayCalendar{}
+			var errs [4]error
+			hc.ID, errs[0] = n.int("id")
+			hc.Name, errs[1] = n.text("name")
+			hc.Country, errs[2] = n.text("country")
+			hc.State, errs[3] = n.text("state")
+			if e.note(a.wrap(errors.Join(errs[:]...))) {
+				e.HolidayCalendar = &hc
+			}
+		}
+	}
+	if a, ok := e.Attributes["work_schedule"]; ok && !a.IsNull() {
+		n, err := decodeNested(a.Value)
+		if e.note(a.wrap(err)) {
+			ws := WorkSchedule{}
+			var errs [2]error
+			ws.ID, errs[0] = n.int("id")
+			ws.Name, errs[1] = n.text("name")
+			for _, day := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
+				if s, err := n.text(day); err == nil && s != "" {
+					if ws.Days == nil {
+						ws.Days = make(map[string]string, 7)
+					}
+					ws.Days[day] = s
+				}
+			}
+			if e.note(a.wrap(errors.Join(errs[:]...))) {
+				e.WorkSchedule = &ws
+			}
+		}
+	}
+	if a, ok := e.Attributes["absence_entitlement"]; ok {
+		list, err := a.nestedList()
+		if e.note(err) {
+			for _, n := range list {
+				ae := AbsenceEntitlement{}
+				var errs [4]error
+				ae.ID, errs[0] = n.int("id")
+				ae.Name, errs[1] = n.text("name")
+				ae.Category, errs[2] = n.text("category")
+				ae.Entitlement, errs[3] = n.number("entitlement")
+				if e.note(a.wrap(errors.Join(errs[:]...))) {
+					e.AbsenceEntitlements = append(e.AbsenceEntitlements, ae)
+				}
+			}
+		}
+	}
+}
+
+// note records err and reports whether there was none.
+func (e *Employee) note(err error) bool {
+	if err != nil {
+		e.errs = append(e.errs, err)
+		return false
+	}
+	return true
+}
+
+// AttributeInfo describes one attribute the API credentials can read, as listed by
+// GET /v1/company/employees/attributes.
+type AttributeInfo struct {
+	// Key is the stable key ("first_name", "dynamic_24407").
+	Key string
+	// Label is the attribute's name in the credentials' language.
+	Label string
+	// Type is Personio's attribute type ("standard", "date", ...).
+	Type string
+	// UniversalID is "" when Personio sends null.
+	UniversalID string
+}
+
+// IsCustom reports whether the attribute is a custom (dynamic) one.
+func (a AttributeInfo) IsCustom() bool { return strings.HasPrefix(a.Key, "dynamic_") }

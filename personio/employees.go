@@ -1,0 +1,312 @@
+package personio
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hrisconnect/hrisconnect/internal/transport"
+	"github.com/hrisconnect/hrisconnect/unified"
+)
+
+// MaxEmployeesLimit is the largest page GET /v1/company/employees serves (enforced by
+// Personio since 2025; it used to be 200).
+const MaxEmployeesLimit = 100
+
+// updatedSinceLayout is the updated_since format of Personio's documentation.
+const updatedSinceLayout = "2006-01-02T15:04:05"
+
+// ListEmployeesOptions selects a page of GET /v1/company/employees.
+type ListEmployeesOptions struct {
+	// Limit is the page size, 1 to MaxEmployeesLimit; 0 means MaxEmployeesLimit. It is
+	// always sent: without it Personio silently serves 50.
+	Limit int
+	// Offset is the 0-based record offset of the page.
+	Offset int
+	// Email keeps only the employee with this email address.
+	Email string
+	// Attributes, when set, asks only for these attribute keys (attributes[]); the id
+	// always comes back. With UpdatedSince, Personio treats the list as a filter instead
+	// (employees where one of these attributes changed).
+	Attributes []string
+	// UpdatedSince keeps employees changed at or after this instant. Personio then ignores
+	// Email, Limit and Offset and returns every match in one response. It is sent as UTC
+	// wall-clock time without a zone ("2022-12-24T08:15:30"), the documented form; a server
+	// that reads it in a zone east of UTC returns a superset, never less.
+	UpdatedSince time.Time
+	// Raw keeps each record's JSON in Employee.Raw.
+	Raw bool
+}
+
+// EmployeesPage is one page of employees.
+type EmployeesPage struct {
+	Employees []Employee
+	// Offset and Limit as Personio echoed them (as requested when it did not).
+	Offset int
+	Limit  int
+	// Total is metadata.total_elements: the number of employees in the whole listing, or
+	// -1 when the response has no metadata.
+	Total int
+	// CurrentPage (0-based) and TotalPages from the metadata; -1 when absent.
+	CurrentPage int
+	TotalPages  int
+}
+
+// employeesPage is the wire form of the employees list, parsed by parseEmployeesPage.
+type employeesPage struct {
+	success               *bool
+	total, current, pages flexInt
+	offset, limit         flexInt
+	data                  []employeeJSON
+	raws                  [][]byte // the records as received, when asked for
+}
+
+// parseEmployeesPage parses a whole GET /v1/company/employees answer in one pass with the
+// scanner: {"success", "metadata": {...}, "offset", "limit", "data": [...]}.
+func parseEmployeesPage(b []byte, keepRaw bool) (*employeesPage, error) {
+	p := newEmployeeParser()
+	pg := &employeesPage{}
+	end, err := parseObject(b, skipSpace(b, 0), func(k []byte, i int) (int, error) {
+		if keyIs(k, "data") && b[i] == '[' {
+			return parseArray(b, i, func(j int) (int, error) {
+				var e employeeJSON
+				end, err := p.parseAt(b, j, &e)
+				if err != nil {
+					return 0, fmt.Errorf("record %d: %w", len(pg.data), err)
+				}
+				pg.data = append(pg.data, e)
+				if keepRaw {
+					pg.raws = append(pg.raws, b[j:end])
+				}
+				return end, nil
+			})
+		}
+		end, err := skipValue(b, i)
+		if err != nil {
+			return 0, err
+		}
+		v := b[i:end]
+		switch {
+		case keyIs(k, "success"):
+			switch string(v) {
+			case "true", "false":
+				ok := string(v) == "true"
+				pg.success = &ok
+			}
+		case keyIs(k, "offset"):
+			err = pg.offset.UnmarshalJSON(v)
+		case keyIs(k, "limit"):
+			err = pg.limit.UnmarshalJSON(v)
+		case keyIs(k, "metadata") && v[0] == '{':
+			err = scanObjectErr(v, func(mk, mv []byte) error {
+				switch {
+				case keyIs(mk, "total_elements"):
+					return pg.total.UnmarshalJSON(mv)
+				case keyIs(mk, "current_page"):
+					return pg.current.UnmarshalJSON(mv)
+				case keyIs(mk, "total_pages"):
+					return pg.pages.UnmarshalJSON(mv)
+				}
+				return nil
+			})
+		}
+		return end, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if skipSpace(b, end) != len(b) {
+		return nil, fmt.Errorf("unexpected data after the JSON object: %w", errJSONSyntax)
+	}
+	return pg, nil
+}
+
+func (r *employeesPage) page(o *ListEmployeesOptions, limit int) *EmployeesPage {
+	p := &EmployeesPage{Offset: o.Offset, Limit: limit, Total: -1, CurrentPage: -1, TotalPages: -1}
+	for _, f := range []struct {
+		src flexInt
+		dst *int
+	}{{r.offset, &p.Offset}, {r.limit, &p.Limit}, {r.total, &p.Total}, {r.current, &p.CurrentPage}, {r.pages, &p.TotalPages}} {
+		if f.src.Set {
+			*f.dst = f.src.V
+		}
+	}
+	return p
+}
+
+// employeesQuery validates o and builds the query. It always sends limit and offset.
+func employeesQuery(o *ListEmployeesOptions) (url.Values, int, error) {
+	limit := o.Limit
+	switch {
+	case limit == 0:
+		limit = MaxEmployeesLimit
+	case limit < 0 || limit > MaxEmployeesLimit:
+		return nil, 0, fmt.Errorf("personio: ListEmployeesOptions.Limit %d is out of range 1..%d: %w", o.Limit, MaxEmployeesLimit, unified.ErrInvalidValue)
+	}
+	if o.Offset < 0 {
+		return nil, 0, fmt.Errorf("personio: ListEmployeesOptions.Offset %d is negative: %w", o.Offset, unified.ErrInvalidValue)
+	}
+	q := url.Values{}
+	q.Set("limit", strconv.Itoa(limit))
+	q.Set("offset", strconv.Itoa(o.Offset))
+	if e := strings.TrimSpace(o.Email); e != "" {
+		q.Set("email", e)
+	}
+	for i, a := range o.Attributes {
+		if a == "" || strings.ContainsFunc(a, isSpaceOrControl) {
+			return nil, 0, fmt.Errorf("personio: ListEmployeesOptions.Attributes[%d] %q is not an attribute key: %w", i, clipText(a), unified.ErrInvalidValue)
+		}
+		q.Add("attributes[]", a)
+	}
+	if !o.UpdatedSince.IsZero() {
+		q.Set("updated_since", o.UpdatedSince.UTC().Format(updatedSinceLayout))
+	}
+	return q, limit, nil
+}
+
+// ListEmployees returns one page of GET /v1/company/employees. A nil opts means the first
+// page of 100. To read everything, advance Offset by the number of records received until
+// it reaches Total, or use a [Directory], which also heals changes made during the
+// listing.
+func (c *Client) ListEmployees(ctx context.Context, opts *ListEmployeesOptions) (*EmployeesPage, error) {
+	var o ListEmployeesOptions
+	if opts != nil {
+		o = *opts
+	}
+	q, limit, err := employeesQuery(&o)
+	if err != nil {
+		return nil, err
+	}
+	req := c.request(&transport.Request{Path: "/v1/company/employees", Query: q})
+	var pg *employeesPage
+	err = c.getParsed(ctx, c.v1, req, func(body []byte) error {
+		var err error
+		pg, err = parseEmployeesPage(body, o.Raw)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSuccess(pg.success, "GET /v1/company/employees"); err != nil {
+		return nil, err
+	}
+	p := pg.page(&o, limit)
+	p.Employees = make([]Employee, 0, len(pg.data))
+	for i := range pg.data {
+		var raw json.RawMessage
+		if o.Raw {
+			raw = pg.raws[i]
+		}
+		e, err := newEmployee(&pg.data[i], raw, c.loc)
+		if err != nil {
+			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
+		}
+		p.Employees = append(p.Employees, e)
+	}
+	return p, nil
+}
+
+// getParsed sends the idempotent GET req, reads the whole (capped) body and hands it to
+// parse. A body cut short by a connection failure, or one that does not parse, is fetched
+// again, up to the client's MaxAttempts; then the error matches unified.ErrUnavailable. It
+// reads the body itself instead of decoding it with encoding/json: the employee scanner
+// validates as it parses, and a second validating pass would double the CPU cost of a page.
+func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *transport.Request, parse func([]byte) error) error {
+	var last error
+	attempts := max(1, c.maxAttempts)
+	for range attempts {
+		resp, err := tc.Do(ctx, req)
+		if err != nil {
+			return err
+		}
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		switch {
+		case err == nil:
+			if err = parse(body); err == nil {
+				return nil
+			}
+			last = fmt.Errorf("decoding the response: %w", err)
+		case errors.Is(err, unified.ErrResponseTooLarge), ctx.Err() != nil:
+			return err
+		default:
+			last = fmt.Errorf("reading the response: %w", err)
+		}
+	}
+	return fmt.Errorf("personio: GET %s: %w (after %d attempts): %w", req.Path, last, attempts, unified.ErrUnavailable)
+}
+
+// GetEmployee returns the employee with the given id (GET /v1/company/employees/{id}),
+// with Raw set. An unknown id fails with an error matching unified.ErrNotFound.
+func (c *Client) GetEmployee(ctx context.Context, id int) (*Employee, error) {
+	if id <= 0 {
+		return nil, fmt.Errorf("personio: employee id %d: ids are positive: %w", id, unified.ErrNotFound)
+	}
+	var resp struct {
+		Success *bool           `json:"success"`
+		Data    json.RawMessage `json:"data"`
+	}
+	path := "/v1/company/employees/" + strconv.Itoa(id)
+	if _, err := c.v1.DoJSON(ctx, c.request(&transport.Request{Path: path}), &resp); err != nil {
+		return nil, err
+	}
+	if err := checkSuccess(resp.Success, "GET "+path); err != nil {
+		return nil, err
+	}
+	if isNullJSON(resp.Data) {
+		return nil, fmt.Errorf("personio: GET %s: the response holds no employee: %w", path, unified.ErrNotFound)
+	}
+	var rec employeeJSON
+	if err := newEmployeeParser().parse(resp.Data, &rec); err != nil {
+		return nil, fmt.Errorf("personio: GET %s: %w: %w", path, err, unified.ErrInvalidValue)
+	}
+	e, err := newEmployee(&rec, resp.Data, c.loc)
+	if err != nil {
+		return nil, fmt.Errorf("personio: GET %s: %w", path, err)
+	}
+	return &e, nil
+}
+
+// Attributes lists the employee attributes the API credentials can read, custom ones
+// included (GET /v1/company/employees/attributes). Labels are in the credentials'
+// language.
+func (c *Client) Attributes(ctx context.Context) ([]AttributeInfo, error) {
+	var resp struct {
+		Success *bool `json:"success"`
+		Data    []struct {
+			Key         flexString `json:"key"`
+			Label       string     `json:"label"`
+			Type        string     `json:"type"`
+			UniversalID string     `json:"universal_id"`
+		} `json:"data"`
+	}
+	const path = "/v1/company/employees/attributes"
+	if _, err := c.v1.DoJSON(ctx, c.request(&transport.Request{Path: path}), &resp); err != nil {
+		return nil, err
+	}
+	if err := checkSuccess(resp.Success, "GET "+path); err != nil {
+		return nil, err
+	}
+	out := make([]AttributeInfo, 0, len(resp.Data))
+	for _, a := range resp.Data {
+		if a.Key == "" {
+			continue
+		}
+		out = append(out, AttributeInfo{Key: string(a.Key), Label: a.Label, Type: a.Type, UniversalID: a.UniversalID})
+	}
+	return out, nil
+}
+
+// checkSuccess turns a 2xx v1 answer with "success": false into an error.
+func checkSuccess(success *bool, what string) error {
+	if success != nil && !*success {
+		return fmt.Errorf("personio: %s: the API answered success=false: %w", what, unified.ErrUnavailable)
+	}
+	return nil
+}

@@ -1,0 +1,220 @@
+package personio
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hrisconnect/hrisconnect/unified"
+)
+
+// Personio sends numbers as JSON numbers in some places and as strings in others (ids,
+// offset and limit of some endpoints, weekly hours, metadata under load). The helpers here
+// accept both, and null, everywhere.
+
+// flexInt is an integer that decodes from a JSON number, a string holding one, or null.
+type flexInt struct {
+	V   int
+	Set bool // false for null or a missing field
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	v, ok, err := intFromJSON(b)
+	if err != nil {
+		return err
+	}
+	f.V, f.Set = v, ok
+	return nil
+}
+
+// flexFloat is a number that decodes from a JSON number, a string holding one, or null.
+type flexFloat struct {
+	V   float64
+	Set bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexFloat) UnmarshalJSON(b []byte) error {
+	v, ok, err := floatFromJSON(b)
+	if err != nil {
+		return err
+	}
+	f.V, f.Set = v, ok
+	return nil
+}
+
+// flexString is a string that also accepts a JSON number (ids sent as numbers) and null.
+type flexString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	s, _, err := textFromJSON(b)
+	if err != nil {
+		return err
+	}
+	*f = flexString(s)
+	return nil
+}
+
+// isNullJSON reports whether raw is absent, null, "", [] or {}: the forms Personio uses for
+// "no value".
+func isNullJSON(raw []byte) bool {
+	raw = bytes.TrimSpace(raw)
+	switch len(raw) {
+	case 0:
+		return true
+	case 2:
+		s := string(raw)
+		return s == `""` || s == "[]" || s == "{}"
+	case 4:
+		return string(raw) == "null"
+	}
+	if len(raw) >= 2 && (raw[0] == '[' && raw[len(raw)-1] == ']' || raw[0] == '{' && raw[len(raw)-1] == '}') {
+		// "[ ]", "{ }" and the like.
+		return len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0
+	}
+	return false
+}
+
+// stringFromJSON returns the text of a JSON string without allocating more than the result
+// when it has no escapes.
+func stringFromJSON(raw []byte) (string, error) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", fmt.Errorf("want a JSON string, got %s", clipJSON(raw))
+	}
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner), nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("invalid JSON string %s", clipJSON(raw))
+	}
+	return s, nil
+}
+
+// textFromJSON returns a scalar as text: a string as is, a number's literal, a boolean as
+// "true"/"false". ok is false for null and the empty forms.
+func textFromJSON(raw []byte) (s string, ok bool, err error) {
+	raw = bytes.TrimSpace(raw)
+	if isNullJSON(raw) {
+		return "", false, nil
+	}
+	switch c := raw[0]; {
+	case c == '"':
+		s, err := stringFromJSON(raw)
+		return s, err == nil, err
+	case c == '-' || (c >= '0' && c <= '9'):
+		if !json.Valid(raw) {
+			return "", false, fmt.Errorf("invalid number %s", clipJSON(raw))
+		}
+		return string(raw), true, nil
+	case bytes.Equal(raw, []byte("true")), bytes.Equal(raw, []byte("false")):
+		return string(raw), true, nil
+	}
+	return "", false, fmt.Errorf("want text, got %s", clipJSON(raw))
+}
+
+// floatFromJSON decodes a JSON number or a string holding one ("40", "40.5", "40,5").
+func floatFromJSON(raw []byte) (v float64, ok bool, err error) {
+	s, ok, err := textFromJSON(raw)
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	f, err := parseNumber(s)
+	if err != nil {
+		return 0, false, err
+	}
+	return f, true, nil
+}
+
+// parseNumber parses a decimal number written with a '.' or a single ',' as the decimal
+// separator.
+func parseNumber(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil && strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+		f, err = strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
+	}
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, fmt.Errorf("%q is not a number: %w", clipText(s), unified.ErrInvalidValue)
+	}
+	return f, nil
+}
+
+// intFromJSON decodes a whole number sent as a JSON number or a string.
+func intFromJSON(raw []byte) (v int, ok bool, err error) {
+	s, ok, err := textFromJSON(raw)
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	n, err := parseInt(s)
+	return n, err == nil, err
+}
+
+// parseInt parses a whole number; "12.0" is accepted, "12.5" is not.
+func parseInt(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+		return 0, fmt.Errorf("%q is not a whole number: %w", clipText(s), unified.ErrInvalidValue)
+	}
+	return int(f), nil
+}
+
+// parseInstant parses the timestamps Personio sends: RFC 3339 with or without fraction
+// ("2014-11-08T23:00:00.000Z", "2017-05-23T09:49:03+02:00"), and local date-times without
+// zone ("2017-05-23T09:49:03", "2017-05-23 09:49:03"), which are read in loc.
+func parseInstant(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999Z0700", "2006-01-02 15:04:05Z07:00"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a timestamp (want RFC 3339): %w", clipText(s), unified.ErrInvalidValue)
+}
+
+// parseDay turns a Personio calendar-day value into a unified.Date: a plain "YYYY-MM-DD" is
+// taken as written; an instant is converted to loc before the day is taken, because
+// Personio renders a day as the instant of its midnight in the company's time zone.
+func parseDay(s string, loc *time.Location) (unified.Date, error) {
+	s = strings.TrimSpace(s)
+	if len(s) == 10 {
+		return unified.ParseDate(s)
+	}
+	t, err := parseInstant(s, loc)
+	if err != nil {
+		return unified.Date{}, fmt.Errorf("%q is not a date (want YYYY-MM-DD or an RFC 3339 instant): %w", clipText(s), unified.ErrInvalidValue)
+	}
+	return unified.DateIn(t, loc), nil
+}
+
+// clipJSON shortens raw JSON quoted in an error message.
+func clipJSON(raw []byte) string { return clipText(string(raw)) }
+
+// clipText shortens text quoted in an error message to 64 bytes, on a rune boundary.
+func clipText(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,0 +1,284 @@
+package personio
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hrisconnect/hrisconnect/unified"
+)
+
+// v1Plan is how a filter is pushed down to GET /v1/company/employees.
+type v1Plan struct {
+	email   string    // the email parameter, for a filter on exactly one email
+	since   time.Time // the updated_since parameter
+	unpaged bool      // updated_since: Personio ignores limit and offset
+}
+
+func planV1(f *unified.Filter) v1Plan {
+	if e := singleEmail(f); e != "" {
+		return v1Plan{email: e}
+	}
+	if !f.UpdatedSince.IsZero() {
+		// One second early: the parameter has whole seconds, and Filter.Match checks the
+		// exact instant afterwards.
+		return v1Plan{since: f.UpdatedSince.Add(-time.Second), unpaged: true}
+	}
+	return v1Plan{}
+}
+
+// v1Listing reads a v1 employee listing page by page.
+type v1Listing struct {
+	d      *Directory
+	filter unified.Filter
+	plan   v1Plan
+	limit  int
+	st     v1State
+
+	lastUsed int  // records consumed from the latest page
+	healed   bool // a page was read again after the total dropped
+}
+
+func (d *Directory) newV1Listing(o *unified.ListOptions) (*v1Listing, error) {
+	limit, err := d.pageSize(o.PageSize, MaxEmployeesLimit)
+	if err != nil {
+		return nil, err
+	}
+	l := &v1Listing{d: d, filter: o.Filter, plan: planV1(&o.Filter), limit: limit, st: newV1State()}
+	if o.Cursor != "" {
+		var st v1State
+		if err := decodeCursor(o.Cursor, &o.Filter, &st); err != nil {
+			return nil, err
+		}
+		if !st.Started || st.Off < 0 || st.Seen < 0 || len(st.Prev) > maxPrevIDs || st.Last < -1 || st.First < -1 {
+			return nil, fmt.Errorf("personio: %w: the cursor's position is not consistent", unified.ErrInvalidCursor)
+		}
+		l.st = st
+	}
+	return l, nil
+}
+
+// v1Fetched is one page as received and mapped.
+type v1Fetched struct {
+	off   int
+	total int
+	ids   []int
+	users []mapped
+}
+
+// fetch reads and maps the page at offset off.
+func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Fetched, error) {
+	s, err := l.d.ready(ctx)
+	if err != nil {
+		return nil, err
+	}
+	opts := &ListEmployeesOptions{
+		Limit:        l.limit,
+		Offset:       off,
+		Email:        l.plan.email,
+		UpdatedSince: l.plan.since,
+		Raw:          l.d.cfg.raw,
+	}
+	if l.plan.since.IsZero() {
+		// With updated_since Personio reads attributes[] as "changed in one of these",
+		// which would hide people changed elsewhere; so the projection is only used
+		// without it.
+		opts.Attributes = s.attrs
+	}
+	p, err := l.d.c.ListEmployees(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	f := &v1Fetched{off: off, total: p.Total, ids: make([]int, len(p.Employees)), users: make([]mapped, len(p.Employees))}
+	for i := range p.Employees {
+		e := &p.Employees[i]
+		f.ids[i] = e.ID
+		if f.users[i], err = l.d.mapRecord(s, EmployeeRecord(e, l.d.c.loc), e.Raw); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// next consumes the next page: pre when it was fetched ahead at the right offset, else a
+// page it reads itself. It returns the users to yield (new, filtered) and whether the
+// listing is complete.
+func (l *v1Listing) next(ctx context.Context, pre *v1Fetched) ([]unified.User, bool, error) {
+	heals := 0
+	for {
+		f := pre
+		pre = nil
+		if f == nil || f.off != l.st.Off {
+			var err error
+			if f, err = l.fetch(ctx, l.st.Off); err != nil {
+				return nil, false, err
+			}
+		}
+		step, err := l.st.apply(f.total, f.ids, l.limit, l.plan.unpaged)
+		if err != nil {
+			return nil, false, err
+		}
+		if step.refetch {
+			l.healed = true
+			if heals++; heals > maxHeals {
+				return nil, false, fmt.Errorf("personio: the employee list kept shrinking while it was being read (%d times in a row); start the listing again: %w",
+					heals, unified.ErrInconsistentListing)
+			}
+			continue
+		}
+		l.lastUsed = step.used
+		users := make([]unified.User, 0, step.used)
+		for i := 0; i < step.used; i++ {
+			if !step.keep[i] {
+				continue
+			}
+			m := &f.users[i]
+			if err := l.d.accept(m); err != nil {
+				return nil, false, err
+			}
+			if l.filter.Match(&m.user) {
+				users = append(users, m.user)
+			}
+		}
+		return users, step.done, nil
+	}
+}
+
+// page returns the next page as a unified.Page.
+func (l *v1Listing) page(ctx context.Context, pre *v1Fetched) (*unified.Page, error) {
+	users, done, err := l.next(ctx, pre)
+	if err != nil {
+		return nil, err
+	}
+	p := &unified.Page{Users: users, Total: l.st.Last}
+	if !done {
+		if p.NextCursor, err = encodeCursor(&l.filter, &l.st); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// v1Future is a page fetched ahead.
+type v1Future struct {
+	off  int
+	done chan struct{}
+	res  *v1Fetched
+	err  error
+}
+
+// streamV1 yields a v1 listing, fetching pages in parallel once the total is known.
+func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield func(unified.User, error) bool) {
+	l, err := d.newV1Listing(&o)
+	if err != nil {
+		yield(unified.User{}, err)
+		return
+	}
+	emit := func(users []unified.User) bool {
+		for i := range users {
+			if !yield(users[i], nil) {
+				return false
+			}
+		}
+		return true
+	}
+
+	users, done, err := l.next(ctx, nil)
+	if err != nil {
+		yield(unified.User{}, err)
+		return
+	}
+	if !emit(users) || done {
+		return
+	}
+
+	conc := d.cfg.concurrency
+	if l.plan.unpaged || l.st.Last < 0 || l.healed || d.c.v1tok.rotating() {
+		// No total to plan with, or a token that changes with every response: one page
+		// after the other.
+		conc = 1
+	}
+	if conc > 1 && l.lastUsed > 0 {
+		var stopped bool
+		var err error
+		if done, stopped, err = d.parallelV1(ctx, l, conc, emit); err != nil {
+			yield(unified.User{}, err)
+			return
+		}
+		if stopped {
+			return
+		}
+	}
+	for !done {
+		if err := ctx.Err(); err != nil {
+			yield(unified.User{}, err)
+			return
+		}
+		var users []unified.User
+		if users, done, err = l.next(ctx, nil); err != nil {
+			yield(unified.User{}, err)
+			return
+		}
+		if !emit(users) {
+			return
+		}
+	}
+}
+
+// parallelV1 fetches the pages after the first in parallel and yields them in offset
+// order, with at most conc requests (and pages) in flight. It returns done=false without
+// error when the listing changed under the read and the rest must be read page by page,
+// and stopped=true when the consumer stopped (emit returned false). Every goroutine it
+// started has ended when it returns.
+func (d *Directory) parallelV1(ctx context.Context, l *v1Listing, conc int, emit func([]unified.User) bool) (done, stopped bool, err error) {
+	fctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+
+	step := l.lastUsed
+	total := l.st.Last
+	nextOff := l.st.Off
+	var queue []*v1Future
+	for !done {
+		for len(queue) < conc && nextOff < total {
+			f := &v1Future{off: nextOff, done: make(chan struct{})}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer close(f.done)
+				f.res, f.err = l.fetch(fctx, f.off)
+			}()
+			queue = append(queue, f)
+			nextOff += step
+		}
+		if len(queue) == 0 {
+			return false, false, nil // nothing planned but not done: read on sequentially
+		}
+		f := queue[0]
+		queue = queue[1:]
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return false, false, ctx.Err()
+		}
+		if f.err != nil {
+			return false, false, f.err
+		}
+		if f.off != l.st.Off {
+			return false, false, nil
+		}
+		var users []unified.User
+		if users, done, err = l.next(ctx, f.res); err != nil {
+			return false, false, err
+		}
+		if !emit(users) {
+			return false, true, nil
+		}
+		if !done && (l.healed || l.st.Last != total || l.lastUsed != step) {
+			return false, false, nil // the listing changed under the read: go on page by page
+		}
+	}
+	return true, false, nil
+}
