@@ -1,0 +1,227 @@
+package lattice
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hrisconnect/hrisconnect/mapping"
+	"github.com/hrisconnect/hrisconnect/unified"
+)
+
+// Directory defaults.
+const (
+	// DefaultConcurrency bounds the requests a Directory sends at once for one page: custom
+	// attribute values (WithCustomAttributes) and manager lookups. All of them also wait
+	// on the client's rate limiter.
+	DefaultConcurrency = 4
+	// DefaultCacheTTL is how long a Directory reuses its department names and what it
+	// learnt about managers.
+	DefaultCacheTTL = 10 * time.Minute
+	// DefaultPeopleCacheSize bounds how many users a Directory remembers to describe
+	// managers.
+	DefaultPeopleCacheSize = 10000
+)
+
+// Directory is Lattice as a unified.Directory (and unified.Streamer). Make one with
+// Client.Directory. It is safe for concurrent use.
+//
+// Listing: ListUsers reads GET /v1/users with status=NULL, so users of every status are
+// listed (a provisioning tool must see leavers), 100 per request by default. A filter on
+// statuses is sent to the API when it names exactly one Lattice status (active → ACTIVE,
+// invited → INVITED, onboarding → CREATED, inactive → DEACTIVATED); "leave" has no Lattice
+// equivalent and matches nobody. All other conditions (several statuses, departments,
+// emails, updated-since) are applied to the mapped users with unified.Filter.Match:
+// Lattice has no server-side filter for them, and in particular no incremental
+// (updated-since) query, so an updated-since listing still reads every user. Pages may
+// therefore hold fewer users than the page size, or none, and still have a NextCursor.
+//
+// Cursors are opaque (internal/cursor, provider "lattice", bound to the filter). Each
+// carries the Lattice cursor, hashes of the previous page's user IDs (a user repeated at
+// the top of the next page is dropped) and of the last 64 Lattice cursors (a repeated
+// cursor fails with unified.ErrCursorLoop).
+//
+// Departments are listed once (one request per 100 departments) and cached for
+// WithCacheTTL; a department missing from the cached list is fetched on its own.
+//
+// Managers: unified.User.Manager always has the manager's ID. Its name and email come
+// from users the directory has already read: the same page, earlier pages, earlier calls
+// (a bounded cache of the 10,000 users most recently read or referred to as managers,
+// kept for WithCacheTTL). A listing of every status therefore makes no request beyond
+// the list pages and the department listing, and refers to a manager listed after all of
+// their reports by ID only (the first time: a second listing within the TTL has their
+// names). A listing the API filters by status (the leavers, say) fetches the managers it
+// has not read, once each; WithManagerLookups changes when lookups are made. GetUser and
+// Me fetch the manager when it is not known. A manager the API does not show (404, 403)
+// is referred to by ID only.
+//
+// Names are lossy: Lattice keeps one name string, and mapping.LatticeToUnified splits it
+// at the first space into first and last name. Override first_name and last_name with
+// WithSpec when a better source exists.
+type Directory struct {
+	c          *Client
+	cfg        dirConfig
+	err        error
+	log        *slog.Logger
+	pushStatus bool
+	now        func() time.Time
+
+	mapMu  sync.Mutex
+	mapper atomic.Pointer[mapperState]
+
+	depts  deptCache
+	people *peopleCache
+}
+
+// mapperState is a compiled mapper and the custom attributes of its catalog.
+type mapperState struct {
+	m     *mapping.Mapper
+	attrs map[string]CustomAttribute
+}
+
+var (
+	_ unified.Directory = (*Directory)(nil)
+	_ unified.Streamer  = (*Directory)(nil)
+)
+
+// Directory returns the client as a unified.Directory. See [Directory] for what it
+// does, and the With* options for what can be changed. The result is a *Directory, which
+// also implements unified.Streamer. Invalid options make every method fail with an error
+// matching unified.ErrInvalidConfig.
+func (c *Client) Directory(opts ...DirectoryOption) *Directory {
+	cfg := dirConfig{
+		pageSize:    MaxPageSize,
+		concurrency: DefaultConcurrency,
+		ttl:         DefaultCacheTTL,
+		peopleMax:   DefaultPeopleCacheSize,
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.pageSize == 0 || cfg.pageSize > MaxPageSize {
+		cfg.pageSize = MaxPageSize
+	}
+	d := &Directory{c: c, cfg: cfg, log: c.log, now: time.Now}
+	d.people = newPeopleCache(cfg.peopleMax, cfg.ttl, func() time.Time { return d.now() })
+	d.err = errors.Join(cfg.errs...)
+	if d.err == nil && cfg.mapper == nil {
+		if d.cfg.spec == nil {
+			d.cfg.spec = mapping.LatticeToUnified()
+		}
+		m, err := d.compile(nil)
+		if err != nil {
+			d.err = fmt.Errorf("%s: %w: mapping spec: %w", ProviderName, unified.ErrInvalidConfig, err)
+		} else {
+			d.mapper.Store(&mapperState{m: m, attrs: map[string]CustomAttribute{}})
+			d.pushStatus = sameStatusField(d.cfg.spec, mapping.LatticeToUnified())
+		}
+	}
+	return d
+}
+
+// sameStatusField reports whether spec maps status exactly as the preset does, so that a
+// status filter may be sent to the API.
+func sameStatusField(spec, preset *mapping.Spec) bool {
+	find := func(s *mapping.Spec) *mapping.Field {
+		fs := s.Effective()
+		for i := range fs {
+			if fs[i].Target == "status" {
+				return &fs[i]
+			}
+		}
+		return nil
+	}
+	a, b := find(spec), find(preset)
+	return a != nil && b != nil && reflect.DeepEqual(*a, *b)
+}
+
+// Provider returns "lattice".
+func (d *Directory) Provider() string { return ProviderName }
+
+// Client returns the client the directory uses.
+func (d *Directory) Client() *Client { return d.c }
+
+// Refresh drops the cached department names and what the directory knows of managers; the
+// next call reads them again.
+func (d *Directory) Refresh() {
+	d.depts.reset()
+	d.people.reset()
+}
+
+// Me returns the user the API key belongs to (GET /v1/me).
+func (d *Directory) Me(ctx context.Context) (*unified.User, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	var raw json.RawMessage
+	u, err := d.fetchOne(ctx, "/v1/me", &raw)
+	if err != nil {
+		return nil, err
+	}
+	return d.one(ctx, u, raw)
+}
+
+// GetUser returns the user with the given ID (GET /v1/user/{id}), or an error matching
+// unified.ErrNotFound.
+func (d *Directory) GetUser(ctx context.Context, id string) (*unified.User, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	if checkID("user", id) != nil {
+		return nil, fmt.Errorf("%s: user %q: %w", ProviderName, clip(id, 64), unified.ErrNotFound)
+	}
+	var raw json.RawMessage
+	u, err := d.fetchOne(ctx, userPath(id), &raw)
+	if err != nil {
+		return nil, err
+	}
+	return d.one(ctx, u, raw)
+}
+
+// fetchOne reads one user, keeping its JSON when WithRaw is set.
+func (d *Directory) fetchOne(ctx context.Context, path string, raw *json.RawMessage) (*User, error) {
+	if !d.cfg.raw {
+		return d.c.getUser(ctx, path)
+	}
+	if err := d.c.call(ctx, path, nil, raw); err != nil {
+		return nil, err
+	}
+	var w wireUser
+	if err := json.Unmarshal(*raw, &w); err != nil {
+		return nil, fmt.Errorf("%s: GET %s: decoding the user: %w", ProviderName, clip(path, 120), err)
+	}
+	if w.ID == "" {
+		return nil, fmt.Errorf("%s: GET %s: the answer has no user id: %w", ProviderName, clip(path, 120), unified.ErrInvalidValue)
+	}
+	u := w.user()
+	return &u, nil
+}
+
+func (d *Directory) one(ctx context.Context, u *User, raw json.RawMessage) (*unified.User, error) {
+	var raws []json.RawMessage
+	if d.cfg.raw {
+		raws = []json.RawMessage{raw}
+	}
+	out, err := d.convert(ctx, []User{*u}, raws, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: user %s could not be mapped: %w", ProviderName, clip(u.ID, 64), unified.ErrInvalidValue)
+	}
+	return &out[0], nil
+}

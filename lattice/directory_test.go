@@ -1,0 +1,930 @@
+package lattice_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/hrisconnect/hrisconnect/fakecompany"
+	"github.com/hrisconnect/hrisconnect/lattice"
+	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
+	"github.com/hrisconnect/hrisconnect/mapping"
+	"github.com/hrisconnect/hrisconnect/unified"
+	"github.com/hrisconnect/hrisconnect/unified/directorytest"
+)
+
+// statusOf is the unified status a person of the fake company has in Lattice.
+func statusOf(p *latticetest.Person) unified.Status {
+	switch p.LatticeStatus() {
+	case "ACTIVE":
+		return unified.StatusActive
+	case "INVITED":
+		return unified.StatusInvited
+	case "CREATED":
+		return unified.StatusOnboarding
+	case "DEACTIVATED":
+		return unified.StatusInactive
+	}
+	return unified.StatusUnknown
+}
+
+// expectation describes what the directory must report for a person, from the company
+// data the fake renders.
+type expectation struct {
+	ID, Email     string
+	Status        unified.Status
+	Department    *unified.Ref
+	Manager       *unified.Ref
+	ExternalID    string
+	StartDate     *unified.Date
+	PreferredName string
+}
+
+// expected returns what the directory must report for p. managerKnown says whether the
+// directory can know the manager's name and email (see managerSeen).
+func expected(srv *latticetest.Server, c *latticetest.Company, p *latticetest.Person, managerKnown bool) expectation {
+	e := expectation{ID: p.LatticeID, Email: p.Email, Status: statusOf(p), PreferredName: p.PreferredName}
+	if d := c.Department(p.DepartmentID); d != nil {
+		e.Department = &unified.Ref{ID: d.LatticeID, Name: d.Name}
+	}
+	if m := c.Person(p.SupervisorID); m != nil {
+		e.Manager = &unified.Ref{ID: m.LatticeID}
+		if managerKnown {
+			e.Manager.Name, e.Manager.Email = m.DisplayName(), m.Email
+		}
+	}
+	if ext, ok := srv.ExternalUserID(p); ok {
+		e.ExternalID = ext
+	}
+	if !p.HireDate.IsZero() {
+		d := p.HireDate
+		e.StartDate = &d
+	}
+	return e
+}
+
+func observed(u *unified.User) expectation {
+	return expectation{ID: u.ID, Email: u.Email, Status: u.Status, Department: u.Department, Manager: u.Manager,
+		ExternalID: u.ExternalID, StartDate: u.StartDate, PreferredName: u.PreferredName}
+}
+
+func collect(t *testing.T, seq func(func(unified.User, error) bool)) []unified.User {
+	t.Helper()
+	var out []unified.User
+	for u, err := range seq {
+		if err != nil {
+			t.Fatalf("listing: %v", err)
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+func userIDs(us []unified.User) []string {
+	out := make([]string, len(us))
+	for i := range us {
+		out[i] = us[i].ID
+	}
+	return out
+}
+
+// TestDirectoryLists1000 is the issue's "must show": a generated 1,000-person company
+// lists completely (active, invited, created and deactivated users) exactly once with
+// 100-user pages, in 10 list requests plus the department listing.
+func TestDirectoryLists1000(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(42, 1000))
+	c, _ := fakeClient(t, srv, nil)
+	company := srv.Company()
+	ctx := context.Background()
+
+	d := c.Directory()
+	streamed := collect(t, unified.Users(ctx, d, nil))
+
+	if diff := cmp.Diff(latticeIDs(company, nil), userIDs(streamed)); diff != "" {
+		t.Fatalf("listed IDs differ from the company, in order (-want +got):\n%s", diff)
+	}
+	byID := map[string]*latticetest.Person{}
+	index := map[int]int{} // position of each person in the listing, by Personio id
+	for i := range company.People {
+		byID[company.People[i].LatticeID] = &company.People[i]
+		index[company.People[i].ID] = i
+	}
+	// A listing of every status names a manager only when it has read them: on the same
+	// page of 100 or an earlier one.
+	known := func(p *latticetest.Person) bool { return index[p.SupervisorID]/100 <= index[p.ID]/100 }
+	statuses := map[unified.Status]int{}
+	late := 0
+	for i := range streamed {
+		u := &streamed[i]
+		p := byID[u.ID]
+		statuses[u.Status]++
+		if u.Provider != "lattice" {
+			t.Errorf("user %s Provider = %q", u.ID, u.Provider)
+		}
+		if p.SupervisorID != 0 && !known(p) {
+			late++
+		}
+		if diff := cmp.Diff(expected(srv, company, p, known(p)), observed(u)); diff != "" {
+			t.Errorf("user %s (-want +got):\n%s", u.ID, diff)
+		}
+	}
+	if late == 0 {
+		t.Error("no user has a manager listed on a later page: the test needs some")
+	}
+	for _, s := range []unified.Status{unified.StatusActive, unified.StatusInvited, unified.StatusOnboarding, unified.StatusInactive} {
+		if statuses[s] == 0 {
+			t.Errorf("no %s users listed (%v)", s, statuses)
+		}
+	}
+	settle(srv)
+	if got := srv.Count("GET", "/v1/users"); got != 10 {
+		t.Errorf("%d list requests, want 10", got)
+	}
+	if got := srv.Count("GET", "/v1/departments"); got != 1 {
+		t.Errorf("%d department list requests, want 1", got)
+	}
+	if got := srv.Count("GET", "/v1/user/*"); got != 0 {
+		t.Errorf("%d single-user requests: managers should come from the listing itself", got)
+	}
+	for _, r := range srv.Requests() {
+		if r.Path == "/v1/users" && (r.Query.Get("limit") != "100" || r.Query.Get("status") != "NULL") {
+			t.Errorf("list request query %v, want limit=100 and status=NULL", r.Query)
+		}
+	}
+
+	// Paging with ListUsers gives the same users.
+	srv.ResetRequests()
+	paged := collect(t, unified.Pages(ctx, c.Directory(), nil))
+	if diff := cmp.Diff(streamed, paged); diff != "" {
+		t.Errorf("ListUsers paging differs from StreamUsers (-stream +pages):\n%s", diff)
+	}
+	settle(srv)
+	if got := srv.Count("GET", "/v1/users"); got != 10 {
+		t.Errorf("%d list requests while paging, want 10", got)
+	}
+
+	// With every manager looked up, all references are complete: the stream finds the
+	// late managers on the pages it reads ahead, paging with ListUsers fetches them.
+	srv.ResetRequests()
+	full := collect(t, unified.Users(ctx, c.Directory(lattice.WithManagerLookups(lattice.ManagerLookupsAlways)), nil))
+	for i := range full {
+		if diff := cmp.Diff(expected(srv, company, byID[full[i].ID], true), observed(&full[i])); diff != "" {
+			t.Errorf("user %s (-want +got):\n%s", full[i].ID, diff)
+		}
+	}
+	settle(srv)
+	if got := srv.Count("GET", "/v1/user/*"); got != 0 {
+		t.Errorf("stream with lookups: %d single-user requests, want 0 (the managers are on the pages read ahead)", got)
+	}
+	srv.ResetRequests()
+	pagedFull := collect(t, unified.Pages(ctx, c.Directory(lattice.WithManagerLookups(lattice.ManagerLookupsAlways)), nil))
+	if diff := cmp.Diff(full, pagedFull); diff != "" {
+		t.Errorf("ListUsers paging with lookups differs from StreamUsers (-stream +pages):\n%s", diff)
+	}
+	settle(srv)
+	lateManagers := map[int]bool{}
+	for i := range company.People {
+		if p := &company.People[i]; p.SupervisorID != 0 && !known(p) {
+			lateManagers[p.SupervisorID] = true
+		}
+	}
+	if got := srv.Count("GET", "/v1/user/*"); got != len(lateManagers) {
+		t.Errorf("paging with lookups: %d single-user requests, want one per late manager (%d)", got, len(lateManagers))
+	}
+}
+
+func TestDirectoryConformance(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(7, 40))
+	want := latticeIDs(srv.Company(), nil)
+	// By default a listing names only the managers it has read, while GetUser fetches an
+	// unknown manager; with every manager looked up the two agree on everything.
+	lookups := lattice.WithManagerLookups(lattice.ManagerLookupsAlways)
+	for name, tc := range map[string]struct {
+		opts   []lattice.DirectoryOption
+		ignore []string
+	}{
+		"default":                {nil, []string{"Manager"}},
+		"manager lookups":        {[]lattice.DirectoryOption{lookups}, nil},
+		"custom attributes, raw": {[]lattice.DirectoryOption{lookups, lattice.WithCustomAttributes(), lattice.WithRaw(), lattice.WithConcurrency(2)}, nil},
+		"small pages":            {[]lattice.DirectoryOption{lookups, lattice.WithPageSize(5)}, nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, _ := fakeClient(t, srv, nil)
+			directorytest.Run(t, c.Directory(tc.opts...), &directorytest.Options{WantIDs: want, PageSizes: []int{0, 7, 1}, GetUserIgnore: tc.ignore})
+		})
+	}
+}
+
+func TestStreamEqualsPages(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(3, 120))
+	c, _ := fakeClient(t, srv, nil)
+	d := c.Directory()
+	ctx := context.Background()
+	all := collect(t, unified.Pages(ctx, d, nil))
+	filters := map[string]unified.Filter{
+		"none":       {},
+		"inactive":   {Statuses: []unified.Status{unified.StatusInactive}},
+		"department": {Departments: []string{strings.ToLower(all[0].Department.Name)}},
+		"updated":    {UpdatedSince: all[len(all)/2].UpdatedAt},
+	}
+	for name, f := range filters {
+		for _, size := range []int{0, 7, 100} {
+			lo := &unified.ListOptions{PageSize: size, Filter: f}
+			pages := collect(t, unified.Pages(ctx, d, lo))
+			stream := collect(t, d.StreamUsers(ctx, lo))
+			if diff := cmp.Diff(pages, stream); diff != "" {
+				t.Errorf("%s, size %d: stream differs from pages (-pages +stream):\n%s", name, size, diff)
+			}
+			want := slices.DeleteFunc(slices.Clone(all), func(u unified.User) bool { return !f.Match(&u) })
+			if diff := cmp.Diff(userIDs(want), userIDs(stream)); diff != "" {
+				t.Errorf("%s, size %d (-want +got):\n%s", name, size, diff)
+			}
+		}
+	}
+	// Resuming the stream from a cursor continues where the page left off.
+	first, err := d.ListUsers(ctx, &unified.ListOptions{PageSize: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest := collect(t, d.StreamUsers(ctx, &unified.ListOptions{PageSize: 10, Cursor: first.NextCursor}))
+	if diff := cmp.Diff(userIDs(all[10:]), userIDs(rest)); diff != "" {
+		t.Errorf("resumed stream (-want +got):\n%s", diff)
+	}
+}
+
+func TestStreamStopsOnBreakAndCancel(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(5, 300), latticetest.WithLatency(2*time.Millisecond))
+	c, _ := fakeClient(t, srv, nil)
+	d := c.Directory(lattice.WithPageSize(10))
+	ctx := context.Background()
+
+	n := 0
+	for _, err := range d.StreamUsers(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n++; n == 15 {
+			break
+		}
+	}
+	// The producer has ended when the loop returns, so no request starts afterwards (a
+	// request sent just before may still arrive); it may have read a few pages ahead of
+	// the 2 consumed, never more than the bound.
+	returned := time.Now()
+	time.Sleep(60 * time.Millisecond)
+	late := 0
+	for _, r := range srv.Requests() {
+		if r.At.After(returned.Add(30 * time.Millisecond)) {
+			late++
+		}
+	}
+	if late > 0 {
+		t.Errorf("%d requests arrived well after the loop ended", late)
+	}
+	if n := srv.Count("GET", "/v1/users"); n > 2+9 {
+		t.Errorf("%d list requests for 2 consumed pages: read-ahead is not bounded", n)
+	}
+
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var errs []error
+	n = 0
+	for _, err := range d.StreamUsers(cctx, nil) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if n++; n == 25 {
+			cancel()
+		}
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
+		t.Errorf("errors after cancel = %v, want one context.Canceled", errs)
+	}
+}
+
+func TestStatusFilterPushDown(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(11, 150))
+	c, _ := fakeClient(t, srv, nil)
+	ctx := context.Background()
+	all := collect(t, unified.Users(ctx, c.Directory(), nil))
+	st := func(s ...unified.Status) unified.Filter { return unified.Filter{Statuses: s} }
+	titleSpec := mapping.LatticeToUnified().With(mapping.Field{Target: "title", Sources: []string{"jobLevel"}})
+	defaultMapper, err := mapping.Compile(mapping.LatticeToUnified(), lattice.Catalog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		opts       []lattice.DirectoryOption
+		filter     unified.Filter
+		wantStatus []string // status parameters of the list requests; nil: no request
+	}{
+		{"no filter lists everyone", nil, unified.Filter{}, []string{"NULL"}},
+		{"leavers", nil, st(unified.StatusInactive), []string{"DEACTIVATED"}},
+		{"onboarding is CREATED", nil, st(unified.StatusOnboarding), []string{"CREATED"}},
+		{"invited", nil, st(unified.StatusInvited), []string{"INVITED"}},
+		{"leave matches nobody", nil, st(unified.StatusLeave), nil},
+		{"leave or invited", nil, st(unified.StatusLeave, unified.StatusInvited), []string{"INVITED"}},
+		{"two statuses read everyone", nil, st(unified.StatusActive, unified.StatusInactive), []string{"NULL"}},
+		{"a spec that keeps the status mapping", []lattice.DirectoryOption{lattice.WithSpec(titleSpec)}, st(unified.StatusInactive), []string{"DEACTIVATED"}},
+		{"a mapper of one's own", []lattice.DirectoryOption{lattice.WithMapper(defaultMapper)}, st(unified.StatusInactive), []string{"NULL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Not parallel: the subtests share the server's request log.
+			settle(srv)
+			srv.ResetRequests()
+			d := c.Directory(tt.opts...)
+			got := collect(t, unified.Users(ctx, d, &unified.ListOptions{Filter: tt.filter}))
+			want := slices.DeleteFunc(slices.Clone(all), func(u unified.User) bool { return !tt.filter.Match(&u) })
+			if diff := cmp.Diff(userIDs(want), userIDs(got)); diff != "" {
+				t.Errorf("users (-want +got):\n%s", diff)
+			}
+			settle(srv)
+			var sent []string
+			for _, r := range srv.Requests() {
+				if r.Path == "/v1/users" {
+					sent = append(sent, r.Query["status"]...)
+				}
+			}
+			sent = slices.Compact(sent)
+			if diff := cmp.Diff(tt.wantStatus, sent); diff != "" {
+				t.Errorf("status parameters (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRestrictedKey(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(2, 30))
+	c, _ := fakeClient(t, srv, func(cfg *lattice.Config) { cfg.APIKey = srv.RestrictedKey() })
+	ctx := context.Background()
+
+	if _, err := c.ListDepartments(ctx, nil); !errors.Is(err, unified.ErrForbidden) {
+		t.Errorf("ListDepartments err = %v, want ErrForbidden", err)
+	}
+	_, err := c.Directory().ListUsers(ctx, nil)
+	if !errors.Is(err, unified.ErrForbidden) || !strings.Contains(err.Error(), "WithoutDepartmentNames") {
+		t.Errorf("ListUsers err = %v, want ErrForbidden suggesting WithoutDepartmentNames", err)
+	}
+	var ae *unified.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusForbidden {
+		t.Errorf("err = %v, want a 403 *unified.APIError inside", err)
+	}
+
+	settle(srv)
+	srv.ResetRequests()
+	users := collect(t, unified.Users(ctx, c.Directory(lattice.WithoutDepartmentNames()), nil))
+	if len(users) != len(srv.Company().People) {
+		t.Errorf("%d users, want %d", len(users), len(srv.Company().People))
+	}
+	for _, u := range users {
+		if u.Department != nil && (u.Department.ID == "" || u.Department.Name != "") {
+			t.Errorf("user %s department %+v, want an ID only", u.ID, u.Department)
+		}
+	}
+	settle(srv)
+	if n := srv.Count("", "/v1/department*"); n != 0 {
+		t.Errorf("%d department requests with WithoutDepartmentNames", n)
+	}
+
+	_, err = c.Directory(lattice.WithoutDepartmentNames(), lattice.WithCustomAttributes()).ListUsers(ctx, nil)
+	if !errors.Is(err, unified.ErrForbidden) {
+		t.Errorf("custom attributes err = %v, want ErrForbidden", err)
+	}
+}
+
+func TestRetryAfterEndToEnd(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(4, 60))
+	c, w := fakeClient(t, srv, nil)
+	srv.Inject(latticetest.Fault{Name: "limit", Path: "/v1/users", Status: http.StatusTooManyRequests, Times: 2,
+		Header: http.Header{"Retry-After": {"2"}}, Body: `{"error":"Rate limit exceeded"}`})
+	users := collect(t, unified.Users(context.Background(), c.Directory(), nil))
+	if len(users) != 60 {
+		t.Errorf("%d users, want 60", len(users))
+	}
+	var long int
+	for _, d := range w.list() {
+		if d > time.Second {
+			long++
+		}
+	}
+	if long < 2 {
+		t.Errorf("waits %v, want two Retry-After waits of about 2 s", w.list())
+	}
+	settle(srv)
+	if got := srv.Count("GET", "/v1/users"); got != 3 {
+		t.Errorf("%d list requests, want 1 page + 2 retries", got)
+	}
+}
+
+// TestQuirks runs full listings against a server that misbehaves in the ways that lose or
+// duplicate users, through both ListUsers paging and StreamUsers.
+func TestQuirks(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		quirks  latticetest.Quirks
+		wantErr error // nil: every user exactly once
+	}{
+		{"duplicate across pages", latticetest.Quirks{DuplicateAcrossPages: true}, nil},
+		{"oversized pages", latticetest.Quirks{OversizedPages: true}, nil},
+		{"empty page with more", latticetest.Quirks{EmptyPageWithMore: true}, nil},
+		{"hasMore without cursor", latticetest.Quirks{HasMoreWithoutCursor: true}, nil},
+		{"everything benign at once", latticetest.Quirks{DuplicateAcrossPages: true, OversizedPages: true, EmptyPageWithMore: true, HasMoreWithoutCursor: true}, nil},
+		{"repeated cursor", latticetest.Quirks{RepeatCursor: true}, unified.ErrCursorLoop},
+		{"backwards cursor", latticetest.Quirks{BackwardsCursor: true}, unified.ErrInconsistentListing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := latticetest.NewTestServer(t, latticetest.WithGenerated(9, 230))
+			srv.SetQuirks(tt.quirks)
+			c, _ := fakeClient(t, srv, nil)
+			want := latticeIDs(srv.Company(), nil)
+			for mode, list := range map[string]func(context.Context, unified.Directory, *unified.ListOptions) func(func(unified.User, error) bool){
+				"pages": func(ctx context.Context, d unified.Directory, o *unified.ListOptions) func(func(unified.User, error) bool) {
+					return unified.Pages(ctx, d, o)
+				},
+				"stream": func(ctx context.Context, d unified.Directory, o *unified.ListOptions) func(func(unified.User, error) bool) {
+					return unified.Users(ctx, d, o)
+				},
+			} {
+				var ids []string
+				var errs []error
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				for u, err := range list(ctx, c.Directory(lattice.WithPageSize(40)), nil) {
+					if err != nil {
+						errs = append(errs, err)
+						continue
+					}
+					ids = append(ids, u.ID)
+				}
+				cancel()
+				if tt.wantErr != nil {
+					if len(errs) != 1 || !errors.Is(errs[0], tt.wantErr) {
+						t.Errorf("%s: errors %v, want one %v", mode, errs, tt.wantErr)
+					}
+					if seen := map[string]bool{}; true {
+						for _, id := range ids {
+							if seen[id] {
+								t.Errorf("%s: user %s listed twice before the error", mode, id)
+							}
+							seen[id] = true
+						}
+					}
+					continue
+				}
+				if len(errs) > 0 {
+					t.Errorf("%s: errors %v", mode, errs)
+				}
+				if diff := cmp.Diff(want, ids); diff != "" {
+					t.Errorf("%s: listed IDs (-want +got):\n%s", mode, diff)
+				}
+			}
+		})
+	}
+}
+
+// countingTransport counts requests in flight to paths containing match.
+type countingTransport struct {
+	base          http.RoundTripper
+	match         string
+	inFlight, max atomic.Int32
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !strings.Contains(req.URL.Path, c.match) {
+		return c.base.RoundTrip(req)
+	}
+	n := c.inFlight.Add(1)
+	defer c.inFlight.Add(-1)
+	for {
+		m := c.max.Load()
+		if n <= m || c.max.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	return c.base.RoundTrip(req)
+}
+
+func TestCustomAttributes(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(6, 40), latticetest.WithLatency(5*time.Millisecond))
+	ct := &countingTransport{base: srv.Client().Transport, match: "/customAttributes"}
+	c, _ := fakeClient(t, srv, func(cfg *lattice.Config) { cfg.HTTPClient = &http.Client{Transport: ct} })
+	company := srv.Company()
+	ctx := context.Background()
+
+	users := collect(t, unified.Users(ctx, c.Directory(lattice.WithCustomAttributes(), lattice.WithConcurrency(3)), nil))
+	settle(srv)
+	if got := countPaths(srv, "/customAttributes"); got != len(company.People) {
+		t.Errorf("%d custom attribute requests, want one per user (%d)", got, len(company.People))
+	}
+	if m := ct.max.Load(); m > 3 || m < 2 {
+		t.Errorf("at most %d custom attribute requests in flight, want 2 to 3 (WithConcurrency(3))", m)
+	}
+	byID := map[string]*latticetest.Person{}
+	for i := range company.People {
+		byID[company.People[i].LatticeID] = &company.People[i]
+	}
+	values := 0
+	for _, u := range users {
+		p := byID[u.ID]
+		want := map[string]unified.Value{}
+		for _, a := range company.Attributes {
+			raw := p.Custom[a.Key]
+			if raw == "" {
+				continue
+			}
+			v := unified.Value{Key: a.LatticeID, Label: a.LabelEN, Kind: unified.KindText, Text: raw}
+			switch a.Type {
+			case "date":
+				d, err := unified.ParseDate(raw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v = unified.Value{Key: a.LatticeID, Label: a.LabelEN, Kind: unified.KindDate, Date: d}
+			case "integer", "decimal":
+				f, err := strconv.ParseFloat(raw, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				v = unified.Value{Key: a.LatticeID, Label: a.LabelEN, Kind: unified.KindNumber, Number: f}
+			case "tags":
+				var l []string
+				for _, s := range strings.Split(raw, ",") {
+					l = append(l, strings.TrimSpace(s))
+				}
+				v = unified.Value{Key: a.LatticeID, Label: a.LabelEN, Kind: unified.KindList, List: l}
+			}
+			want[a.LatticeID] = v
+		}
+		values += len(want)
+		if diff := cmp.Diff(want, u.Custom, cmpEmptyMap); diff != "" {
+			t.Errorf("user %s custom attributes (-want +got):\n%s", u.ID, diff)
+		}
+	}
+	if values == 0 {
+		t.Fatal("the company has no custom attribute values to check")
+	}
+
+	// A spec may name a custom attribute by its name once it has been seen (a name that
+	// is also a label of a standard field, like "Title", names the standard field).
+	var attr *fakecompany.CustomAttribute
+	for i := range company.Attributes {
+		if _, err := lattice.Catalog().Resolve(company.Attributes[i].LabelEN); err != nil {
+			attr = &company.Attributes[i]
+			break
+		}
+	}
+	if attr == nil {
+		t.Fatal("every custom attribute label is also a standard field label")
+	}
+	spec := mapping.LatticeToUnified().With(mapping.Field{Target: "title", Sources: []string{attr.LabelEN}, Transforms: []mapping.Transform{mapping.Text()}})
+	users = collect(t, unified.Users(ctx, c.Directory(lattice.WithCustomAttributes(), lattice.WithSpec(spec)), nil))
+	matched := 0
+	for _, u := range users {
+		if v, ok := u.Custom[attr.LatticeID]; ok && v.String() != "" {
+			matched++
+			if u.Title != v.String() {
+				t.Errorf("user %s title %q, want the %q attribute %q", u.ID, u.Title, attr.LabelEN, v.String())
+			}
+		}
+	}
+	if matched == 0 {
+		t.Errorf("no user has the %q attribute", attr.LabelEN)
+	}
+}
+
+// countPaths counts the GET requests whose path ends in suffix.
+func countPaths(srv *latticetest.Server, suffix string) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Method == "GET" && strings.HasSuffix(r.Path, suffix) {
+			n++
+		}
+	}
+	return n
+}
+
+var cmpEmptyMap = cmp.FilterValues(func(a, b map[string]unified.Value) bool { return len(a) == 0 && len(b) == 0 }, cmp.Ignore())
+
+func TestDepartmentCache(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(8, 50))
+	c, _ := fakeClient(t, srv, nil)
+	d := c.Directory(lattice.WithCacheTTL(time.Hour))
+	var now atomic.Int64
+	now.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	d.SetClock(func() time.Time { return time.Unix(0, now.Load()) })
+	ctx := context.Background()
+	list := func() []unified.User {
+		defer settle(srv)
+		return collect(t, unified.Users(ctx, d, nil))
+	}
+
+	list()
+	list()
+	if _, err := d.GetUser(ctx, srv.Company().People[3].LatticeID); err != nil {
+		t.Fatal(err)
+	}
+	settle(srv)
+	if got := srv.Count("GET", "/v1/departments"); got != 1 {
+		t.Errorf("%d department listings for two listings and a GetUser, want 1", got)
+	}
+	now.Add(int64(time.Hour))
+	list()
+	if got := srv.Count("GET", "/v1/departments"); got != 2 {
+		t.Errorf("%d department listings after the TTL, want 2", got)
+	}
+	d.Refresh()
+	list()
+	if got := srv.Count("GET", "/v1/departments"); got != 3 {
+		t.Errorf("%d department listings after Refresh, want 3", got)
+	}
+
+	// A department created after the names were cached is fetched on its own.
+	const newID = "9b1d4e2a-0000-4000-8000-000000000001"
+	var movedID string
+	srv.Mutate(func(c *latticetest.Company) {
+		c.Departments = append(c.Departments, fakecompany.Department{ID: 999, Name: "Skunkworks", LatticeID: newID})
+		c.People[0].DepartmentID = 999
+		c.People[0].TeamID = 0
+		movedID = c.People[0].LatticeID
+	})
+	users := list()
+	if got := srv.Count("GET", "/v1/department/"+newID); got != 1 {
+		t.Errorf("%d requests for the new department, want 1", got)
+	}
+	for _, u := range users {
+		if u.ID == movedID && (u.Department == nil || u.Department.Name != "Skunkworks") {
+			t.Errorf("moved user's department = %+v", u.Department)
+		}
+	}
+	if got := srv.Count("GET", "/v1/departments"); got != 3 {
+		t.Errorf("%d department listings, want still 3", got)
+	}
+}
+
+// rewriteFirst returns a body rewrite that replaces the first occurrence of old.
+func rewriteFirst(old, new string) func([]byte) []byte {
+	return func(b []byte) []byte { return bytes.Replace(b, []byte(old), []byte(new), 1) }
+}
+
+func TestMappingErrors(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(12, 20))
+	c, _ := fakeClient(t, srv, nil)
+	ctx := context.Background()
+	fault := latticetest.Fault{Name: "odd status", Path: "/v1/users", Times: -1, Rewrite: rewriteFirst(`"status":"ACTIVE"`, `"status":"RETIRED"`)}
+	srv.Inject(fault)
+
+	var mu sync.Mutex
+	var got []*mapping.RecordError
+	d := c.Directory(lattice.WithMappingErrors(func(e *mapping.RecordError) {
+		mu.Lock()
+		got = append(got, e)
+		mu.Unlock()
+	}))
+	users := collect(t, unified.Users(ctx, d, nil))
+	if len(users) != 20 {
+		t.Errorf("lenient: %d users, want all 20", len(users))
+	}
+	if len(got) != 1 || !strings.Contains(got[0].Error(), "RETIRED") {
+		t.Fatalf("lenient: mapping errors %v, want one about the status", got)
+	}
+	for _, u := range users {
+		if u.ID == got[0].RecordID && (u.Status != unified.StatusUnknown || u.Email == "") {
+			t.Errorf("lenient: the failing user is %+v, want it with unknown status and the rest mapped", u)
+		}
+	}
+
+	_, err := c.Directory(lattice.WithStrictMapping(true)).ListUsers(ctx, nil)
+	var re *mapping.RecordError
+	if !errors.As(err, &re) || re.RecordID != got[0].RecordID {
+		t.Errorf("strict: err = %v, want the *mapping.RecordError of user %s", err, got[0].RecordID)
+	}
+}
+
+func TestDirectoryInvalidOptions(t *testing.T) {
+	t.Parallel()
+	c, mt, _ := mockClient(t, lattice.Config{})
+	badSpec := &mapping.Spec{Fields: []mapping.Field{{Target: "title", Sources: []string{"no such field"}}}}
+	for name, opt := range map[string]lattice.DirectoryOption{
+		"negative page size": lattice.WithPageSize(-1),
+		"no concurrency":     lattice.WithConcurrency(0),
+		"zero TTL":           lattice.WithCacheTTL(0),
+		"nil spec":           lattice.WithSpec(nil),
+		"nil mapper":         lattice.WithMapper(nil),
+		"spec that fails":    lattice.WithSpec(badSpec),
+		"unknown lookups":    lattice.WithManagerLookups(9),
+	} {
+		d := c.Directory(opt)
+		ctx := context.Background()
+		_, err1 := d.ListUsers(ctx, nil)
+		_, err2 := d.GetUser(ctx, "x")
+		_, err3 := d.Me(ctx)
+		_, err4 := unified.All(ctx, d, nil)
+		for _, err := range []error{err1, err2, err3, err4} {
+			if !errors.Is(err, unified.ErrInvalidConfig) {
+				t.Errorf("%s: err = %v, want ErrInvalidConfig", name, err)
+			}
+		}
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%d requests from misconfigured directories", n)
+	}
+}
+
+func TestDirectoryMeGetUserRaw(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(13, 30))
+	c, _ := fakeClient(t, srv, nil)
+	d := c.Directory(lattice.WithRaw())
+	ctx := context.Background()
+	me, err := d.Me(ctx)
+	if err != nil || me.ID != srv.MeID() || me.Provider != "lattice" {
+		t.Fatalf("Me = %+v, %v; want user %s", me, err, srv.MeID())
+	}
+	var raw struct {
+		ID     string `json:"id"`
+		Object string `json:"object"`
+	}
+	if err := json.Unmarshal(me.Raw, &raw); err != nil || raw.ID != me.ID || raw.Object != "user" {
+		t.Errorf("Raw = %s (%v)", me.Raw, err)
+	}
+	for _, id := range []string{"", "..", "00000000-0000-4000-8000-000000000000"} {
+		if _, err := d.GetUser(ctx, id); !errors.Is(err, unified.ErrNotFound) {
+			t.Errorf("GetUser(%q) err = %v, want ErrNotFound", id, err)
+		}
+	}
+	company := srv.Company()
+	var leaver *latticetest.Person
+	for i := range company.People {
+		if p := &company.People[i]; p.LatticeStatus() == "DEACTIVATED" && p.SupervisorID != 0 {
+			leaver = p
+			break
+		}
+	}
+	if leaver == nil {
+		t.Fatal("no leaver with a manager in the company")
+	}
+	u, err := d.GetUser(ctx, leaver.LatticeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(expected(srv, company, leaver, true), observed(u)); diff != "" {
+		t.Errorf("leaver (-want +got):\n%s", diff)
+	}
+	users := collect(t, unified.Users(ctx, d, nil))
+	for _, u := range users {
+		if !json.Valid(u.Raw) || !bytes.Contains(u.Raw, []byte(u.ID)) {
+			t.Errorf("user %s Raw = %s", u.ID, u.Raw)
+		}
+	}
+}
+
+func TestPageSizes(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(14, 60))
+	c, _ := fakeClient(t, srv, nil)
+	ctx := context.Background()
+	limits := func() []string {
+		settle(srv)
+		var out []string
+		for _, r := range srv.Requests() {
+			if r.Path == "/v1/users" {
+				out = append(out, r.Query.Get("limit"))
+			}
+		}
+		srv.ResetRequests()
+		return slices.Compact(out)
+	}
+	collect(t, unified.Users(ctx, c.Directory(lattice.WithPageSize(25)), nil))
+	if got := limits(); !cmp.Equal(got, []string{"25"}) {
+		t.Errorf("WithPageSize(25): limits %v", got)
+	}
+	collect(t, unified.Users(ctx, c.Directory(lattice.WithPageSize(25)), &unified.ListOptions{PageSize: 500}))
+	if got := limits(); !cmp.Equal(got, []string{"100"}) {
+		t.Errorf("PageSize 500: limits %v, want capped at 100", got)
+	}
+	if _, err := c.Directory().ListUsers(ctx, &unified.ListOptions{PageSize: -1}); !errors.Is(err, unified.ErrInvalidValue) {
+		t.Errorf("negative page size: err = %v", err)
+	}
+}
+
+func TestNameSplitIsLossy(t *testing.T) {
+	t.Parallel()
+	c, mt, _ := mockClient(t, lattice.Config{})
+	mt.RegisterResponder("GET", apiBase+"/v1/user/u1", jsonResponder(nil, 200,
+		`{"id":"u1","name":"Ada King Lovelace","preferredName":null,"email":"ada@example.com","status":"ACTIVE"}`))
+	u, err := c.Directory().GetUser(context.Background(), "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [3]string{"Ada", "King Lovelace", "Ada King Lovelace"}
+	if got := [3]string{u.FirstName, u.LastName, u.DisplayName}; got != want {
+		t.Errorf("first, last, display = %q, want %q", got, want)
+	}
+}
+
+func TestManagerLookupModes(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(15, 300))
+	company := srv.Company()
+	leavers := unified.Filter{Statuses: []unified.Status{unified.StatusInactive}}
+	managers := map[int]bool{}
+	for i := range company.People {
+		if p := &company.People[i]; p.LatticeStatus() == "DEACTIVATED" && p.SupervisorID != 0 {
+			managers[p.SupervisorID] = true
+		}
+	}
+	tests := []struct {
+		name        string
+		mode        lattice.ManagerLookups
+		wantNames   bool // every manager reference has a name
+		wantLookups int  // at most
+	}{
+		{"auto looks up in a status-filtered listing", lattice.ManagerLookupsAuto, true, len(managers)},
+		{"always", lattice.ManagerLookupsAlways, true, len(managers)},
+		{"never", lattice.ManagerLookupsNever, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Not parallel: the subtests share the server's request log.
+			c, _ := fakeClient(t, srv, nil)
+			settle(srv)
+			srv.ResetRequests()
+			users := collect(t, unified.Users(context.Background(), c.Directory(lattice.WithManagerLookups(tt.mode)), &unified.ListOptions{Filter: leavers}))
+			if len(users) == 0 {
+				t.Fatal("no leavers")
+			}
+			named := 0
+			for _, u := range users {
+				if u.Manager != nil && u.Manager.Name != "" && u.Manager.Email != "" {
+					named++
+				}
+			}
+			if all := named == len(managersOf(users)); all != tt.wantNames {
+				t.Errorf("%d of %d manager references named; want all: %v", named, len(managersOf(users)), tt.wantNames)
+			}
+			settle(srv)
+			if got := srv.Count("GET", "/v1/user/*"); got > tt.wantLookups || (tt.wantNames && got == 0) {
+				t.Errorf("%d lookups, want between 1 and %d", got, tt.wantLookups)
+			}
+		})
+	}
+}
+
+func managersOf(us []unified.User) []string {
+	var out []string
+	for _, u := range us {
+		if u.Manager != nil {
+			out = append(out, u.Manager.ID)
+		}
+	}
+	return out
+}
+
+func TestUserWithoutID(t *testing.T) {
+	t.Parallel()
+	c, mt, _ := mockClient(t, lattice.Config{})
+	mt.RegisterResponder("GET", apiBase+"/v1/users", jsonResponder(nil, 200,
+		listJSON(false, "", userJSON("u1"), `{"id":null,"name":"Ghost","email":"ghost@example.com","status":"ACTIVE"}`, userJSON("u2"))))
+	var reported []*mapping.RecordError
+	d := c.Directory(lattice.WithMappingErrors(func(e *mapping.RecordError) { reported = append(reported, e) }))
+	p, err := d.ListUsers(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := userIDs(p.Users); !cmp.Equal(got, []string{"u1", "u2"}) {
+		t.Errorf("users %v, want the two with an ID", got)
+	}
+	if len(reported) != 1 || !errors.Is(reported[0], mapping.ErrRequiredMissing) {
+		t.Errorf("reported %v, want one error for the user without ID", reported)
+	}
+	if _, err := c.Directory(lattice.WithStrictMapping(true)).ListUsers(context.Background(), nil); !errors.Is(err, mapping.ErrRequiredMissing) {
+		t.Errorf("strict: err = %v, want ErrRequiredMissing", err)
+	}
+}

@@ -1,0 +1,153 @@
+package lattice_test
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"golang.org/x/time/rate"
+
+	"github.com/hrisconnect/hrisconnect/lattice"
+	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
+)
+
+// testKey is the API key of the httpmock tests; tests grep output for it.
+const testKey = "lat_live_S3cr3tK3y_0123456789abcdef"
+
+// apiBase is the default base URL the httpmock tests answer on.
+const apiBase = "https://api.latticehq.com"
+
+// waits records the waits the transport would have slept, and sleeps none of them.
+type waits struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (w *waits) hook(d time.Duration) time.Duration {
+	w.mu.Lock()
+	w.d = append(w.d, d)
+	w.mu.Unlock()
+	return 0
+}
+
+func (w *waits) list() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.d...)
+}
+
+// recorder keeps the requests an httpmock responder saw.
+type recorder struct {
+	mu   sync.Mutex
+	reqs []*http.Request
+}
+
+func (r *recorder) add(req *http.Request) {
+	r.mu.Lock()
+	r.reqs = append(r.reqs, req)
+	r.mu.Unlock()
+}
+
+func (r *recorder) all() []*http.Request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*http.Request(nil), r.reqs...)
+}
+
+// mockClient returns a client whose requests go to an httpmock transport, with no rate
+// limit and no sleeping between retries.
+func mockClient(t *testing.T, cfg lattice.Config) (*lattice.Client, *httpmock.MockTransport, *waits) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	cfg.HTTPClient = &http.Client{Transport: mt}
+	if cfg.APIKey == "" {
+		cfg.APIKey = testKey
+	}
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = rate.Inf
+	}
+	w := &waits{}
+	lattice.SetWaitHook(&cfg, w.hook)
+	c, err := lattice.New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c, mt, w
+}
+
+// jsonResponder answers every request with status and body, recording the request.
+func jsonResponder(rec *recorder, status int, body string) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		if rec != nil {
+			rec.add(req)
+		}
+		resp := httpmock.NewStringResponse(status, body)
+		resp.Header.Set("Content-Type", "application/json")
+		return resp, nil
+	}
+}
+
+// listJSON renders a list envelope; cursor "" renders as null.
+func listJSON(hasMore bool, cursor string, items ...string) string {
+	c := "null"
+	if cursor != "" {
+		c = `"` + cursor + `"`
+	}
+	more := "false"
+	if hasMore {
+		more = "true"
+	}
+	return `{"object":"list","hasMore":` + more + `,"endingCursor":` + c + `,"data":[` + strings.Join(items, ",") + `]}`
+}
+
+// userJSON renders a minimal user with the given id.
+func userJSON(id string) string {
+	return `{"id":"` + id + `","object":"user","url":"/v1/user/` + id + `","name":"User ` + id +
+		`","email":"` + id + `@example.com","status":"ACTIVE","isAdmin":false,"manager":null,"department":null,` +
+		`"directReports":{"object":"list","url":"/v1/user/` + id + `/directReports"},` +
+		`"customAttributes":{"object":"list","url":"/v1/user/` + id + `/customAttributes"},"createdAt":1651584000,"updatedAt":1654125498}`
+}
+
+// fakeClient returns a client of srv with no rate limit and no sleeping between retries.
+func fakeClient(t *testing.T, srv *latticetest.Server, mod func(*lattice.Config)) (*lattice.Client, *waits) {
+	t.Helper()
+	cfg := lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), RateLimit: rate.Inf}
+	if mod != nil {
+		mod(&cfg)
+	}
+	w := &waits{}
+	lattice.SetWaitHook(&cfg, w.hook)
+	c, err := lattice.New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c, w
+}
+
+// latticeIDs returns the Lattice ids of the company's people, in listing order.
+func latticeIDs(c *latticetest.Company, keep func(*latticetest.Person) bool) []string {
+	var out []string
+	for i := range c.People {
+		if keep == nil || keep(&c.People[i]) {
+			out = append(out, c.People[i].LatticeID)
+		}
+	}
+	return out
+}
+
+// settle waits until the fake server has recorded every request it answered: it records
+// a request just after writing the response, so the client can see the answer first.
+func settle(srv *latticetest.Server) {
+	n := len(srv.Requests())
+	for range 40 {
+		time.Sleep(5 * time.Millisecond)
+		m := len(srv.Requests())
+		if m == n {
+			return
+		}
+		n = m
+	}
+}
