@@ -64,8 +64,9 @@ type Directory struct {
 }
 
 var (
-	_ unified.Directory = (*Directory)(nil)
-	_ unified.Streamer  = (*Directory)(nil)
+	_ unified.Directory             = (*Directory)(nil)
+	_ unified.Streamer              = (*Directory)(nil)
+	_ unified.UpdatedSinceSupporter = (*Directory)(nil)
 )
 
 type dirConfig struct {
@@ -139,6 +140,13 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 
 // Provider returns "personio".
 func (d *Directory) Provider() string { return Provider }
+
+// SupportsUpdatedSince implements unified.UpdatedSinceSupporter: true in v1 mode, where
+// updated_since selects on the employee record's last_modified_at. False in v2 mode
+// ([WithV2]): the filter applies to the person's updated_at, and Personio does not
+// document that a change to an employment (department, supervisor, position) moves it,
+// so unified.Sync makes full passes there.
+func (d *Directory) SupportsUpdatedSince() bool { return !d.cfg.v2 }
 
 // Me fails with unified.ErrUnsupported: Personio's API has no "current user".
 func (d *Directory) Me(context.Context) (*unified.User, error) {

@@ -41,6 +41,9 @@ type SnapshotHeader struct {
 	Provider string `json:"provider,omitempty"`
 	// TakenAt is when the directory was read.
 	TakenAt time.Time `json:"taken_at,omitzero"`
+	// FullSyncAt is set in the snapshots of a [SyncState]: when the last full read of the
+	// directory started. Readers that do not know it ignore it.
+	FullSyncAt time.Time `json:"full_sync_at,omitzero"`
 }
 
 // SnapshotError is an error at one line of a snapshot. It wraps the cause: a JSON error
@@ -302,6 +305,13 @@ func (sr *SnapshotReader) decodeUser(line []byte) (User, error) {
 	}
 	if err := json.Unmarshal(line, &u); err != nil {
 		return User{}, &SnapshotError{Line: sr.line, Err: fmt.Errorf("%w: %w", err, ErrInvalidSnapshot)}
+	}
+	// A date written as "" decodes into a pointer to the zero Date; no date is a nil
+	// pointer, which is also what the line reads as once it is written again.
+	for _, d := range []**Date{&u.StartDate, &u.TerminationDate, &u.LastWorkingDay, &u.BirthDate} {
+		if *d != nil && (*d).IsZero() {
+			*d = nil
+		}
 	}
 	return u, nil
 }
