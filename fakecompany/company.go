@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/hrisconnect/hrisconnect/internal/fakeid"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -264,7 +265,7 @@ func (p *Person) LatticeStatus() string {
 	case StatusOnboarding:
 		return LatticeCreated
 	case StatusActive:
-		if mix64(uint64(p.ID)^0x4c41545449434521)%100 < invitedPercent {
+		if fakeid.Mix64(uint64(p.ID)^0x4c41545449434521)%100 < invitedPercent {
 			return LatticeInvited
 		}
 	}

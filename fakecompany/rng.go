@@ -1,11 +1,11 @@
 package fakecompany
 
 import (
-	"encoding/hex"
 	"math/bits"
 	"strings"
 	"time"
 
+	"github.com/hrisconnect/hrisconnect/internal/fakeid"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -14,22 +14,12 @@ import (
 type rng struct{ s uint64 }
 
 func newRNG(seed, stream uint64) *rng {
-	return &rng{s: mix64(seed ^ mix64(stream+0x9e3779b97f4a7c15))}
+	return &rng{s: fakeid.Mix64(seed ^ fakeid.Mix64(stream+0x9e3779b97f4a7c15))}
 }
 
 func (r *rng) next() uint64 {
 	r.s += 0x9e3779b97f4a7c15
-	return mix64(r.s)
-}
-
-// mix64 is the SplitMix64 finaliser: a bijective, well-mixing hash of x.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
+	return fakeid.Mix64(r.s)
 }
 
 // intn returns a number in [0, n); n <= 0 gives 0.
@@ -76,26 +66,9 @@ func (r *rng) weighted(weights []int) int {
 // uuidFrom returns a UUID in the version 4 layout (random version and RFC 4122 variant
 // bits), derived deterministically from the seed, a kind tag and a number.
 func uuidFrom(seed uint64, kind uint64, n uint64) string {
-	a := mix64(seed ^ mix64(kind<<48^n))
-	b := mix64(a ^ mix64(n+kind*0x632be59bd9b4e019))
-	var raw [16]byte
-	for i := range 8 {
-		raw[i] = byte(a >> (56 - 8*i))
-		raw[8+i] = byte(b >> (56 - 8*i))
-	}
-	raw[6] = raw[6]&0x0f | 0x40 // version 4
-	raw[8] = raw[8]&0x3f | 0x80 // RFC 4122 variant
-	var out [36]byte
-	hex.Encode(out[0:8], raw[0:4])
-	out[8] = '-'
-	hex.Encode(out[9:13], raw[4:6])
-	out[13] = '-'
-	hex.Encode(out[14:18], raw[6:8])
-	out[18] = '-'
-	hex.Encode(out[19:23], raw[8:10])
-	out[23] = '-'
-	hex.Encode(out[24:36], raw[10:16])
-	return string(out[:])
+	a := fakeid.Mix64(seed ^ fakeid.Mix64(kind<<48^n))
+	b := fakeid.Mix64(a ^ fakeid.Mix64(n+kind*0x632be59bd9b4e019))
+	return fakeid.UUID64(a, b)
 }
 
 // Kind tags for uuidFrom, so that a person and a department with the same number get

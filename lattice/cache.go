@@ -6,6 +6,8 @@ import (
 	"maps"
 	"sync"
 	"time"
+
+	"github.com/hrisconnect/hrisconnect/internal/fanout"
 )
 
 // deptCache holds the department names of a Directory: loaded with one listing, shared by
@@ -172,63 +174,7 @@ func (c *peopleCache) reset() {
 }
 
 // fanOut calls f(ctx, i) for i in [0, n) on at most limit goroutines and waits for all of
-// them. The first error cancels the calls still to come and is returned; a cancelled ctx
-// returns its error.
+// them: see [fanout.Run].
 func fanOut(ctx context.Context, n, limit int, f func(ctx context.Context, i int) error) error {
-	if n == 0 {
-		return nil
-	}
-	limit = max(1, min(limit, n))
-	if limit == 1 {
-		for i := range n {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := f(ctx, i); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		next  int
-		first error
-	)
-	for range limit {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				stop := first != nil
-				mu.Unlock()
-				if stop || i >= n {
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-					return
-				}
-				if err := f(ctx, i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-						cancel()
-					}
-					mu.Unlock()
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return first
+	return fanout.Run(ctx, n, limit, f)
 }

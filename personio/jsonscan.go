@@ -99,30 +99,7 @@ func skipValue(b []byte, i int) (int, error) {
 // parses or skips the value and returns the index after it. parseObject returns the index
 // after the object.
 func parseObject(b []byte, i int, f func(key []byte, i int) (int, error)) (int, error) {
-	i = skipSpace(b, i)
-	if i >= len(b) || b[i] != '{' {
-		return 0, errJSONSyntax
-	}
-	i++
-	first := true
-	for {
-		i = skipSpace(b, i)
-		if i >= len(b) {
-			return 0, errJSONSyntax
-		}
-		if b[i] == '}' {
-			return i + 1, nil
-		}
-		if !first {
-			if b[i] != ',' {
-				return 0, errJSONSyntax
-			}
-			i = skipSpace(b, i+1)
-			if i >= len(b) {
-				return 0, errJSONSyntax
-			}
-		}
-		first = false
+	return parseSequence(b, i, '{', '}', func(i int) (int, error) {
 		if b[i] != '"' {
 			return 0, errJSONSyntax
 		}
@@ -146,15 +123,22 @@ func parseObject(b []byte, i int, f func(key []byte, i int) (int, error)) (int, 
 		if next <= i || next > len(b) {
 			return 0, errJSONSyntax
 		}
-		i = next
-	}
+		return next, nil
+	})
 }
 
 // parseArray walks the array that starts at b[i], calling f with the position of each
 // element; f returns the index after it. parseArray returns the index after the array.
 func parseArray(b []byte, i int, f func(i int) (int, error)) (int, error) {
+	return parseSequence(b, i, '[', ']', f)
+}
+
+// parseSequence walks the comma-separated items between opening and closing that start at
+// b[i] (an object's members or an array's elements), calling item with the position of
+// each; item returns the index after it. parseSequence returns the index after closing.
+func parseSequence(b []byte, i int, opening, closing byte, item func(i int) (int, error)) (int, error) {
 	i = skipSpace(b, i)
-	if i >= len(b) || b[i] != '[' {
+	if i >= len(b) || b[i] != opening {
 		return 0, errJSONSyntax
 	}
 	i++
@@ -164,7 +148,7 @@ func parseArray(b []byte, i int, f func(i int) (int, error)) (int, error) {
 		if i >= len(b) {
 			return 0, errJSONSyntax
 		}
-		if b[i] == ']' {
+		if b[i] == closing {
 			return i + 1, nil
 		}
 		if !first {
@@ -177,7 +161,7 @@ func parseArray(b []byte, i int, f func(i int) (int, error)) (int, error) {
 			}
 		}
 		first = false
-		next, err := f(i)
+		next, err := item(i)
 		if err != nil {
 			return 0, err
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"sync"
+
+	"github.com/hrisconnect/hrisconnect/internal/fanout"
 )
 
 // lazy computes a value once, when first needed, and shares it. Concurrent callers wait
@@ -64,70 +66,7 @@ func (l *lazy[T]) get(ctx context.Context, compute func(context.Context) (T, err
 }
 
 // forEach runs f(ctx, i) for i in [0, n) on at most limit goroutines and returns the first
-// error. After an error the remaining calls are skipped and the context passed to running
-// calls is cancelled. All goroutines have ended when it returns.
+// error: see [fanout.Run].
 func forEach(ctx context.Context, n, limit int, f func(ctx context.Context, i int) error) error {
-	if n == 0 {
-		return nil
-	}
-	limit = max(1, min(limit, n))
-	if limit == 1 {
-		for i := range n {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := f(ctx, i); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-		next     int
-	)
-	take := func() (int, bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		if firstErr != nil || next >= n {
-			return 0, false
-		}
-		i := next
-		next++
-		return i, true
-	}
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
-		}
-		mu.Unlock()
-		cancel()
-	}
-	for range limit {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i, ok := take()
-				if !ok {
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					fail(err)
-					return
-				}
-				if err := f(ctx, i); err != nil {
-					fail(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return firstErr
+	return fanout.Run(ctx, n, limit, f)
 }

@@ -208,15 +208,23 @@ func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }
 // After reports whether d is after o.
 func (d Date) After(o Date) bool { return d.Compare(o) > 0 }
 
-// MarshalText implements [encoding.TextMarshaler]. The zero Date marshals as "".
-func (d Date) MarshalText() ([]byte, error) {
+// AppendText implements [encoding.TextAppender]: it appends d as "2006-01-02" to b, and
+// nothing for the zero Date. A Date that is not a real calendar day (see [Date.IsValid])
+// fails with an error wrapping [ErrInvalidValue].
+func (d Date) AppendText(b []byte) ([]byte, error) {
 	if d.IsZero() {
-		return []byte{}, nil
+		return b, nil
 	}
 	if !d.IsValid() {
 		return nil, fmt.Errorf("unified: invalid date %04d-%02d-%02d: %w", d.Year, int(d.Month), d.Day, ErrInvalidValue)
 	}
-	return d.appendTo(make([]byte, 0, 10)), nil
+	return d.appendTo(b), nil
+}
+
+// MarshalText implements [encoding.TextMarshaler] with the rules of [Date.AppendText].
+// The zero Date marshals as "".
+func (d Date) MarshalText() ([]byte, error) {
+	return d.AppendText(make([]byte, 0, 10))
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler] with the rules of [ParseDate]. Empty

@@ -1,6 +1,7 @@
 package unified_test
 
 import (
+	"encoding"
 	"encoding/json"
 	"errors"
 	"testing"
@@ -233,5 +234,50 @@ func TestDateStringPadding(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { _ = unified.NewDate(2024, 1, 2).String() }); n > 1 {
 		t.Errorf("String allocates %v times, want at most 1", n)
+	}
+}
+
+var _ encoding.TextAppender = unified.Date{}
+
+func TestDateAppendText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		d       unified.Date
+		want    string
+		wantErr bool
+	}{
+		{name: "day", d: unified.NewDate(2024, 2, 29), want: "id=2024-02-29"},
+		{name: "padded", d: unified.NewDate(7, 3, 4), want: "id=0007-03-04"},
+		{name: "zero appends nothing", d: unified.Date{}, want: "id="},
+		{name: "not a day", d: unified.NewDate(2023, 2, 29), wantErr: true},
+		{name: "month 13", d: unified.NewDate(2023, 13, 1), wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := tt.d.AppendText([]byte("id="))
+			if tt.wantErr {
+				if !errors.Is(err, unified.ErrInvalidValue) {
+					t.Fatalf("AppendText(%#v) = %q, %v; want ErrInvalidValue", tt.d, got, err)
+				}
+				return
+			}
+			if err != nil || string(got) != tt.want {
+				t.Fatalf("AppendText(%#v) = %q, %v; want %q", tt.d, got, err, tt.want)
+			}
+			m, err := tt.d.MarshalText()
+			if err != nil || "id="+string(m) != tt.want {
+				t.Errorf("MarshalText(%#v) = %q, %v; want what AppendText appends", tt.d, m, err)
+			}
+		})
+	}
+}
+
+// TestDateAppendTextAllocs is not parallel: AllocsPerRun must run alone.
+func TestDateAppendTextAllocs(t *testing.T) {
+	buf := make([]byte, 0, 32)
+	if n := testing.AllocsPerRun(100, func() { _, _ = unified.NewDate(2024, 1, 2).AppendText(buf) }); n != 0 {
+		t.Errorf("AppendText into a large enough buffer allocates %v times, want 0", n)
 	}
 }

@@ -1,7 +1,8 @@
 // Package fakeserver is the machinery the in-process fake API servers (personiotest,
 // latticetest) share: request recording, scripted fault injection (status codes, latency,
-// truncated bodies, connection resets, invalid JSON), and a token-bucket rate limit that
-// answers 429 with Retry-After.
+// truncated bodies, connection resets, invalid JSON), a token-bucket rate limit that
+// answers 429 with Retry-After, and [Base], the server lifecycle and test-facing methods
+// (Requests, Count, Inject, Close, ...) that each fake embeds.
 //
 // Everything here is safe for concurrent use by the server's handlers and the test that
 // drives it.

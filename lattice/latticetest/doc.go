@@ -79,12 +79,12 @@
 //
 // [WithRateLimit] gives every key a token bucket; over it the server answers 429 with
 // Retry-After in seconds and an {"error": ...} body, and no X-RateLimit headers unless
-// [WithRateLimitHeaders] asks for them. [Server.Inject] queues faults (status bursts,
+// [WithRateLimitHeaders] asks for them. Server.Inject queues faults (status bursts,
 // latency, truncated bodies, connection resets, invalid JSON, rewritten bodies) that act
 // before authentication; [Quirks] make the list endpoints misbehave in the ways that lose
 // or duplicate data in careless clients (a repeated or backwards cursor, a user on two
 // pages, oversized pages, an empty page with more to come, hasMore without a cursor).
-// [Server.Requests] and [Server.Count] report what the server received.
+// Server.Requests and Server.Count report what the server received.
 //
 // # SCIM
 //

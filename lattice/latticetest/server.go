@@ -2,7 +2,6 @@ package latticetest
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
@@ -22,9 +21,13 @@ type Person = fakecompany.Person
 // Request is one request as the server saw it (method, path, query, status, fault).
 type Request = fakeserver.Request
 
+// serverBase is the part of a Server that the fakes share; it is embedded under this
+// unexported name so that it adds methods, not an exported field.
+type serverBase = fakeserver.Base
+
 // Fault describes how to answer matching requests instead of (or on top of) the real
 // handler: a status burst, latency, a truncated body, a connection reset, invalid JSON or
-// a rewritten body. See [Server.Inject].
+// a rewritten body. See [Server] for Inject.
 type Fault = fakeserver.Fault
 
 // GenerateCompany returns the deterministic company of n people generated from seed, the
@@ -147,19 +150,30 @@ func WithAllExternalIDs() Option { return func(cfg *config) { cfg.allExternalIDs
 // Server is an in-process fake of the Lattice Talent API (v1) serving a [Company] on a
 // loopback address. It is safe for concurrent use: handlers run concurrently with each
 // other and with the test's calls to Mutate, Inject and the rest.
+//
+// It shares part of its API with the Personio fake:
+//
+//	Requests() []Request            // the requests received, oldest first
+//	Count(method, path string) int  // how many had method ("" = any) and path ("/v1/*" = prefix)
+//	ResetRequests()
+//	Inject(f Fault)                 // queue a fault; the first that matches a request applies
+//	ClearFaults()
+//	PendingFaults() int             // faults with applications left
+//	Client() *http.Client
+//	Close()                         // waits for requests in flight; may be called again
+//
+// and its String and GoString print the URL, never a key. Faults act before
+// authentication and rate limiting, so a Fault{Status: 401} models an expired key.
 type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:41234; the API lives under /v1.
 	URL string
 	// APIKey is a full-access key bound to the default "me" user, an active admin.
 	APIKey string
 
-	srv       *httptest.Server
-	closeOnce sync.Once
-	rec       fakeserver.Recorder
-	faults    fakeserver.Faults
-	limiter   *keyLimiter
-	cfg       config
-	restrict  string
+	serverBase
+	limiter  *keyLimiter
+	cfg      config
+	restrict string
 
 	mu      sync.RWMutex
 	company *Company
@@ -214,14 +228,12 @@ func NewServer(opts ...Option) *Server {
 		Forbidden: []string{"/v1/departments", "/v1/department", "/v1/user/*/customAttributes"},
 	}
 
-	mw := &fakeserver.Middleware{Recorder: &s.rec, Faults: &s.faults}
+	o := fakeserver.Options{Name: "latticetest.Server"}
 	if cfg.latency > 0 {
 		d := cfg.latency
-		mw.Latency = func() time.Duration { return d }
+		o.Latency = func() time.Duration { return d }
 	}
-	s.srv = httptest.NewUnstartedServer(mw.Wrap(http.HandlerFunc(s.serveHTTP)))
-	s.URL = "http://" + s.srv.Listener.Addr().String()
-	s.srv.Start()
+	s.URL = fakeserver.Start(&s.serverBase, http.HandlerFunc(s.serveHTTP), o)
 	return s
 }
 
@@ -263,13 +275,6 @@ func (s *Server) chooseMe() (me, restricted string) {
 	}
 	return me, restricted
 }
-
-// Close shuts the server down, waiting for its requests to finish. It may be called more
-// than once.
-func (s *Server) Close() { s.closeOnce.Do(s.srv.Close) }
-
-// Client returns an HTTP client configured for the server.
-func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // RestrictedKey returns a key whose creator lacks access to departments and custom
 // attributes: it gets 403 on /v1/departments, /v1/department/{id} and
@@ -330,27 +335,6 @@ func (s *Server) reindexLocked() {
 	s.ix, s.invalid = ix, nil
 }
 
-// Requests returns the requests the server received, oldest first.
-func (s *Server) Requests() []Request { return s.rec.Requests() }
-
-// Count returns how many requests had the given method ("" = any) and path (a trailing
-// "*" matches by prefix).
-func (s *Server) Count(method, path string) int { return s.rec.Count(method, path) }
-
-// ResetRequests forgets the recorded requests.
-func (s *Server) ResetRequests() { s.rec.Reset() }
-
-// Inject queues a fault. Faults are consulted in the order they were injected; the first
-// that applies to a request answers it. Faults act before authentication and rate
-// limiting, so a Fault{Status: 401} models an expired key.
-func (s *Server) Inject(f Fault) { s.faults.Add(f) }
-
-// ClearFaults removes every injected fault.
-func (s *Server) ClearFaults() { s.faults.Clear() }
-
-// PendingFaults returns how many injected faults have applications left.
-func (s *Server) PendingFaults() int { return s.faults.Pending() }
-
 // SetQuirks replaces the list quirks and forgets which "once" quirks have fired.
 func (s *Server) SetQuirks(q Quirks) {
 	s.qmu.Lock()
@@ -367,12 +351,6 @@ func (s *Server) ExternalUserID(p *Person) (string, bool) {
 	}
 	return personIDString(p), true
 }
-
-// String describes the server without its keys, so that printing it reveals no secret.
-func (s *Server) String() string { return "latticetest.Server{URL: " + s.URL + "}" }
-
-// GoString is String, for the %#v verb.
-func (s *Server) GoString() string { return s.String() }
 
 // RetryAfterDate formats t as an HTTP-date for a Retry-After header, for faults such as
 // Fault{Status: 429, Header: http.Header{"Retry-After": {RetryAfterDate(t)}}}.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 )
 
 // tokenKind tells v1 tokens from v2 access tokens: each API accepts only its own.
@@ -154,7 +156,7 @@ func (s *Server) v1Auth(w http.ResponseWriter, r *http.Request) {
 	ts.mu.Unlock()
 	b := make([]byte, 0, 96)
 	b = append(b, `{"success":true,"data":{"token":`...)
-	b = appendStr(b, tok)
+	b = jsonw.AppendString(b, tok)
 	b = append(b, "}}"...)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, "application/json", b)
@@ -246,11 +248,11 @@ func (s *Server) v2Token(w http.ResponseWriter, r *http.Request) {
 
 	b := make([]byte, 0, 256)
 	b = append(b, `{"access_token":`...)
-	b = appendStr(b, tok)
+	b = jsonw.AppendString(b, tok)
 	b = append(b, `,"token_type":"Bearer","expires_in":`...)
 	b = strconv.AppendInt(b, int64(s.cfg.ttl/time.Second), 10)
 	b = append(b, `,"scope":`...)
-	b = appendStr(b, strings.Join(scopes, " "))
+	b = jsonw.AppendString(b, strings.Join(scopes, " "))
 	b = append(b, `,"refresh_token":null}`...)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, "application/json", b)

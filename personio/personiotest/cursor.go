@@ -3,6 +3,8 @@ package personiotest
 import (
 	"strconv"
 	"sync"
+
+	"github.com/hrisconnect/hrisconnect/internal/fakeid"
 )
 
 // DefaultMaxCursors is how many v2 cursors a server remembers by default. Older cursors
@@ -66,7 +68,7 @@ func (cs *cursorStore) put(st *cursorState) string {
 		return st.key
 	}
 	cs.seq++
-	key := "cur_" + strconv.FormatUint(mix64(cs.seq^0x43555253)|1<<63, 36)
+	key := "cur_" + strconv.FormatUint(fakeid.Mix64(cs.seq^0x43555253)|1<<63, 36)
 	st.key = key
 	if len(cs.ring) < cs.max {
 		cs.ring = append(cs.ring, key)

@@ -1,11 +1,14 @@
 package personiotest
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
+	"github.com/hrisconnect/hrisconnect/internal/fakeid"
+	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -15,38 +18,14 @@ import (
 // entity creation times. Every value is a pure function of the company, so two servers
 // over the same company render byte-identical documents.
 
-// mix64 is the splitmix64 finaliser: a bijective scrambler of 64-bit values.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
-
 // hashOf returns a stable pseudo-random value for (id, salt).
-func hashOf(id int, salt uint64) uint64 { return mix64(uint64(id)*0x9e3779b97f4a7c15 ^ salt) }
+func hashOf(id int, salt uint64) uint64 { return fakeid.Mix64(uint64(id)*0x9e3779b97f4a7c15 ^ salt) }
 
 // uuidFor returns a version-4-shaped UUID that is a pure function of its inputs.
 func uuidFor(seed uint64, kind uint64, n uint64) string {
-	hi := mix64(seed ^ kind*0x632be59bd9b4e019 ^ n)
-	lo := mix64(hi ^ n*0x8cb92ba72f3d8dd7)
-	var b [16]byte
-	for i := range 8 {
-		b[i] = byte(hi >> (56 - 8*i))
-		b[8+i] = byte(lo >> (56 - 8*i))
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	out := make([]byte, 0, 36)
-	for i, c := range b {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			out = append(out, '-')
-		}
-		out = append(out, hexDigits[c>>4], hexDigits[c&0xf])
-	}
-	return string(out)
+	hi := fakeid.Mix64(seed ^ kind*0x632be59bd9b4e019 ^ n)
+	lo := fakeid.Mix64(hi ^ n*0x8cb92ba72f3d8dd7)
+	return fakeid.UUID64(hi, lo)
 }
 
 // Kinds for uuidFor.
@@ -194,22 +173,30 @@ func appendSchedule(b []byte, p *Person, strNums bool) []byte {
 	}
 	mins := int(h*60/5 + 0.5)
 	b = append(b, `{"type":"WorkSchedule","attributes":{"id":`...)
-	b = appendInt(b, 97000+int(h*10), strNums)
+	b = jsonw.AppendInt(b, 97000+int(h*10), strNums)
 	if h < 37.5 {
 		b = append(b, `,"name":"Part-time, `...)
 	} else {
 		b = append(b, `,"name":"Full-time, `...)
 	}
-	b = appendFloat(b, h)
+	b = jsonw.AppendFloat(b, h)
 	b = append(b, ` hours (Mon–Fri)","valid_from":null`...)
 	for _, day := range [...]string{`,"monday":"`, `,"tuesday":"`, `,"wednesday":"`, `,"thursday":"`, `,"friday":"`} {
 		b = append(b, day...)
-		b = appendDigits(b, mins/60, 2)
+		b = appendTwoDigits(b, mins/60)
 		b = append(b, ':')
-		b = appendDigits(b, mins%60, 2)
+		b = appendTwoDigits(b, mins%60)
 		b = append(b, '"')
 	}
 	return append(b, `,"saturday":"00:00","sunday":"00:00"}}`...)
+}
+
+// appendTwoDigits appends n (>= 0) in decimal with at least two digits.
+func appendTwoDigits(b []byte, n int) []byte {
+	if n < 10 {
+		b = append(b, '0')
+	}
+	return strconv.AppendInt(b, int64(n), 10)
 }
 
 // entitlementDays returns p's yearly paid vacation, 0 for contractors.
@@ -235,6 +222,15 @@ type employment struct {
 	termDate, lastDay, terminatedAt unified.Date
 	termType, termReason            string
 	current                         bool
+}
+
+// ifCurrent returns d for the current employment and no date (rendered as null) for an
+// earlier one: the person's probation and contract end dates belong to the current one.
+func (e *employment) ifCurrent(d unified.Date) unified.Date {
+	if e.current {
+		return d
+	}
+	return unified.Date{}
 }
 
 // employmentsOf returns p's employments, most recent first. Everybody has one; a few

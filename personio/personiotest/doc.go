@@ -124,11 +124,11 @@
 // boundary, a next link that points at its own page or backwards, relative next links,
 // numbers as strings, oversized and empty pages, last_working_date). A new server starts
 // with [DefaultQuirks]: lower-case v2 custom attribute types, as the real service sends
-// them. [Server.Inject] adds transport-level faults from the shared fault machinery:
+// them. Server.Inject adds transport-level faults from the shared fault machinery:
 // status bursts (e.g. a 502 with an HTML body), latency, truncated bodies, connection
 // resets, invalid JSON and body rewrites. [Server.Mutate] changes the company between
 // requests (to show the record shift of offset paging), [Server.ExpireTokens] forces
-// re-authentication, and [Server.Requests] and [Server.Count] tell a test what its client
+// re-authentication, and Server.Requests and Server.Count tell a test what its client
 // sent.
 //
 // Pages are rendered on demand from the company under a read lock; a page of 100 v1

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 )
 
 // errorsBase is the base of Personio's v2 error type URIs.
@@ -26,7 +28,7 @@ func writeV1Error(w http.ResponseWriter, status int, message string) {
 	b = append(b, `{"success":false,"error":{"code":`...)
 	b = strconv.AppendInt(b, int64(status), 10)
 	b = append(b, `,"message":`...)
-	b = appendStr(b, message)
+	b = jsonw.AppendString(b, message)
 	b = append(b, "}}"...)
 	writeJSON(w, status, "application/json", b)
 }
@@ -43,15 +45,15 @@ func (s *Server) writeProblem(w http.ResponseWriter, status int, title, detail, 
 	}
 	b := make([]byte, 0, 256)
 	b = append(b, `{"personio_trace_id":`...)
-	b = appendStr(b, s.traceID())
+	b = jsonw.AppendString(b, s.traceID())
 	b = append(b, `,"timestamp":`...)
-	b = appendStr(b, s.now().UTC().Format(layoutProblemTime))
+	b = jsonw.AppendString(b, s.now().UTC().Format(layoutProblemTime))
 	b = append(b, `,"errors":[{"title":`...)
-	b = appendStr(b, title)
+	b = jsonw.AppendString(b, title)
 	b = append(b, `,"detail":`...)
-	b = appendStr(b, detail)
+	b = jsonw.AppendString(b, detail)
 	b = append(b, `,"type":`...)
-	b = appendStr(b, typ)
+	b = jsonw.AppendString(b, typ)
 	b = append(b, `,"_meta":{}}]}`...)
 	writeJSON(w, status, "application/problem+json", b)
 }
@@ -73,22 +75,22 @@ func (s *Server) notFoundV2(w http.ResponseWriter) {
 func (s *Server) writeOAuthError(w http.ResponseWriter, status int, code, description, uri string, missing []string) {
 	b := make([]byte, 0, 320)
 	b = append(b, `{"timestamp":`...)
-	b = appendStr(b, s.now().UTC().Format(layoutV2Time))
+	b = jsonw.AppendString(b, s.now().UTC().Format(layoutV2Time))
 	b = append(b, `,"trace_id":`...)
-	b = appendStr(b, s.traceID())
+	b = jsonw.AppendString(b, s.traceID())
 	b = append(b, `,"error":`...)
-	b = appendStr(b, code)
+	b = jsonw.AppendString(b, code)
 	b = append(b, `,"error_description":`...)
-	b = appendStr(b, description)
+	b = jsonw.AppendString(b, description)
 	b = append(b, `,"error_uri":`...)
-	b = appendStr(b, errorsBase+uri)
+	b = jsonw.AppendString(b, errorsBase+uri)
 	if len(missing) > 0 {
 		b = append(b, `,"meta":{"missing_parameters":[`...)
 		for i, m := range missing {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendStr(b, m)
+			b = jsonw.AppendString(b, m)
 		}
 		b = append(b, "]}"...)
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 )
 
 // Paging limits of legal entities and org units.
@@ -26,30 +28,13 @@ var legalEntityFields = map[string][]string{"id": opsEq, "country": opsEq}
 
 func parseLegalEntityFilter(q url.Values) (any, string) {
 	var f legalEntityFilter
-	if ids, present, ok := listValues(q, "id"); present {
-		if !ok {
-			return nil, "The id filter must be a comma-separated list of legal entity ids."
-		}
-		f.ids = make(map[int]bool)
-		for _, v := range ids {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				return nil, "The id filter must be a comma-separated list of legal entity ids; " + strconv.Quote(v) + " is not one."
-			}
-			f.ids[n] = true
-		}
+	var msg string
+	if f.ids, msg = setFilter(q, "id", "legal entity ids", positiveID); msg != "" {
+		return nil, msg
 	}
-	if cs, present, ok := listValues(q, "country"); present {
-		if !ok {
-			return nil, "The country filter must be a comma-separated list of ISO 3166-1 alpha-2 codes."
-		}
-		f.countries = make(map[string]bool)
-		for _, v := range cs {
-			if len(v) != 2 {
-				return nil, "The country filter must be a comma-separated list of ISO 3166-1 alpha-2 codes; " + strconv.Quote(v) + " is not one."
-			}
-			f.countries[strings.ToUpper(v)] = true
-		}
+	country := func(v string) (string, bool) { return strings.ToUpper(v), len(v) == 2 }
+	if f.countries, msg = setFilter(q, "country", "ISO 3166-1 alpha-2 codes", country); msg != "" {
+		return nil, msg
 	}
 	return &f, ""
 }
@@ -73,11 +58,11 @@ func legalEntityOrder(c *Company) []int {
 func appendLegalEntity(b []byte, c *Company, i int) []byte {
 	le := &c.LegalEntities[i]
 	b = append(b, `{"id":`...)
-	b = appendIDStr(b, le.ID)
+	b = jsonw.AppendInt(b, le.ID, true)
 	b = append(b, `,"name":`...)
-	b = appendStr(b, le.Name)
+	b = jsonw.AppendString(b, le.Name)
 	b = append(b, `,"country":`...)
-	b = appendStrOrNull(b, le.Country)
+	b = jsonw.AppendStringOrNull(b, le.Country)
 	b = append(b, `,"created_at":`...)
 	b = appendV2Time(b, legalEntityCreated(c, i))
 	return append(b, '}')
@@ -119,28 +104,10 @@ func (s *Server) v2LegalEntities(w http.ResponseWriter, r *http.Request, parts [
 				items = append(items, i)
 			}
 		}
-		start, end := min(st.pos, len(items)), min(st.pos+pageSize(st, q), len(items))
-		for k := start; k < end; k++ {
-			if k > start {
-				b = append(b, ',')
-			}
-			b = appendLegalEntity(b, c, items[k])
-		}
-		next = s.nextState(st, end < len(items), end, dupIndex(start, end), q)
+		b, next = appendIndexPage(s, b, st, q, items, func(b []byte, i int) []byte { return appendLegalEntity(b, c, i) })
 	}
 	s.mu.RUnlock()
-	b = append(b, "],"...)
-	b = s.appendLinks(b, r, next, q)
-	b = append(b, '}')
-	writeJSON(w, http.StatusOK, "application/json", b)
-}
-
-// dupIndex is the DuplicateAcrossPages resume position of an index-paged page.
-func dupIndex(start, end int) int {
-	if end-start >= 2 {
-		return end - 1
-	}
-	return -1
+	s.writeListPage(w, r, b, next, q)
 }
 
 // Org unit types.
@@ -195,16 +162,16 @@ func findOrgUnit(c *Company, typ string, id int) (orgUnit, bool) {
 // and, with chain, "parent_chain": the ancestors from the parent up.
 func appendOrgUnit(b []byte, c *Company, u orgUnit, chain bool) []byte {
 	b = append(b, `{"id":`...)
-	b = appendIDStr(b, u.id)
+	b = jsonw.AppendInt(b, u.id, true)
 	b = append(b, `,"type":`...)
-	b = appendStr(b, u.typ)
+	b = jsonw.AppendString(b, u.typ)
 	b = append(b, `,"name":`...)
-	b = appendStr(b, u.name)
+	b = jsonw.AppendString(b, u.name)
 	b = append(b, `,"abbreviation":`...)
-	b = appendStrOrNull(b, abbreviation(u.name))
+	b = jsonw.AppendStringOrNull(b, abbreviation(u.name))
 	b = append(b, `,"description":null,"parent_id":`...)
 	if u.parentID != 0 {
-		b = appendIDStr(b, u.parentID)
+		b = jsonw.AppendInt(b, u.parentID, true)
 	} else {
 		b = append(b, "null"...)
 	}
@@ -288,19 +255,11 @@ func (s *Server) v2OrgUnits(w http.ResponseWriter, r *http.Request, parts []stri
 	next := s.emptyFirstPage(st, q)
 	s.mu.RLock()
 	if next == nil {
-		items := orgUnits(s.company, f.typ)
-		start, end := min(st.pos, len(items)), min(st.pos+pageSize(st, q), len(items))
-		for k := start; k < end; k++ {
-			if k > start {
-				b = append(b, ',')
-			}
-			b = appendOrgUnit(b, s.company, items[k], f.chain)
-		}
-		next = s.nextState(st, end < len(items), end, dupIndex(start, end), q)
+		c := s.company
+		b, next = appendIndexPage(s, b, st, q, orgUnits(c, f.typ), func(b []byte, u orgUnit) []byte {
+			return appendOrgUnit(b, c, u, f.chain)
+		})
 	}
 	s.mu.RUnlock()
-	b = append(b, "],"...)
-	b = s.appendLinks(b, r, next, q)
-	b = append(b, '}')
-	writeJSON(w, http.StatusOK, "application/json", b)
+	s.writeListPage(w, r, b, next, q)
 }

@@ -2,7 +2,6 @@ package personiotest
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/internal/fakeserver"
+	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 )
 
 // Company is the company model a server renders: a [fakecompany.Company].
@@ -23,8 +23,12 @@ type Person = fakecompany.Person
 type Request = fakeserver.Request
 
 // Fault describes a scripted misbehaviour: a status burst, latency, a truncated body, a
-// connection reset, invalid JSON or a rewritten body. See [Server.Inject].
+// connection reset, invalid JSON or a rewritten body. See [Server] for Inject.
 type Fault = fakeserver.Fault
+
+// serverBase is the part of a Server that the fakes share; it is embedded under this
+// unexported name so that it adds methods, not an exported field.
+type serverBase = fakeserver.Base
 
 // GenerateCompany returns the deterministic company of n people generated from seed
 // (fakecompany.Generate with default options).
@@ -237,7 +241,7 @@ func WithoutOrgUnitList() Option {
 	return func(cf *config) { cf.noOrgUnitList = true }
 }
 
-// WithTLS serves HTTPS with httptest's self-signed certificate; [Server.Client] trusts
+// WithTLS serves HTTPS with httptest's self-signed certificate; Server.Client trusts
 // it.
 func WithTLS() Option {
 	return func(cf *config) { cf.tls = true }
@@ -274,6 +278,19 @@ func WithMaxCursors(n int) Option {
 // Server is an in-process fake of the Personio API (v1 and v2), served by an
 // httptest.Server on 127.0.0.1. Its methods are safe for concurrent use with each other
 // and with the requests it serves.
+//
+// It shares part of its API with the Lattice fake:
+//
+//	Requests() []Request            // the requests received, oldest first
+//	Count(method, path string) int  // how many had method ("" = any) and path ("/v2/*" = prefix)
+//	ResetRequests()
+//	Inject(f Fault)                 // queue a fault; the first that matches a request applies
+//	ClearFaults()
+//	PendingFaults() int             // faults with applications left
+//	Client() *http.Client           // trusts the certificate of a WithTLS server
+//	Close()                         // waits for requests in flight; may be called again
+//
+// and its String and GoString print the URL, never the client secret.
 type Server struct {
 	// URL is the base URL (http://127.0.0.1:port); the API lives under /v1/ and /v2/.
 	URL string
@@ -281,11 +298,9 @@ type Server struct {
 	ClientID     string
 	ClientSecret string
 
+	serverBase
 	cfg     config
-	srv     *httptest.Server
 	zone    zone
-	rec     fakeserver.Recorder
-	faults  fakeserver.Faults
 	tokens  *tokenStore
 	cursors *cursorStore
 	issued  atomic.Int64
@@ -344,15 +359,13 @@ func NewServer(opts ...Option) *Server {
 	s.resolveWhitelist()
 	s.buildPrefixes()
 
-	mw := &fakeserver.Middleware{Recorder: &s.rec, Faults: &s.faults, Latency: cfg.latency, Now: cfg.now}
-	mw.Limiters = s.limiters()
-	h := mw.Wrap(http.HandlerFunc(s.route))
-	if cfg.tls {
-		s.srv = httptest.NewTLSServer(h)
-	} else {
-		s.srv = httptest.NewServer(h)
-	}
-	s.URL = s.srv.URL
+	s.URL = fakeserver.Start(&s.serverBase, http.HandlerFunc(s.route), fakeserver.Options{
+		Name:     "personiotest.Server",
+		TLS:      cfg.tls,
+		Latency:  cfg.latency,
+		Now:      cfg.now,
+		Limiters: s.limiters(),
+	})
 	return s
 }
 
@@ -363,19 +376,6 @@ func NewTestServer(tb testing.TB, opts ...Option) *Server {
 	tb.Cleanup(s.Close)
 	return s
 }
-
-// String describes the server without its credential.
-func (s *Server) String() string { return "personiotest.Server(" + s.URL + ")" }
-
-// GoString is String: %#v must not print the client secret.
-func (s *Server) GoString() string { return s.String() }
-
-// Close shuts the server down and waits for the requests in flight.
-func (s *Server) Close() { s.srv.Close() }
-
-// Client returns an HTTP client configured for the server (it trusts the TLS
-// certificate of a [WithTLS] server).
-func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // Company returns a deep copy of the company as the server currently serves it.
 func (s *Server) Company() *Company {
@@ -393,23 +393,6 @@ func (s *Server) Mutate(f func(c *Company)) {
 	defer s.index.build(s.company) // also after a panic in f: the company may have changed
 	f(s.company)
 }
-
-// Requests returns the requests the server has received, oldest first.
-func (s *Server) Requests() []Request { return s.rec.Requests() }
-
-// Count returns how many requests had the method ("" for any) and path (a trailing "*"
-// matches by prefix).
-func (s *Server) Count(method, path string) int { return s.rec.Count(method, path) }
-
-// ResetRequests forgets the recorded requests.
-func (s *Server) ResetRequests() { s.rec.Reset() }
-
-// Inject queues a fault. Faults are consulted in the order they were injected; the
-// first that matches a request applies to it (see [Fault] for Skip and Times).
-func (s *Server) Inject(f Fault) { s.faults.Add(f) }
-
-// ClearFaults removes every injected fault.
-func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // ExpireTokens makes every token issued so far invalid: the next request that presents
 // one gets a 401, and /v1/auth hands out a new token.
@@ -474,17 +457,17 @@ func (s *Server) buildPrefixes() {
 	for i, a := range stdAttrs {
 		for lang := range 2 {
 			var b []byte
-			b = appendKey(b, a.key)
+			b = jsonw.AppendKey(b, a.key)
 			b = append(b, `{"label":`...)
-			b = appendStr(b, a.labels[lang])
+			b = jsonw.AppendString(b, a.labels[lang])
 			b = append(b, `,"value":`...)
 			s.prefix[lang][i] = b
 		}
 		var b []byte
 		b = append(b, `,"type":`...)
-		b = appendStr(b, a.typ)
+		b = jsonw.AppendString(b, a.typ)
 		b = append(b, `,"universal_id":`...)
-		b = appendStr(b, a.key)
+		b = jsonw.AppendString(b, a.key)
 		b = append(b, '}')
 		s.suffix[i] = b
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
+	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -64,18 +65,18 @@ func (s *Server) newV1Renderer(c *Company, proj map[string]bool, q Quirks) *v1Re
 
 func dynPrefix(key, label string) []byte {
 	var b []byte
-	b = appendStr(b, key)
+	b = jsonw.AppendString(b, key)
 	b = append(b, `:{"label":`...)
-	b = appendStr(b, label)
+	b = jsonw.AppendString(b, label)
 	return append(b, `,"value":`...)
 }
 
 func dynSuffix(typ, universalID string) []byte {
 	var b []byte
 	b = append(b, `,"universal_id":`...)
-	b = appendStrOrNull(b, universalID)
+	b = jsonw.AppendStringOrNull(b, universalID)
 	b = append(b, `,"type":`...)
-	b = appendStr(b, typ)
+	b = jsonw.AppendString(b, typ)
 	return append(b, '}')
 }
 
@@ -98,7 +99,7 @@ func (r *v1Renderer) employee(b []byte, p *Person) []byte {
 			suf := s.suffix[i]
 			b = append(b, suf[:len(suf)-1]...)
 			b = append(b, `,"currency":`...)
-			b = appendStr(b, currencyOf(c, p))
+			b = jsonw.AppendString(b, currencyOf(c, p))
 			b = append(b, '}')
 		} else {
 			b = append(b, s.suffix[i]...)
@@ -120,28 +121,28 @@ func (r *v1Renderer) employee(b []byte, p *Person) []byte {
 func (r *v1Renderer) value(b []byte, i int, p *Person, c *Company) []byte {
 	switch i {
 	case aID:
-		return appendInt(b, p.ID, r.strNums)
+		return jsonw.AppendInt(b, p.ID, r.strNums)
 	case aFirstName:
-		return appendStr(b, p.FirstName)
+		return jsonw.AppendString(b, p.FirstName)
 	case aLastName:
-		return appendStr(b, p.LastName)
+		return jsonw.AppendString(b, p.LastName)
 	case aPreferredName:
-		return appendStr(b, p.PreferredName)
+		return jsonw.AppendString(b, p.PreferredName)
 	case aEmail:
-		return appendStr(b, p.Email)
+		return jsonw.AppendString(b, p.Email)
 	case aGender:
-		return appendStr(b, p.Gender)
+		return jsonw.AppendString(b, p.Gender)
 	case aStatus:
-		return appendStr(b, p.Status)
+		return jsonw.AppendString(b, p.Status)
 	case aPosition:
-		return appendStr(b, p.Position)
+		return jsonw.AppendString(b, p.Position)
 	case aSupervisor:
 		return r.supervisor(b, p.SupervisorID)
 	case aEmploymentType:
-		return appendStr(b, p.EmploymentType)
+		return jsonw.AppendString(b, p.EmploymentType)
 	case aWeeklyHours:
 		b = append(b, '"')
-		b = appendFloat(b, p.WeeklyHours)
+		b = jsonw.AppendFloat(b, p.WeeklyHours)
 		return append(b, '"')
 	case aHireDate:
 		return r.dayInstant(b, p.HireDate)
@@ -150,9 +151,9 @@ func (r *v1Renderer) value(b []byte, i int, p *Person, c *Company) []byte {
 	case aTerminationDate:
 		return r.dayInstant(b, p.TerminationDate)
 	case aTerminationType:
-		return appendStrOrNull(b, p.TerminationType)
+		return jsonw.AppendStringOrNull(b, p.TerminationType)
 	case aTerminationReason:
-		return appendStrOrNull(b, p.TerminationReason)
+		return jsonw.AppendStringOrNull(b, p.TerminationReason)
 	case aProbationEnd:
 		return r.dayInstant(b, p.ProbationEnd)
 	case aCreatedAt:
@@ -188,24 +189,24 @@ func (r *v1Renderer) value(b []byte, i int, p *Person, c *Company) []byte {
 			}
 			n++
 			b = append(b, `{"type":"CostCenter","attributes":{"id":`...)
-			b = appendInt(b, cc.ID, r.strNums)
+			b = jsonw.AppendInt(b, cc.ID, r.strNums)
 			b = append(b, `,"name":`...)
-			b = appendStr(b, cc.Name)
+			b = jsonw.AppendString(b, cc.Name)
 			b = append(b, `,"percentage":`...)
-			b = appendFloat(b, sh.Percentage)
+			b = jsonw.AppendFloat(b, sh.Percentage)
 			b = append(b, "}}"...)
 		}
 		return append(b, ']')
 	case aHolidayCalendar:
 		if cal, ok := calendarOf(c, p); ok {
 			b = append(b, `{"type":"HolidayCalendar","attributes":{"id":`...)
-			b = appendInt(b, cal.id, r.strNums)
+			b = jsonw.AppendInt(b, cal.id, r.strNums)
 			b = append(b, `,"name":`...)
-			b = appendStr(b, cal.name)
+			b = jsonw.AppendString(b, cal.name)
 			b = append(b, `,"country":`...)
-			b = appendStr(b, cal.country)
+			b = jsonw.AppendString(b, cal.country)
 			b = append(b, `,"state":`...)
-			b = appendStrOrNull(b, cal.state)
+			b = jsonw.AppendStringOrNull(b, cal.state)
 			return append(b, "}}"...)
 		}
 	case aAbsenceEntitlement:
@@ -214,7 +215,7 @@ func (r *v1Renderer) value(b []byte, i int, p *Person, c *Company) []byte {
 			return append(b, "[]"...)
 		}
 		b = append(b, `[{"type":"TimeOffType","attributes":{"id":`...)
-		b = appendInt(b, 113437, r.strNums)
+		b = jsonw.AppendInt(b, 113437, r.strNums)
 		b = append(b, `,"name":"Paid vacation","category":"paid_vacation","entitlement":`...)
 		b = strconv.AppendInt(b, int64(days), 10)
 		return append(b, "}}]"...)
@@ -222,14 +223,14 @@ func (r *v1Renderer) value(b []byte, i int, p *Person, c *Company) []byte {
 		return appendSchedule(b, p, r.strNums)
 	case aFixSalary:
 		m, _ := salaryOf(c, p)
-		return appendFloat(b, m)
+		return jsonw.AppendFloat(b, m)
 	case aFixSalaryInterval:
 		return append(b, `"monthly"`...)
 	case aHourlySalary:
 		_, h := salaryOf(c, p)
-		return appendFloat(b, h)
+		return jsonw.AppendFloat(b, h)
 	case aVacationBalance:
-		return appendFloat(b, vacationBalance(p))
+		return jsonw.AppendFloat(b, vacationBalance(p))
 	case aLastWorkingDay:
 		return r.dayInstant(b, p.LastWorkingDay)
 	case aProfilePicture:
@@ -251,7 +252,7 @@ func (r *v1Renderer) supervisor(b []byte, id int) []byte {
 	}
 	b = append(b, `{"type":"Employee","attributes":{`...)
 	b = append(b, r.s.prefix[r.lang][aID]...)
-	b = appendInt(b, id, r.strNums)
+	b = jsonw.AppendInt(b, id, r.strNums)
 	b = append(b, r.s.suffix[aID]...)
 	if sup := r.s.person(id); sup != nil {
 		for _, i := range [...]int{aFirstName, aLastName, aEmail} {
@@ -272,9 +273,9 @@ func (r *v1Renderer) entity(b []byte, typ string, id int, name string) []byte {
 	b = append(b, `{"type":"`...)
 	b = append(b, typ...)
 	b = append(b, `","attributes":{"id":`...)
-	b = appendInt(b, id, r.strNums)
+	b = jsonw.AppendInt(b, id, r.strNums)
 	b = append(b, `,"name":`...)
-	b = appendStr(b, name)
+	b = jsonw.AppendString(b, name)
 	return append(b, "}}"...)
 }
 
@@ -305,7 +306,7 @@ func (r *v1Renderer) localTime(b []byte, t time.Time) []byte {
 // as null.
 func (r *v1Renderer) dynValue(b []byte, a *fakecompany.CustomAttribute, p *Person) []byte {
 	if a == nil {
-		return appendStrOrNull(b, p.EmployeeNumber)
+		return jsonw.AppendStringOrNull(b, p.EmployeeNumber)
 	}
 	v, ok := p.Custom[a.Key]
 	if !ok {
@@ -324,10 +325,10 @@ func (r *v1Renderer) dynValue(b []byte, a *fakecompany.CustomAttribute, p *Perso
 		}
 	case fakecompany.AttrDecimal:
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return appendFloat(b, f)
+			return jsonw.AppendFloat(b, f)
 		}
 	}
-	return appendStr(b, v)
+	return jsonw.AppendString(b, v)
 }
 
 // projection returns the attributes[] projection of a v1 request, or nil when there is
@@ -419,19 +420,19 @@ func (s *Server) v1ListEmployees(w http.ResponseWriter, r *http.Request, _ strin
 	rd := s.newV1Renderer(c, proj, quirks)
 	b := make([]byte, 0, 256+(end-start)*3200)
 	b = append(b, `{"success":true,"metadata":{"total_elements":`...)
-	b = appendInt(b, total, quirks.StringNumbers)
+	b = jsonw.AppendInt(b, total, quirks.StringNumbers)
 	b = append(b, `,"current_page":`...)
 	page, pages := 0, 0
 	if limit > 0 {
 		page, pages = offset/limit, (total+limit-1)/limit
 	}
-	b = appendInt(b, page, quirks.StringNumbers)
+	b = jsonw.AppendInt(b, page, quirks.StringNumbers)
 	b = append(b, `,"total_pages":`...)
-	b = appendInt(b, pages, quirks.StringNumbers)
+	b = jsonw.AppendInt(b, pages, quirks.StringNumbers)
 	b = append(b, `},"offset":`...)
-	b = appendInt(b, offset, quirks.StringNumbers)
+	b = jsonw.AppendInt(b, offset, quirks.StringNumbers)
 	b = append(b, `,"limit":`...)
-	b = appendInt(b, limit, quirks.StringNumbers)
+	b = jsonw.AppendInt(b, limit, quirks.StringNumbers)
 	b = append(b, `,"data":[`...)
 	for k := start; k < end; k++ {
 		if k > start {
@@ -484,13 +485,13 @@ func (s *Server) v1Attributes(w http.ResponseWriter, _ *http.Request, _ string) 
 		}
 		n++
 		b = append(b, `{"key":`...)
-		b = appendStr(b, key)
+		b = jsonw.AppendString(b, key)
 		b = append(b, `,"label":`...)
-		b = appendStr(b, label)
+		b = jsonw.AppendString(b, label)
 		b = append(b, `,"type":`...)
-		b = appendStr(b, typ)
+		b = jsonw.AppendString(b, typ)
 		b = append(b, `,"universal_id":`...)
-		b = appendStrOrNull(b, universalID)
+		b = jsonw.AppendStringOrNull(b, universalID)
 		b = append(b, '}')
 	}
 	for i, a := range stdAttrs {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
+	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 )
 
 // v2 paging limits of persons and employments.
@@ -57,6 +58,39 @@ func listValues(q url.Values, key string) (vals []string, present, ok bool) {
 	}
 	return vals, true, len(vals) > 0
 }
+
+// setFilter parses the comma-separated values of the filter key into a set, converting
+// each with parse, which reports false for a value that is not one of what ("person
+// ids"). The set is nil when the request has no such filter; on a bad value setFilter
+// returns the 400 detail instead.
+func setFilter[K comparable](q url.Values, key, what string, parse func(string) (K, bool)) (map[K]bool, string) {
+	vals, present, ok := listValues(q, key)
+	if !present {
+		return nil, ""
+	}
+	msg := "The " + key + " filter must be a comma-separated list of " + what
+	if !ok {
+		return nil, msg + "."
+	}
+	set := make(map[K]bool, len(vals))
+	for _, v := range vals {
+		k, ok := parse(v)
+		if !ok {
+			return nil, msg + "; " + strconv.Quote(v) + " is not one."
+		}
+		set[k] = true
+	}
+	return set, ""
+}
+
+// positiveID parses a numeric id filter value.
+func positiveID(v string) (int, bool) {
+	n, err := strconv.Atoi(v)
+	return n, err == nil && n > 0
+}
+
+// lowerCase is the value of a filter that matches without regard to case.
+func lowerCase(v string) (string, bool) { return strings.ToLower(v), true }
 
 // timeRange is a parsed created_at / updated_at filter.
 type timeRange struct {
@@ -188,15 +222,43 @@ func (s *Server) appendLinks(b []byte, r *http.Request, next *cursorState, q Qui
 		self += "?" + r.URL.RawQuery
 	}
 	b = append(b, `"_meta":{"links":{"self":{"href":`...)
-	b = appendStr(b, self)
+	b = jsonw.AppendString(b, self)
 	b = append(b, '}')
 	if next != nil {
 		key := s.cursors.put(next)
 		b = append(b, `,"next":{"href":`...)
-		b = appendStr(b, base+next.path+"?cursor="+url.QueryEscape(key))
+		b = jsonw.AppendString(b, base+next.path+"?cursor="+url.QueryEscape(key))
 		b = append(b, '}')
 	}
 	return append(b, "}}"...)
+}
+
+// appendIndexPage appends the page of items that st asks for, rendered by appendItem and
+// separated by commas, and returns the state its next link leads to (nil on the last
+// page). It serves the listings paged by position: a page starts at index st.pos.
+func appendIndexPage[T any](s *Server, b []byte, st *cursorState, q Quirks, items []T,
+	appendItem func([]byte, T) []byte) ([]byte, *cursorState) {
+	start, end := min(st.pos, len(items)), min(st.pos+pageSize(st, q), len(items))
+	for k := start; k < end; k++ {
+		if k > start {
+			b = append(b, ',')
+		}
+		b = appendItem(b, items[k])
+	}
+	dup := -1 // DuplicateAcrossPages resumes at the page's last item, unless it has one only
+	if end-start >= 2 {
+		dup = end - 1
+	}
+	return b, s.nextState(st, end < len(items), end, dup, q)
+}
+
+// writeListPage finishes a list page whose items b holds, after `{"_data":[`: it closes
+// the list, adds the links (next leads to the next page, nil on the last) and sends it.
+func (s *Server) writeListPage(w http.ResponseWriter, r *http.Request, b []byte, next *cursorState, q Quirks) {
+	b = append(b, "],"...)
+	b = s.appendLinks(b, r, next, q)
+	b = append(b, '}')
+	writeJSON(w, http.StatusOK, "application/json", b)
 }
 
 // personFilter is the parsed filter of GET /v2/persons.
@@ -215,27 +277,12 @@ var personFields = map[string][]string{
 
 func (s *Server) parsePersonFilter(q url.Values) (any, string) {
 	var f personFilter
-	if ids, present, ok := listValues(q, "id"); present {
-		if !ok {
-			return nil, "The id filter must be a comma-separated list of person ids."
-		}
-		f.ids = make(map[int]bool, len(ids))
-		for _, v := range ids {
-			n, err := strconv.Atoi(v)
-			if err != nil || n <= 0 {
-				return nil, "The id filter must be a comma-separated list of person ids; " + strconv.Quote(v) + " is not one."
-			}
-			f.ids[n] = true
-		}
+	var msg string
+	if f.ids, msg = setFilter(q, "id", "person ids", positiveID); msg != "" {
+		return nil, msg
 	}
-	if emails, present, ok := listValues(q, "email"); present {
-		if !ok {
-			return nil, "The email filter must be a comma-separated list of email addresses."
-		}
-		f.emails = make(map[string]bool, len(emails))
-		for _, e := range emails {
-			f.emails[strings.ToLower(e)] = true
-		}
+	if f.emails, msg = setFilter(q, "email", "email addresses", lowerCase); msg != "" {
+		return nil, msg
 	}
 	for _, x := range []struct {
 		key string
@@ -249,7 +296,6 @@ func (s *Server) parsePersonFilter(q url.Values) (any, string) {
 			*x.dst = &v
 		}
 	}
-	var msg string
 	if f.created, msg = s.parseRange(q, "created_at"); msg != "" {
 		return nil, msg
 	}
@@ -332,10 +378,7 @@ func (s *Server) v2Persons(w http.ResponseWriter, r *http.Request, parts []strin
 		next = s.nextState(st, hasMore, resume, dup, q)
 	}
 	s.mu.RUnlock()
-	b = append(b, "],"...)
-	b = s.appendLinks(b, r, next, q)
-	b = append(b, '}')
-	writeJSON(w, http.StatusOK, "application/json", b)
+	s.writeListPage(w, r, b, next, q)
 }
 
 // personByPath returns the person of a path id, or nil. s.mu must be read-locked.
@@ -357,16 +400,10 @@ var employmentFields = map[string][]string{"id": opsEq, "updated_at": opsTime}
 
 func (s *Server) parseEmploymentFilter(q url.Values) (any, string) {
 	var f employmentFilter
-	if ids, present, ok := listValues(q, "id"); present {
-		if !ok {
-			return nil, "The id filter must be a comma-separated list of employment ids."
-		}
-		f.ids = make(map[string]bool, len(ids))
-		for _, v := range ids {
-			f.ids[strings.ToLower(v)] = true
-		}
-	}
 	var msg string
+	if f.ids, msg = setFilter(q, "id", "employment ids", lowerCase); msg != "" {
+		return nil, msg
+	}
 	if f.updated, msg = s.parseRange(q, "updated_at"); msg != "" {
 		return nil, msg
 	}
@@ -420,21 +457,11 @@ func (s *Server) v2Employments(w http.ResponseWriter, r *http.Request, parts []s
 				}
 			}
 		}
-		start, end := min(st.pos, len(items)), min(st.pos+pageSize(st, q), len(items))
 		rd := s.v2Renderer(q)
-		for k := start; k < end; k++ {
-			if k > start {
-				b = append(b, ',')
-			}
-			b = rd.employment(b, p, items[k])
-		}
-		next = s.nextState(st, end < len(items), end, dupIndex(start, end), q)
+		b, next = appendIndexPage(s, b, st, q, items, func(b []byte, e *employment) []byte { return rd.employment(b, p, e) })
 	}
 	s.mu.RUnlock()
-	b = append(b, "],"...)
-	b = s.appendLinks(b, r, next, q)
-	b = append(b, '}')
-	writeJSON(w, http.StatusOK, "application/json", b)
+	s.writeListPage(w, r, b, next, q)
 }
 
 // v2Renderer renders v2 objects for one request. s.mu must be read-locked while it is
@@ -467,10 +494,10 @@ func v2CustomType(t string) string {
 func (r *v2Renderer) person(b []byte, p *Person) []byte {
 	s, std := r.s, &r.s.std
 	b = append(b, `{"id":`...)
-	b = appendIDStr(b, p.ID)
+	b = jsonw.AppendInt(b, p.ID, true)
 	if std[aEmail] {
 		b = append(b, `,"email":`...)
-		b = appendStr(b, p.Email)
+		b = jsonw.AppendString(b, p.Email)
 	}
 	if std[aCreatedAt] {
 		b = append(b, `,"created_at":`...)
@@ -482,15 +509,15 @@ func (r *v2Renderer) person(b []byte, p *Person) []byte {
 	}
 	if std[aFirstName] {
 		b = append(b, `,"first_name":`...)
-		b = appendStr(b, p.FirstName)
+		b = jsonw.AppendString(b, p.FirstName)
 	}
 	if std[aLastName] {
 		b = append(b, `,"last_name":`...)
-		b = appendStr(b, p.LastName)
+		b = jsonw.AppendString(b, p.LastName)
 	}
 	if std[aPreferredName] {
 		b = append(b, `,"preferred_name":`...)
-		b = appendStr(b, p.PreferredName)
+		b = jsonw.AppendString(b, p.PreferredName)
 	}
 	if std[aGender] {
 		g := strings.ToUpper(p.Gender)
@@ -498,16 +525,16 @@ func (r *v2Renderer) person(b []byte, p *Person) []byte {
 			g = "UNSPECIFIED"
 		}
 		b = append(b, `,"gender":`...)
-		b = appendStr(b, g)
+		b = jsonw.AppendString(b, g)
 	}
 	if std[aProfilePicture] {
 		b = append(b, `,"profile_picture":{"url":`...)
-		b = appendStr(b, s.URL+"/v1/company/employees/"+strconv.Itoa(p.ID)+"/profile-picture")
+		b = jsonw.AppendString(b, s.URL+"/v1/company/employees/"+strconv.Itoa(p.ID)+"/profile-picture")
 		b = append(b, '}')
 	}
 	if std[aStatus] {
 		b = append(b, `,"status":`...)
-		b = appendStr(b, v2Status(p))
+		b = jsonw.AppendString(b, v2Status(p))
 	}
 	b = append(b, `,"custom_attributes":[`...)
 	n := 0
@@ -520,14 +547,14 @@ func (r *v2Renderer) person(b []byte, p *Person) []byte {
 			typ = strings.ToLower(typ)
 		}
 		b = append(b, `{"id":`...)
-		b = appendStr(b, id)
+		b = jsonw.AppendString(b, id)
 		b = append(b, `,"type":`...)
-		b = appendStr(b, typ)
+		b = jsonw.AppendString(b, typ)
 		b = append(b, `,"value":`...)
 	}
 	if p.EmployeeNumber != "" && s.allowedDyn(PersonnelNumberKey) {
 		custom(PersonnelNumberKey, "STRING", "")
-		b = appendStr(b, p.EmployeeNumber)
+		b = jsonw.AppendString(b, p.EmployeeNumber)
 		b = append(b, `,"global_id":null}`...)
 	}
 	for i := range r.c.Attributes {
@@ -539,7 +566,7 @@ func (r *v2Renderer) person(b []byte, p *Person) []byte {
 		custom(a.Key, v2CustomType(a.Type), a.UniversalID)
 		b = appendV2CustomValue(b, a.Type, v)
 		b = append(b, `,"global_id":`...)
-		b = appendStrOrNull(b, a.UniversalID)
+		b = jsonw.AppendStringOrNull(b, a.UniversalID)
 		b = append(b, '}')
 	}
 	b = append(b, `],"employments":[`...)
@@ -548,11 +575,11 @@ func (r *v2Renderer) person(b []byte, p *Person) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"id":`...)
-		b = appendStr(b, e.id)
+		b = jsonw.AppendString(b, e.id)
 		b = append(b, '}')
 	}
 	b = append(b, `],"_meta":{"links":{"employments":{"href":`...)
-	b = appendStr(b, s.URL+"/v2/persons/"+strconv.Itoa(p.ID)+"/employments")
+	b = jsonw.AppendString(b, s.URL+"/v2/persons/"+strconv.Itoa(p.ID)+"/employments")
 	return append(b, "}}}}"...)
 }
 
@@ -566,7 +593,7 @@ func appendV2CustomValue(b []byte, typ, v string) []byte {
 		}
 	case fakecompany.AttrDecimal:
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return appendFloat(b, f)
+			return jsonw.AppendFloat(b, f)
 		}
 	case fakecompany.AttrTags:
 		b = append(b, '[')
@@ -579,11 +606,11 @@ func appendV2CustomValue(b []byte, typ, v string) []byte {
 				b = append(b, ',')
 			}
 			i++
-			b = appendStr(b, t)
+			b = jsonw.AppendString(b, t)
 		}
 		return append(b, ']')
 	}
-	return appendStr(b, v)
+	return jsonw.AppendString(b, v)
 }
 
 // appendV2Time appends t in UTC with second precision, or null.
@@ -602,7 +629,7 @@ func appendRef(b []byte, id int) []byte {
 		return append(b, "null"...)
 	}
 	b = append(b, `{"id":`...)
-	b = appendIDStr(b, id)
+	b = jsonw.AppendInt(b, id, true)
 	return append(b, '}')
 }
 
@@ -611,49 +638,41 @@ func appendRef(b []byte, id int) []byte {
 func (r *v2Renderer) employment(b []byte, p *Person, e *employment) []byte {
 	s, std, c := r.s, &r.s.std, r.c
 	b = append(b, `{"id":`...)
-	b = appendStr(b, e.id)
+	b = jsonw.AppendString(b, e.id)
 	if std[aStatus] {
 		b = append(b, `,"status":`...)
-		b = appendStr(b, e.status)
+		b = jsonw.AppendString(b, e.status)
 	}
 	if std[aEmploymentType] {
 		b = append(b, `,"type":`...)
-		b = appendStr(b, strings.ToUpper(p.EmploymentType))
+		b = jsonw.AppendString(b, strings.ToUpper(p.EmploymentType))
 	}
 	if std[aPosition] {
 		b = append(b, `,"position":{"title":`...)
-		b = appendStr(b, p.Position)
+		b = jsonw.AppendString(b, p.Position)
 		b = append(b, '}')
 	}
 	if std[aWeeklyHours] {
 		b = append(b, `,"weekly_working_hours":`...)
-		b = appendFloat(b, p.WeeklyHours)
+		b = jsonw.AppendFloat(b, p.WeeklyHours)
 		b = append(b, `,"full_time_weekly_working_hours":`...)
-		b = appendFloat(b, fullTimeHours(c, p))
+		b = jsonw.AppendFloat(b, fullTimeHours(c, p))
 	}
 	if std[aProbationEnd] {
 		b = append(b, `,"probation_end_date":`...)
-		if e.current {
-			b = appendDay(b, p.ProbationEnd)
-		} else {
-			b = append(b, "null"...)
-		}
+		b = jsonw.AppendDate(b, e.ifCurrent(p.ProbationEnd))
 	}
 	if std[aHireDate] {
 		b = append(b, `,"employment_start_date":`...)
-		b = appendDay(b, e.start)
+		b = jsonw.AppendDate(b, e.start)
 	}
 	if std[aTerminationDate] {
 		b = append(b, `,"employment_end_date":`...)
-		b = appendDay(b, e.end)
+		b = jsonw.AppendDate(b, e.end)
 	}
 	if std[aContractEnd] {
 		b = append(b, `,"contract_end_date":`...)
-		if e.current {
-			b = appendDay(b, p.ContractEndDate)
-		} else {
-			b = append(b, "null"...)
-		}
+		b = jsonw.AppendDate(b, e.ifCurrent(p.ContractEndDate))
 	}
 	if std[aCreatedAt] {
 		b = append(b, `,"created_at":`...)
@@ -681,7 +700,7 @@ func (r *v2Renderer) employment(b []byte, p *Person, e *employment) []byte {
 	n := 0
 	if std[aTeam] && p.TeamID != 0 {
 		b = append(b, `{"type":"team","id":`...)
-		b = appendIDStr(b, p.TeamID)
+		b = jsonw.AppendInt(b, p.TeamID, true)
 		b = append(b, '}')
 		n++
 	}
@@ -690,7 +709,7 @@ func (r *v2Renderer) employment(b []byte, p *Person, e *employment) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, `{"type":"department","id":`...)
-		b = appendIDStr(b, p.DepartmentID)
+		b = jsonw.AppendInt(b, p.DepartmentID, true)
 		b = append(b, '}')
 	}
 	b = append(b, ']')
@@ -701,15 +720,15 @@ func (r *v2Renderer) employment(b []byte, p *Person, e *employment) []byte {
 				b = append(b, ',')
 			}
 			b = append(b, `{"id":`...)
-			b = appendIDStr(b, sh.ID)
+			b = jsonw.AppendInt(b, sh.ID, true)
 			b = append(b, `,"weight":`...)
-			b = appendFloat(b, sh.Percentage)
+			b = jsonw.AppendFloat(b, sh.Percentage)
 			b = append(b, '}')
 		}
 		b = append(b, ']')
 	}
 	b = append(b, `,"person":{"id":`...)
-	b = appendIDStr(b, p.ID)
+	b = jsonw.AppendInt(b, p.ID, true)
 	b = append(b, '}')
 	if std[aTerminationDate] {
 		b = append(b, `,"termination":`...)
@@ -717,28 +736,28 @@ func (r *v2Renderer) employment(b []byte, p *Person, e *employment) []byte {
 			b = append(b, "null"...)
 		} else {
 			b = append(b, `{"termination_date":`...)
-			b = appendDay(b, e.termDate)
+			b = jsonw.AppendDate(b, e.termDate)
 			if r.q.LastWorkingDate {
 				b = append(b, `,"last_working_date":`...)
 			} else {
 				b = append(b, `,"last_working_day":`...)
 			}
-			b = appendDay(b, e.lastDay)
+			b = jsonw.AppendDate(b, e.lastDay)
 			b = append(b, `,"terminated_at":`...)
-			b = appendDay(b, e.terminatedAt)
+			b = jsonw.AppendDate(b, e.terminatedAt)
 			b = append(b, `,"type":`...)
-			b = appendStr(b, e.termType)
+			b = jsonw.AppendString(b, e.termType)
 			b = append(b, `,"reason":`...)
-			b = appendStrOrNull(b, e.termReason)
+			b = jsonw.AppendStringOrNull(b, e.termReason)
 			b = append(b, '}')
 		}
 	}
 	b = append(b, `,"_meta":{"links":{"person":{"href":`...)
-	b = appendStr(b, s.URL+"/v2/persons/"+strconv.Itoa(p.ID))
+	b = jsonw.AppendString(b, s.URL+"/v2/persons/"+strconv.Itoa(p.ID))
 	b = append(b, '}')
 	if p.SupervisorID != 0 && std[aSupervisor] {
 		b = append(b, `,"supervisor":{"href":`...)
-		b = appendStr(b, s.URL+"/v2/persons/"+strconv.Itoa(p.SupervisorID))
+		b = jsonw.AppendString(b, s.URL+"/v2/persons/"+strconv.Itoa(p.SupervisorID))
 		b = append(b, '}')
 	}
 	return append(b, "}}}"...)

@@ -3,123 +3,9 @@ package personiotest
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hrisconnect/hrisconnect/unified"
 )
-
-// The fake renders its JSON by appending to byte slices rather than through
-// encoding/json: a page of 100 v1 employees carries some 4,000 attribute objects, and
-// building them as maps would cost more than the whole budget of a page.
-
-const hexDigits = "0123456789abcdef"
-
-// appendStr appends s as a JSON string. Invalid UTF-8 is replaced by U+FFFD so the
-// document stays valid whatever a test put into the company.
-func appendStr(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				b = append(b, s[start:i]...)
-				b = append(b, "\ufffd"...)
-				i++
-				start = i
-				continue
-			}
-			i += size
-			continue
-		}
-		if c >= 0x20 && c != '"' && c != '\\' {
-			i++
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		i++
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-// appendKey appends `"k":`; k must need no escaping.
-func appendKey(b []byte, k string) []byte {
-	b = append(b, '"')
-	b = append(b, k...)
-	return append(b, '"', ':')
-}
-
-// appendInt appends n as a JSON number, or as a JSON string when asString is set (the
-// StringNumbers quirk).
-func appendInt(b []byte, n int, asString bool) []byte {
-	if asString {
-		b = append(b, '"')
-		b = strconv.AppendInt(b, int64(n), 10)
-		return append(b, '"')
-	}
-	return strconv.AppendInt(b, int64(n), 10)
-}
-
-// appendIDStr appends n as a JSON string ("170"), the form v2 uses for every id.
-func appendIDStr(b []byte, n int) []byte { return appendInt(b, n, true) }
-
-// appendFloat appends f in its shortest form ("40", "37.5").
-func appendFloat(b []byte, f float64) []byte { return strconv.AppendFloat(b, f, 'f', -1, 64) }
-
-// appendStrOrNull appends s, or null when s is empty.
-func appendStrOrNull(b []byte, s string) []byte {
-	if s == "" {
-		return append(b, "null"...)
-	}
-	return appendStr(b, s)
-}
-
-// appendDay appends d as "2006-01-02", or null for the zero date.
-func appendDay(b []byte, d unified.Date) []byte {
-	if d.IsZero() {
-		return append(b, "null"...)
-	}
-	b = append(b, '"')
-	b = appendDigits(b, d.Year, 4)
-	b = append(b, '-')
-	b = appendDigits(b, int(d.Month), 2)
-	b = append(b, '-')
-	b = appendDigits(b, d.Day, 2)
-	return append(b, '"')
-}
-
-func appendDigits(b []byte, n, width int) []byte {
-	if n < 0 {
-		b = append(b, '-')
-		n = -n
-	}
-	var tmp [20]byte
-	i := len(tmp)
-	for n > 0 || i == len(tmp) {
-		i--
-		tmp[i] = byte('0' + n%10)
-		n /= 10
-	}
-	for pad := width - (len(tmp) - i); pad > 0; pad-- {
-		b = append(b, '0')
-	}
-	return append(b, tmp[i:]...)
-}
 
 // Timestamp layouts.
 const (
@@ -133,7 +19,11 @@ const (
 func appendClock(b []byte, t time.Time) []byte {
 	y, mo, d := t.Date()
 	h, mi, sec := t.Clock()
-	b = appendDigits(b, y, 4)
+	if y < 0 || y > 9999 {
+		b = strconv.AppendInt(b, int64(y), 10)
+	} else {
+		b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
+	}
 	b = append(b, '-', byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10),
 		'T', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+sec/10), byte('0'+sec%10))
 	return b

@@ -1,0 +1,181 @@
+package fakeserver_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/hrisconnect/hrisconnect/internal/fakeserver"
+)
+
+// base is embedded under an unexported name, as the fakes embed it.
+type base = fakeserver.Base
+
+// fake is a minimal fake server built on Base.
+type fake struct {
+	URL    string
+	Secret string
+	base
+}
+
+func newFake(t *testing.T, o fakeserver.Options) *fake {
+	t.Helper()
+	f := &fake{Secret: "s3cr3t-value"}
+	f.URL = fakeserver.Start(&f.base, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"path":"`+r.URL.Path+`"}`)
+	}), o)
+	t.Cleanup(f.Close)
+	return f
+}
+
+func fetch(t *testing.T, c *http.Client, url string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func TestBaseServesAndRecords(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	f := newFake(t, fakeserver.Options{Name: "fake.Server", Now: func() time.Time { return at }})
+	if !strings.HasPrefix(f.URL, "http://127.0.0.1:") {
+		t.Errorf("URL = %q, want a loopback http URL", f.URL)
+	}
+	if code, body := fetch(t, f.Client(), f.URL+"/v1/users?limit=2"); code != 200 || body != `{"path":"/v1/users"}` {
+		t.Errorf("GET = %d %s", code, body)
+	}
+	fetch(t, f.Client(), f.URL+"/v1/me")
+	want := []fakeserver.Request{
+		{Method: "GET", Path: "/v1/users", Query: map[string][]string{"limit": {"2"}}, Status: 200, At: at},
+		{Method: "GET", Path: "/v1/me", Query: map[string][]string{}, Status: 200, At: at},
+	}
+	if diff := cmp.Diff(want, f.Requests(), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("requests (-want +got):\n%s", diff)
+	}
+	for _, tt := range []struct {
+		method, path string
+		want         int
+	}{{"", "/v1/*", 2}, {"GET", "/v1/me", 1}, {"POST", "", 0}, {"", "/v2/*", 0}} {
+		if got := f.Count(tt.method, tt.path); got != tt.want {
+			t.Errorf("Count(%q, %q) = %d, want %d", tt.method, tt.path, got, tt.want)
+		}
+	}
+	f.ResetRequests()
+	if n := len(f.Requests()); n != 0 {
+		t.Errorf("%d requests after ResetRequests", n)
+	}
+}
+
+func TestBaseFaults(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeserver.Options{Name: "fake.Server"})
+	f.Inject(fakeserver.Fault{Name: "down", Path: "/v1/*", Times: 2, Status: 503, Body: "busy"})
+	f.Inject(fakeserver.Fault{Name: "other", Path: "/v2/*", Status: 500})
+	if n := f.PendingFaults(); n != 2 {
+		t.Errorf("PendingFaults = %d, want 2", n)
+	}
+	var got []int
+	for range 3 {
+		code, _ := fetch(t, f.Client(), f.URL+"/v1/users")
+		got = append(got, code)
+	}
+	if diff := cmp.Diff([]int{503, 503, 200}, got); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	if n := f.PendingFaults(); n != 1 {
+		t.Errorf("PendingFaults = %d, want 1", n)
+	}
+	f.ClearFaults()
+	if code, _ := fetch(t, f.Client(), f.URL+"/v2/persons"); code != 200 || f.PendingFaults() != 0 {
+		t.Errorf("after ClearFaults: status %d, %d pending", code, f.PendingFaults())
+	}
+	if reqs := f.Requests(); reqs[0].Fault != "down" || reqs[2].Fault != "" {
+		t.Errorf("fault names not recorded: %+v", reqs)
+	}
+}
+
+func TestBaseLimitsAndLatency(t *testing.T) {
+	t.Parallel()
+	lim := &fakeserver.Limiter{PerMinute: 1, Burst: 1, Path: "/v1/*", RetryAfter: true}
+	f := newFake(t, fakeserver.Options{
+		Name:     "fake.Server",
+		Latency:  func() time.Duration { return 20 * time.Millisecond },
+		Limiters: []*fakeserver.Limiter{lim},
+	})
+	start := time.Now()
+	c1, _ := fetch(t, f.Client(), f.URL+"/v1/users")
+	c2, _ := fetch(t, f.Client(), f.URL+"/v1/users")
+	c3, _ := fetch(t, f.Client(), f.URL+"/v2/persons")
+	if diff := cmp.Diff([]int{200, 429, 200}, []int{c1, c2, c3}); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	if d := time.Since(start); d < 60*time.Millisecond {
+		t.Errorf("three requests took %v, want at least 3 × the 20ms latency", d)
+	}
+}
+
+func TestBaseTLS(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeserver.Options{Name: "fake.Server", TLS: true})
+	if !strings.HasPrefix(f.URL, "https://127.0.0.1:") {
+		t.Fatalf("URL = %q, want https", f.URL)
+	}
+	if code, _ := fetch(t, f.Client(), f.URL+"/x"); code != 200 {
+		t.Errorf("status %d", code)
+	}
+	plain := &http.Client{Timeout: 5 * time.Second}
+	if resp, err := plain.Get(f.URL + "/x"); err == nil {
+		resp.Body.Close()
+		t.Error("a client that does not trust the test certificate got through")
+	}
+}
+
+func TestBaseLifecycle(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeserver.Options{Name: "fake.Server"})
+	again := fakeserver.Start(&f.base, http.NotFoundHandler(), fakeserver.Options{Name: "other"})
+	if again != f.URL {
+		t.Errorf("second Start = %q, want the first URL %q", again, f.URL)
+	}
+	if code, _ := fetch(t, f.Client(), f.URL+"/x"); code != 200 {
+		t.Errorf("second Start replaced the handler: status %d", code)
+	}
+	f.Close()
+	f.Close() // and once more by the cleanup
+	if resp, err := f.Client().Get(f.URL + "/x"); err == nil {
+		resp.Body.Close()
+		t.Error("server still answers after Close")
+	}
+
+	var idle base // never started
+	idle.Close()
+	if idle.Client() == nil || len(idle.Requests()) != 0 {
+		t.Error("an unstarted Base misbehaves")
+	}
+}
+
+func TestBasePrintsNoSecret(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, fakeserver.Options{Name: "fake.Server"})
+	want := "fake.Server{URL: " + f.URL + "}"
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if got := fmt.Sprintf(verb, f); got != want {
+			t.Errorf("%s prints %q, want %q", verb, got, want)
+		}
+	}
+}
