@@ -202,8 +202,10 @@ func formatRedacted(f fmt.State, verb rune, s string) {
 // A Client is safe for concurrent use by multiple goroutines; its configuration cannot
 // change after New. It never prints its API key.
 type Client struct {
+	// The API key is kept only inside the transport (its authorizer and redaction), behind
+	// a pointer: printing a value that holds the client by reflection (fmt's %s of a
+	// Directory, which cannot call the methods of unexported fields) shows no key.
 	tr  *transport.Client
-	key string
 	log *slog.Logger
 }
 
@@ -248,7 +250,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, scrubKey(err, key)
 	}
-	return &Client{tr: tr, key: key, log: log.With(slog.String("provider", ProviderName))}, nil
+	return &Client{tr: tr, log: log.With(slog.String("provider", ProviderName))}, nil
 }
 
 func orDefault[T comparable](v, def T) T {

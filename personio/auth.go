@@ -227,7 +227,7 @@ type v1TokenResponse struct {
 // fetchV1Token requests a v1 token. The credentials travel in a form body, never in the
 // query string, which is logged.
 func (c *Client) fetchV1Token(ctx context.Context) (string, time.Duration, error) {
-	form := url.Values{"client_id": {c.clientID}, "client_secret": {string(c.secret)}}
+	form := url.Values{"client_id": {c.clientID}, "client_secret": {string(*c.secret)}}
 	var resp v1TokenResponse
 	_, err := c.v1.DoJSON(ctx, c.request(&transport.Request{
 		Method:      http.MethodPost,
@@ -263,7 +263,7 @@ func (c *Client) fetchV2Token(ctx context.Context) (string, time.Duration, error
 	form := url.Values{
 		"grant_type":    {"client_credentials"},
 		"client_id":     {c.clientID},
-		"client_secret": {string(c.secret)},
+		"client_secret": {string(*c.secret)},
 	}
 	if len(c.scopes) > 0 {
 		form.Set("scope", strings.Join(c.scopes, " "))

@@ -16,8 +16,11 @@ import (
 // multiple goroutines, and its configuration cannot change after New. Printing or logging
 // a Client never reveals the client secret or a token.
 type Client struct {
-	clientID        string
-	secret          secretString
+	clientID string
+	// secret is a pointer so that printing a value that holds the client by reflection
+	// (fmt's %s or %q of a Directory, which cannot call the methods of unexported
+	// fields) shows an address, never the secret.
+	secret          *secretString
 	baseURL         string
 	partnerID       string
 	appID           string
@@ -49,9 +52,10 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	secret := secretString(cfg.ClientSecret)
 	c := &Client{
 		clientID:        cfg.ClientID,
-		secret:          secretString(cfg.ClientSecret),
+		secret:          &secret,
 		baseURL:         sanitizeBase(cfg.BaseURL),
 		partnerID:       cfg.PartnerID,
 		appID:           cfg.AppID,
@@ -107,7 +111,7 @@ func New(cfg Config) (*Client, error) {
 // tokens.
 func (c *Client) secrets() []string {
 	out := make([]string, 0, 3)
-	out = append(out, string(c.secret))
+	out = append(out, string(*c.secret))
 	if t := c.v1tok.current(); t != "" {
 		out = append(out, t)
 	}

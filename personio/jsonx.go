@@ -198,7 +198,11 @@ func parseDay(s string, loc *time.Location) (unified.Date, error) {
 	if err != nil {
 		return unified.Date{}, fmt.Errorf("%q is not a date (want YYYY-MM-DD or an RFC 3339 instant): %w", clipText(s), unified.ErrInvalidValue)
 	}
-	return unified.DateIn(t, loc), nil
+	d := unified.DateIn(t, loc)
+	if !d.IsValid() { // year 0, or a day moved out of the years 1 to 9999 by the zone
+		return unified.Date{}, fmt.Errorf("%q is not a calendar day between the years 1 and 9999: %w", clipText(s), unified.ErrInvalidValue)
+	}
+	return d, nil
 }
 
 // clipJSON shortens raw JSON quoted in an error message.

@@ -71,21 +71,31 @@ func (s *v1State) apply(total int, ids []int, limit int, unpaged bool) (v1Step, 
 		s.Last = total
 	}
 
-	used := len(ids)
-	if !unpaged && used > limit {
-		used = limit // a page larger than asked: the rest comes again with the next page
-	}
-	step.used = used
-	step.keep = make([]bool, used)
 	var prev map[int]struct{}
 	if len(s.Prev) > 0 {
-		prev = make(map[int]struct{}, len(s.Prev)+used)
+		prev = make(map[int]struct{}, len(s.Prev)+len(ids))
 		for _, id := range s.Prev {
 			prev[id] = struct{}{}
 		}
 	} else {
-		prev = make(map[int]struct{}, used)
+		prev = make(map[int]struct{}, len(ids))
 	}
+	used, before := len(ids), 0
+	if !unpaged && used > limit {
+		// A page larger than asked. Records of the previous page at its start were served
+		// from before the offset (Personio repeats the record at offset-1): they do not
+		// take the place of records of this page. Beyond them the page is cut at the
+		// limit; the rest comes again with the next page.
+		for before < used-limit {
+			if _, dup := prev[ids[before]]; !dup {
+				break
+			}
+			before++
+		}
+		used = limit + before
+	}
+	step.used = used
+	step.keep = make([]bool, used)
 	for i := 0; i < used; i++ {
 		if _, dup := prev[ids[i]]; dup {
 			continue
@@ -94,7 +104,7 @@ func (s *v1State) apply(total int, ids []int, limit int, unpaged bool) (v1Step, 
 		step.keep[i] = true
 		s.Seen++
 	}
-	s.Off += used
+	s.Off += used - before
 	s.Prev = append(s.Prev[:0], ids[max(0, used-maxPrevIDs):used]...)
 
 	switch {

@@ -99,6 +99,10 @@ func TestV1PagingHeals(t *testing.T) {
 		{"empty listing", listingSim{ids: nil}, 3, nil, false},
 		{"duplicate across boundary", listingSim{ids: seq(1, 10), dupFirst: true}, 3, seq(1, 10), false},
 		{"oversized pages", listingSim{ids: seq(1, 10), oversize: 2}, 3, seq(1, 10), false},
+		// The repeated record makes every page one longer than asked: the last record of a
+		// full last page must not be cut off.
+		{"duplicate across boundary, full last page", listingSim{ids: seq(1, 12), dupFirst: true}, 3, seq(1, 12), false},
+		{"duplicate across boundary, oversized pages", listingSim{ids: seq(1, 20), dupFirst: true, oversize: 2}, 3, seq(1, 20), false},
 		{"no metadata", listingSim{ids: seq(1, 10), noTotal: true}, 3, seq(1, 10), false},
 		// Removals shift records forward; the offset backs up and nobody is skipped.
 		{"read person removed", listingSim{ids: seq(1, 10), edits: map[int]func([]int) []int{1: remove(2)}}, 3,

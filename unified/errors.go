@@ -19,8 +19,8 @@ var (
 	// ErrRateLimited: the provider kept answering HTTP 429 after all retries, or asked the
 	// client to wait longer than it is configured to.
 	ErrRateLimited = errors.New("rate limited")
-	// ErrUnavailable: the provider kept failing with a server error (HTTP 5xx) after all
-	// retries.
+	// ErrUnavailable: the provider kept failing with a server error (HTTP 5xx), could not
+	// be reached, or kept sending answers that could not be read, after all retries.
 	ErrUnavailable = errors.New("provider unavailable")
 	// ErrInvalidRequest: the provider rejected the request as malformed (HTTP 400, 422).
 	ErrInvalidRequest = errors.New("invalid request")

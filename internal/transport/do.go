@@ -71,8 +71,11 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 // DoJSON is Do plus JSON decoding of a 2xx body into v (a pointer, or nil to discard the
 // body), streamed from the capped body, after which the body is drained and closed. It
 // returns the response header. For an idempotent request, a body cut off by a connection
-// failure is retried like a failed attempt; *v is then reset to its zero value before it
-// is decoded again. A 204 No Content answer or a HEAD request leaves v untouched.
+// failure, or one that is not JSON at all (garbled, cut short, a proxy's HTML page), is
+// retried like a failed attempt; *v is then reset to its zero value before it is decoded
+// again. When the attempts are spent, a body that is not JSON fails with an error matching
+// unified.ErrUnavailable; a JSON body of the wrong shape fails at once, without a
+// sentinel. A 204 No Content answer or a HEAD request leaves v untouched.
 func (c *Client) DoJSON(ctx context.Context, r *Request, v any) (http.Header, error) {
 	resp, err := c.do(ctx, r, v, true)
 	if err != nil {
@@ -197,22 +200,41 @@ func (c *Client) decodeBody(st *reqState, resp *http.Response, v any) error {
 	if errors.Is(err, io.EOF) {
 		err = errors.New("empty response body")
 	}
+	// A body that is not JSON at all (cut short, garbled, an HTML page from a proxy) is
+	// retried like a failed attempt and, once the attempts are spent, matches
+	// unified.ErrUnavailable. A well-formed body of the wrong shape is neither.
+	var typeErr *json.UnmarshalTypeError
+	malformed := !errors.As(err, &typeErr)
 	ct := resp.Header.Get("Content-Type")
 	if mt, _, _ := mime.ParseMediaType(ct); ct != "" && mt != "application/json" {
-		return &bodyError{err: fmt.Errorf("decoding JSON response (Content-Type %q): %w", mt, err)}
+		err = fmt.Errorf("decoding JSON response (Content-Type %q): %w", mt, err)
+	} else {
+		err = fmt.Errorf("decoding JSON response: %w", err)
 	}
-	return &bodyError{err: fmt.Errorf("decoding JSON response: %w", err)}
+	if malformed {
+		err = &malformedError{err: err}
+	}
+	return &bodyError{err: err, malformed: malformed}
 }
 
 // bodyError is an error met while DoJSON read a 2xx body. readErr is set when the body
-// could not be read (as opposed to read but not decoded), which may be worth a retry.
+// could not be read (as opposed to read but not decoded), which may be worth a retry;
+// malformed when it was read but is not JSON, which is retried too.
 type bodyError struct {
-	err     error
-	readErr error
+	err       error
+	readErr   error
+	malformed bool
 }
 
 func (e *bodyError) Error() string { return e.err.Error() }
 func (e *bodyError) Unwrap() error { return e.err }
+
+// malformedError is a 2xx body that is not JSON. It matches unified.ErrUnavailable: the
+// provider (or something between it and the client) failed to send a usable answer.
+type malformedError struct{ err error }
+
+func (e *malformedError) Error() string   { return e.err.Error() }
+func (e *malformedError) Unwrap() []error { return []error{e.err, unified.ErrUnavailable} }
 
 // drainClose reads what is left of a body, up to a bound, so the connection can be reused,
 // and closes it. It is the one place the package closes response bodies it does not hand

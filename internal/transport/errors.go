@@ -200,12 +200,21 @@ func setIfEmpty(dst *string, v string) {
 // requestError is a failure without a usable API answer: a connection error after all
 // retries, a refused redirect, a cancelled context, an unreadable body. It names the
 // provider, method and sanitised URL, and wraps the cause (without net/http's *url.Error,
-// whose URL is not sanitised).
+// whose URL is not sanitised). When the cause is a connection failure of an idempotent
+// request that the retries could not overcome (reset, refused, cut short, timed out), it
+// also matches unified.ErrUnavailable, as an API that kept answering 5xx does.
 type requestError struct {
 	provider, method, url string
 	attempts              int
 	msg                   string // the cause's message, scrubbed
 	err                   error
+	unavailable           bool
+}
+
+// Is reports whether target is unified.ErrUnavailable and the request failed for want of
+// a connection to the API.
+func (e *requestError) Is(target error) bool {
+	return e.unavailable && target == unified.ErrUnavailable
 }
 
 func (e *requestError) Error() string {
@@ -222,12 +231,13 @@ func (e *requestError) Unwrap() error { return e.err }
 func (c *Client) requestError(st *reqState, err error) error {
 	cause := causeOf(err)
 	return &requestError{
-		provider: c.provider,
-		method:   st.method,
-		url:      st.url,
-		attempts: st.attempts,
-		msg:      c.scrub(st, cause),
-		err:      cause,
+		provider:    c.provider,
+		method:      st.method,
+		url:         st.url,
+		attempts:    st.attempts,
+		msg:         c.scrub(st, cause),
+		err:         cause,
+		unavailable: st.idempotent && retryableError(err),
 	}
 }
 

@@ -283,15 +283,18 @@ func TestDoJSONBodies(t *testing.T) {
 		headers     []string
 		wantErr     string // substring; "" means success
 		wantPayload string
+		malformed   bool // the body is not JSON: retried, then ErrUnavailable
 	}{
 		{name: "object", status: 200, body: `{"name":"Ada"}`, wantPayload: "Ada"},
 		{name: "trailing newline", status: 200, body: "{\"name\":\"Ada\"}\n", wantPayload: "Ada"},
 		{name: "201", status: 201, body: `{"name":"Bo"}`, wantPayload: "Bo"},
 		{name: "204 leaves v alone", status: 204, body: "", wantPayload: "preset"},
-		{name: "empty body", status: 200, body: "", wantErr: "empty response body"},
-		{name: "HTML", status: 200, body: "<html></html>", headers: []string{"Content-Type", "text/html; charset=utf-8"}, wantErr: `decoding JSON response (Content-Type "text/html")`},
-		{name: "syntax error", status: 200, body: `{"name":`, wantErr: "decoding JSON response: unexpected EOF"},
-		{name: "trailing data", status: 200, body: `{"name":"Ada"} {"x":1}`, wantErr: "unexpected data after the JSON value"},
+		// A body that is not JSON is retried and then matches ErrUnavailable; a JSON body
+		// of the wrong shape is not retried.
+		{name: "empty body", status: 200, body: "", wantErr: "empty response body", malformed: true},
+		{name: "HTML", status: 200, body: "<html></html>", headers: []string{"Content-Type", "text/html; charset=utf-8"}, wantErr: `decoding JSON response (Content-Type "text/html")`, malformed: true},
+		{name: "syntax error", status: 200, body: `{"name":`, wantErr: "decoding JSON response: unexpected EOF", malformed: true},
+		{name: "trailing data", status: 200, body: `{"name":"Ada"} {"x":1}`, wantErr: "unexpected data after the JSON value", malformed: true},
 		{name: "wrong type", status: 200, body: `{"name":5}`, wantErr: "cannot unmarshal number"},
 	}
 	for _, tt := range tests {
@@ -305,8 +308,15 @@ func TestDoJSONBodies(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
 				}
-				if callCount(mt) != 1 {
-					t.Errorf("calls = %d, want 1 (a bad body is not retried)", callCount(mt))
+				wantCalls := 1
+				if tt.malformed {
+					wantCalls = DefaultMaxAttempts
+				}
+				if callCount(mt) != wantCalls {
+					t.Errorf("calls = %d, want %d (a body that is not JSON is retried, one of the wrong shape is not)", callCount(mt), wantCalls)
+				}
+				if got := errors.Is(err, unified.ErrUnavailable); got != tt.malformed {
+					t.Errorf("errors.Is(err, ErrUnavailable) = %v, want %v", got, tt.malformed)
 				}
 				return
 			}

@@ -48,7 +48,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 		var be *bodyError
 		if errors.As(err, &be) {
-			if be.readErr == nil || !retryableError(be.readErr) {
+			if !be.malformed && (be.readErr == nil || !retryableError(be.readErr)) {
 				return false, nil
 			}
 		} else if !retryableError(err) {

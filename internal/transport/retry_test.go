@@ -331,8 +331,8 @@ func TestConnectionErrorsExhausted(t *testing.T) {
 	reset := &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
 	mt.RegisterResponder("GET", testBase+"/x", httpmock.NewErrorResponder(reset))
 	_, err := c.Do(t.Context(), &Request{Path: "/x"})
-	if !errors.Is(err, syscall.ECONNRESET) {
-		t.Fatalf("err = %v, want it to wrap ECONNRESET", err)
+	if !errors.Is(err, syscall.ECONNRESET) || !errors.Is(err, unified.ErrUnavailable) {
+		t.Fatalf("err = %v, want it to wrap ECONNRESET and match ErrUnavailable", err)
 	}
 	want := "test: GET " + testBase + "/x: read tcp: read: connection reset by peer (after 3 attempts)"
 	if err.Error() != want {
@@ -350,6 +350,9 @@ func TestNonIdempotentConnectionErrorNotRetried(t *testing.T) {
 	_, err := c.Do(t.Context(), &Request{Method: "POST", Path: "/x", Body: []byte(`{}`)})
 	if !errors.Is(err, io.ErrUnexpectedEOF) || callCount(mt) != 1 {
 		t.Errorf("err = %v after %d calls, want unexpected EOF after 1", err, callCount(mt))
+	}
+	if errors.Is(err, unified.ErrUnavailable) {
+		t.Errorf("err = %v matches ErrUnavailable; a POST cut short may have been processed", err)
 	}
 }
 
@@ -563,8 +566,8 @@ func TestCancelDuringBackoff(t *testing.T) {
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
 	_, err := c.Do(ctx, &Request{Path: "/x"})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, unified.ErrUnavailable) {
+		t.Fatalf("err = %v, want context.Canceled (and not ErrUnavailable)", err)
 	}
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
 		t.Errorf("Do returned after %s, want promptly after cancellation", elapsed)
