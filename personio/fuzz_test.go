@@ -1,0 +1,216 @@
+package personio
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/hrisconnect/hrisconnect/unified"
+)
+
+// FuzzPersonsPage decodes arbitrary GET /v2/persons pages the two ways ListPersons does
+// (typed, and record by record when the raw records are kept): nothing panics, and when
+// the typed decoding accepts a page, the record-by-record decoding accepts it too and
+// gives the same people.
+func FuzzPersonsPage(f *testing.F) {
+	for _, seed := range []string{
+		`{"_data":[],"_meta":{"links":{"self":{"href":"https://api.personio.de/v2/persons"}}}}`,
+		`{"_data":[{"id":"1","email":"a@b.c","first_name":"Ada","last_name":"L","preferred_name":"","gender":"FEMALE","status":"ACTIVE","created_at":"2021-01-01T10:00:00Z","updated_at":"2021-01-02T10:00:00+01:00","custom_attributes":[{"id":"dynamic_1","type":"date","value":"2021-02-03"}],"employments":[{"id":"9"}]}],"_meta":{"links":{"next":{"href":"https://api.personio.de/v2/persons?cursor=cur_x"}}}}`,
+		`{"_data":[{"id":17,"created_at":"not a time","custom_attributes":[{"id":"x","type":"STRING_LIST","value":["a",1]}]}],"_meta":{"links":{"next":{"href":"/v2/persons?cursor=c"}}}}`,
+		`{"_data":[{"id":null,"employments":null,"custom_attributes":{}}]}`,
+		`{"_data":null,"_meta":null}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var typed listJSON[personJSON]
+		if json.Unmarshal(data, &typed) != nil {
+			return
+		}
+		_ = typed.next()
+		var raw listJSON[json.RawMessage]
+		if err := json.Unmarshal(data, &raw); err != nil {
+			t.Fatalf("typed decoding accepts the page, raw decoding does not: %v", err)
+		}
+		if len(raw.Data) != len(typed.Data) || raw.next() != typed.next() {
+			t.Fatalf("raw page has %d records and next %q, typed %d and %q", len(raw.Data), raw.next(), len(typed.Data), typed.next())
+		}
+		for i := range typed.Data {
+			want := typed.Data[i].person(nil)
+			_ = want.Err()
+			var j personJSON
+			if err := json.Unmarshal(raw.Data[i], &j); err != nil {
+				t.Fatalf("record %d: typed decoding accepts it, record decoding does not: %v", i, err)
+			}
+			got := j.person(raw.Data[i])
+			if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Person{}, "Raw"), cmpopts.IgnoreUnexported(Person{}), cmpopts.EquateEmpty(), cmpopts.EquateNaNs()); diff != "" {
+				t.Fatalf("record %d (-typed +raw):\n%s", i, diff)
+			}
+		}
+	})
+}
+
+// FuzzEmploymentsPage decodes arbitrary employment records as ListEmployments does:
+// nothing panics, and every calendar day it reports is a valid date.
+func FuzzEmploymentsPage(f *testing.F) {
+	for _, seed := range []string{
+		`{"_data":[{"id":"5","status":"ACTIVE","type":"INTERNAL","position":{"title":"Engineer"},"weekly_working_hours":"40","employment_start_date":"2020-01-01","person":{"id":"1"},"supervisor":{"id":2},"org_units":[{"type":"DEPARTMENT","id":"401"}],"cost_centers":[{"id":"c","weight":"50.5"}],"termination":{"termination_date":"2024-12-31","last_working_date":"2024-12-20","type":"RESIGNATION"}}]}`,
+		`{"_data":[{"id":"6","position":"Designer","employment_start_date":"2014-11-08T23:00:00.000Z","created_at":"2014-11-08T23:00:00Z"}]}`,
+		`{"_data":[{"id":"7","position":[1],"employment_start_date":"31.12.2020","termination":{}}]}`,
+		`{"_data":[{"weekly_working_hours":"NaN","cost_centers":[{"weight":1e999}]}]}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	loc, err := time.LoadLocation(DefaultLocation)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var page listJSON[json.RawMessage]
+		if json.Unmarshal(data, &page) != nil {
+			return
+		}
+		for _, raw := range page.Data {
+			var j employmentJSON
+			if json.Unmarshal(raw, &j) != nil {
+				continue
+			}
+			e := j.employment(raw, loc)
+			_ = e.Err()
+			_ = e.OrgUnit("department")
+			days := []*unified.Date{e.StartDate, e.EndDate, e.ProbationEndDate, e.ContractEndDate}
+			if e.Termination != nil {
+				days = append(days, e.Termination.TerminationDate, e.Termination.LastWorkingDay, e.Termination.TerminatedAt)
+			}
+			for _, d := range days {
+				if d != nil && !d.IsValid() {
+					t.Fatalf("employment %q has the invalid day %#v", e.ID, *d)
+				}
+			}
+		}
+	})
+}
+
+// TestParseDayOutsideTheCalendar rejects instants whose day falls outside the years 1 to
+// 9999 (which unified.Date can hold) instead of returning an invalid Date.
+func TestParseDayOutsideTheCalendar(t *testing.T) {
+	t.Parallel()
+	loc, err := time.LoadLocation(DefaultLocation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"0000-01-01 0:00:00Z", "0000-06-01T12:00:00Z", "0000-12-31T23:30:00+01:00"} {
+		if d, err := parseDay(s, loc); err == nil {
+			t.Errorf("parseDay(%q) = %#v, want an error", s, d)
+		} else if !errors.Is(err, unified.ErrInvalidValue) {
+			t.Errorf("parseDay(%q): %v, want ErrInvalidValue", s, err)
+		}
+	}
+	if d, err := parseDay("0001-01-01T12:00:00Z", loc); err != nil || d != unified.NewDate(1, 1, 1) {
+		t.Errorf("parseDay(year 1) = %v, %v", d, err)
+	}
+}
+
+// FuzzDecodeError runs DecodeError on arbitrary bodies: it never panics, never touches
+// the status, and leaves the error alone for bodies that are not JSON objects.
+func FuzzDecodeError(f *testing.F) {
+	for _, seed := range []string{
+		`{"success":false,"error":{"code":404,"message":"Es ist ein Problem aufgetreten "}}`,
+		`{"personio_trace_id":"t-1","timestamp":"2024-01-01T00:00:00Z","errors":[{"title":"Forbidden","detail":"Insufficient access scope","type":"https://developer.personio.de/errors#common.forbidden","_meta":{}}]}`,
+		`{"error":"invalid_client","error_description":"Client authentication failed","trace_id":"abc"}`,
+		`{"error":{"code":"0","message":""}}`,
+		`{"message":"Too Many Requests"}`,
+		`<html><body>502 Bad Gateway</body></html>`,
+		`{"errors":[{}],"error":"x"}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		e := &unified.APIError{StatusCode: 502}
+		DecodeError(e, body)
+		if e.StatusCode != 502 {
+			t.Fatalf("status changed to %d", e.StatusCode)
+		}
+		if trimmed := strings.TrimSpace(string(body)); (trimmed == "" || trimmed[0] != '{') && (e.Code != "" || e.Message != "" || e.RequestID != "") {
+			t.Fatalf("a body that is not a JSON object filled %+v", e)
+		}
+	})
+}
+
+// FuzzFlexScalars decodes arbitrary JSON values as the numbers and ids Personio sends as
+// numbers or strings (v1 auth expires_in, attribute keys, page metadata): nothing panics,
+// and an integer and a number read from the same value agree.
+func FuzzFlexScalars(f *testing.F) {
+	for _, seed := range []string{`86400`, `"86400"`, `null`, `""`, `"1e3"`, `12.5`, `"abc"`, `true`, `[1]`, `{"a":1}`, `-0`, `1e400`, `9223372036854775808`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var i flexInt
+		var fl flexFloat
+		var s flexString
+		errI := i.UnmarshalJSON(data)
+		errF := fl.UnmarshalJSON(data)
+		_ = s.UnmarshalJSON(data)
+		if errI == nil && i.Set {
+			if errF != nil || !fl.Set {
+				t.Fatalf("%q is the integer %d but not a number: %v", data, i.V, errF)
+			}
+			if math.Abs(fl.V-float64(i.V)) > math.Abs(float64(i.V))*1e-9+1e-9 {
+				t.Fatalf("%q: integer %d, number %v", data, i.V, fl.V)
+			}
+		}
+		// A v1 token response decodes whatever the fields hold, or fails cleanly.
+		var tok v1TokenResponse
+		_ = json.Unmarshal([]byte(`{"success":true,"data":{"token":"t","expires_in":`+strconv.Quote(string(data))+`}}`), &tok)
+		_ = json.Unmarshal(append([]byte(`{"success":true,"data":{"token":"t","expires_in":`), append(data, '}', '}')...), &tok)
+	})
+}
+
+// FuzzDirectoryCursor feeds arbitrary positions through the cursor codec to both listing
+// modes: a cursor is accepted or rejected with ErrInvalidCursor, never a panic, and an
+// accepted v1 position can take the next page.
+func FuzzDirectoryCursor(f *testing.F) {
+	f.Add(`{"o":20,"f":50,"t":50,"n":20,"p":[19,20],"s":true}`)
+	f.Add(`{"o":-1,"s":true}`)
+	f.Add(`{"h":"/v2/persons?cursor=cur_x","l":["ab"],"p":["1"]}`)
+	f.Add(`{"h":"https://evil.example/v2/persons"}`)
+	f.Add(`{"o":1e9,"t":-5,"s":true,"p":null}`)
+	c, err := New(Config{ClientID: testID, ClientSecret: testSecret})
+	if err != nil {
+		f.Fatal(err)
+	}
+	dirs := []*Directory{c.Directory(), c.Directory(WithV2())}
+	f.Fuzz(func(t *testing.T, payload string) {
+		var raw json.RawMessage
+		if json.Unmarshal([]byte(payload), &raw) != nil {
+			return
+		}
+		var filter unified.Filter
+		cur, err := encodeCursor(&filter, raw)
+		if err != nil {
+			return
+		}
+		opts := &unified.ListOptions{Cursor: cur, PageSize: 10}
+		for _, d := range dirs {
+			var err error
+			if d.cfg.v2 {
+				_, err = d.newV2Listing(opts)
+			} else {
+				var l *v1Listing
+				if l, err = d.newV1Listing(opts); err == nil {
+					_, _ = l.st.apply(l.st.Last+1, []int{1, 2, 3}, l.limit, false)
+				}
+			}
+			if err != nil && !errors.Is(err, unified.ErrInvalidCursor) {
+				t.Fatalf("cursor %s: %v, want nil or ErrInvalidCursor", payload, err)
+			}
+		}
+	})
+}
