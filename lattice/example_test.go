@@ -66,7 +66,7 @@ func ExampleDirectory_leavers() {
 	// Output:
 	// Björn Sommer (bjoern.sommer@nordlicht-software.example), started 2018-09-03, managed by Luki Wiśniewski-Sommer
 	// Élodie Costa (elodie.costa@nordlicht-software.example), started 2019-03-01, managed by Sascha Hofmann
-	// Lotte (charlotte.bianchi@nordlicht-software.example), started 2019-08-30, managed by João Schneider
+	// Lotte Bianchi (charlotte.bianchi@nordlicht-software.example), started 2019-08-30, managed by João Schneider
 	// 8 leavers
 }
 

@@ -83,7 +83,8 @@ func PersonioToUnified() *Spec {
 //
 //	id            ← id (required);   external_id ← externalUserId
 //	email         ← email, trimmed;  title ← title
-//	display_name  ← preferredName, else name;  preferred_name ← preferredName
+//	display_name  ← name (built by Lattice from the preferred and last name), else
+//	                preferredName;  preferred_name ← preferredName (a first name)
 //	first_name    ← the first word of name            (lossy: see below)
 //	last_name     ← the rest of name after that word  (lossy)
 //	gender        ← gender, lower-cased ("NotSet" means none)
@@ -108,7 +109,7 @@ func LatticeToUnified() *Spec {
 			required(src("id", "id", Text())),
 			src("external_id", "externalUserId", Text(), Trim()),
 			src("email", "email", Trim()),
-			{Target: "display_name", Sources: []string{"preferredName", "name"}, Transforms: []Transform{Trim()}},
+			{Target: "display_name", Sources: []string{"name", "preferredName"}, Transforms: []Transform{Trim()}},
 			src("preferred_name", "preferredName", Trim()),
 			{
 				Target: "first_name", Sources: []string{"name"}, Transforms: []Transform{Split("", 0, false)},
@@ -152,9 +153,10 @@ func LatticeToUnified() *Spec {
 //	Email                     Email              email           ← email, normalised (required)
 //	Employment type           (filter only)      employmentType  ← employment_type: internal, external (required)
 //
-// plus the fields of Lattice's own description of the integration: preferredName ←
-// preferred_name, birthDate ← date_of_birth as "YYYY-MM-DD" (Lattice does not show it to
-// employees).
+// plus the fields of Lattice's own description of the integration: preferredName ← the
+// first word of preferred_name (Personio keeps the full name a person goes by, "Alex
+// Bergmann", Lattice only the first name, "Alex"), birthDate ← date_of_birth as
+// "YYYY-MM-DD" (Lattice does not show it to employees).
 //
 // Values are what Lattice's import expects: status in Lattice's vocabulary, the manager by
 // email (Lattice resolves managers by email), the department by name, dates as
@@ -198,7 +200,10 @@ func PersonioToLattice() *Spec {
 				Required:   true, FilterOnly: true,
 				Note: "not stored in Lattice, only used for filtering",
 			},
-			src("preferredName", "preferred_name", Trim()),
+			{
+				Target: "preferredName", Sources: []string{"preferred_name"}, Transforms: []Transform{Split("", 0, false)},
+				Note: "lossy: Personio keeps the full preferred name, Lattice the preferred first name; the first word",
+			},
 			{Target: "birthDate", Sources: []string{"date_of_birth"}, Transforms: []Transform{Date(""), Text()},
 				Note: "not public to employees in Lattice"},
 		},

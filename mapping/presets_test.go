@@ -117,7 +117,7 @@ func TestPersonioToLatticeSeed001Fields(t *testing.T) {
 	}
 	want := `{"externalUserId":"1","name":"Alexander Bergmann","status":"ACTIVE","gender":"Male","title":"CTO",` +
 		`"manager":"bianca.schmidt@demo.email","startDate":"2014-11-09","department":"Customer Support",` +
-		`"email":"alexander.bergmann@demo.email","preferredName":"Alexander Bergmann","birthDate":"1985-03-14"}`
+		`"email":"alexander.bergmann@demo.email","preferredName":"Alexander","birthDate":"1985-03-14"}`
 	if string(data) != want {
 		t.Errorf("record:\n got %s\nwant %s", data, want)
 	}
@@ -277,7 +277,7 @@ func TestLatticeToUnified(t *testing.T) {
 	}
 	want := unified.User{
 		ID: "52d2420e-cbd0-11ec-bfdd-93fec5413bdc", ExternalID: "HR-1042", Email: "ada@example.com",
-		FirstName: "Ada", LastName: "King Lovelace", PreferredName: "Ada", DisplayName: "Ada",
+		FirstName: "Ada", LastName: "King Lovelace", PreferredName: "Ada", DisplayName: "Ada King Lovelace",
 		Title: "Staff Engineer", Gender: "female", Status: unified.StatusActive,
 		Manager:    &unified.Ref{ID: "52d2780a"},
 		Department: &unified.Ref{ID: "7f0c", Name: "Engineering"},

@@ -28,8 +28,10 @@ type User struct {
 	// Email is the work email address as the provider reports it.
 	Email string `json:"email,omitempty"`
 
-	FirstName     string `json:"first_name,omitempty"`
-	LastName      string `json:"last_name,omitempty"`
+	FirstName string `json:"first_name,omitempty"`
+	LastName  string `json:"last_name,omitempty"`
+	// PreferredName is the name the person goes by, as the provider keeps it: in
+	// Personio a full name ("Alex Bergmann"), in Lattice a first name ("Alex").
 	PreferredName string `json:"preferred_name,omitempty"`
 	// DisplayName is the name to show: the preferred name when there is one, else
 	// "First Last", else the provider's full-name field.

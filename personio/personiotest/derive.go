@@ -310,6 +310,16 @@ func movedFrom(c *Company, p *Person) (*fakecompany.LegalEntity, bool) {
 
 // v2Status is a person's v2 status: ACTIVE when the latest employment is active, on leave
 // or onboarding, INACTIVE otherwise.
+// preferredName is Personio's preferred_name of p: the full name the person goes by
+// ("Alex Bergmann" for Alexander Bergmann), "" when the person has none. Lattice, by
+// contrast, keeps only the preferred first name.
+func preferredName(p *Person) string {
+	if p.PreferredName == "" {
+		return ""
+	}
+	return p.DisplayName()
+}
+
 func v2Status(p *Person) string {
 	if p.Status == fakecompany.StatusInactive {
 		return "INACTIVE"

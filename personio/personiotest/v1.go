@@ -127,7 +127,7 @@ func (r *v1Renderer) value(b []byte, i int, p *Person, c *Company) []byte {
 	case aLastName:
 		return jsonw.AppendString(b, p.LastName)
 	case aPreferredName:
-		return jsonw.AppendString(b, p.PreferredName)
+		return jsonw.AppendString(b, preferredName(p))
 	case aEmail:
 		return jsonw.AppendString(b, p.Email)
 	case aGender:

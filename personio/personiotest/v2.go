@@ -316,7 +316,7 @@ func (f *personFilter) match(p *Person) bool {
 		(f.emails == nil || f.emails[strings.ToLower(p.Email)]) &&
 		(f.first == nil || strings.EqualFold(*f.first, p.FirstName)) &&
 		(f.last == nil || strings.EqualFold(*f.last, p.LastName)) &&
-		(f.preferred == nil || strings.EqualFold(*f.preferred, p.PreferredName)) &&
+		(f.preferred == nil || strings.EqualFold(*f.preferred, preferredName(p))) &&
 		f.created.match(p.CreatedAt) && f.updated.match(p.UpdatedAt) &&
 		(f.status == "" || f.status == v2Status(p))
 }
@@ -517,7 +517,7 @@ func (r *v2Renderer) person(b []byte, p *Person) []byte {
 	}
 	if std[aPreferredName] {
 		b = append(b, `,"preferred_name":`...)
-		b = jsonw.AppendString(b, p.PreferredName)
+		b = jsonw.AppendString(b, preferredName(p))
 	}
 	if std[aGender] {
 		g := strings.ToUpper(p.Gender)
