@@ -39,8 +39,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 
 	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
@@ -51,17 +49,7 @@ import (
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "personio-to-lattice:", err)
-		os.Exit(1)
-	}
-}
+func main() { providers.Main("personio-to-lattice", run) }
 
 // ErrPreflight is returned when the credentials cannot read a required attribute.
 var ErrPreflight = errors.New("preflight failed")
