@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/hrisconnect/hrisconnect/internal/textclip"
 )
 
 // Date is a calendar day with no time zone, as HR systems use for hire dates, birthdays and
@@ -108,14 +110,9 @@ func digits(s string) (int, bool) {
 	return n, true
 }
 
-// clip shortens untrusted input quoted in an error message.
-func clip(s string) string {
-	const max = 64
-	if len(s) > max {
-		return s[:max] + "…"
-	}
-	return s
-}
+// clip shortens untrusted input quoted in an error message to 64 bytes, on a rune
+// boundary.
+func clip(s string) string { return textclip.Text(s, 64) }
 
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d == Date{} }

@@ -4,8 +4,10 @@ import (
 	"encoding"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -279,5 +281,22 @@ func TestDateAppendTextAllocs(t *testing.T) {
 	buf := make([]byte, 0, 32)
 	if n := testing.AllocsPerRun(100, func() { _, _ = unified.NewDate(2024, 1, 2).AppendText(buf) }); n != 0 {
 		t.Errorf("AppendText into a large enough buffer allocates %v times, want 0", n)
+	}
+}
+
+// A long invalid input is quoted shortened in the error, without splitting a character.
+func TestParseDateErrorClipsOnRuneBoundary(t *testing.T) {
+	t.Parallel()
+	in := strings.Repeat("é", 40) // 80 bytes, beyond the 64 quoted
+	_, err := unified.ParseDate(in)
+	if !errors.Is(err, unified.ErrInvalidValue) {
+		t.Fatalf("err = %v, want ErrInvalidValue", err)
+	}
+	msg := err.Error()
+	if !utf8.ValidString(msg) {
+		t.Errorf("error message is not valid UTF-8: %q", msg)
+	}
+	if strings.Contains(msg, in) || !strings.Contains(msg, "…") {
+		t.Errorf("error message does not shorten the input: %q", msg)
 	}
 }

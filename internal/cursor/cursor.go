@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/hrisconnect/hrisconnect/internal/textclip"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -117,12 +118,9 @@ func checksum(b []byte) []byte {
 	return h.Sum(nil)[:sumLen]
 }
 
-func clip(b []byte) string {
-	if len(b) > 32 {
-		return string(b[:32]) + "…"
-	}
-	return string(b)
-}
+// clip shortens untrusted input quoted in an error message to 32 bytes, on a rune
+// boundary.
+func clip(b []byte) string { return textclip.Text(string(b), 32) }
 
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", unified.ErrInvalidCursor, fmt.Sprintf(format, args...))
