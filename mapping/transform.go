@@ -468,14 +468,18 @@ func (st *compiledStep) date(v *Value) error {
 	case KindNull, KindDate:
 		return nil
 	case KindTime:
-		switch {
-		case v.Time.IsZero():
+		if v.Time.IsZero() {
 			*v = Value{}
-		case st.loc != nil:
-			*v = DateValue(unified.DateIn(v.Time, st.loc))
-		default:
-			*v = DateValue(unified.DateOf(v.Time))
+			return nil
 		}
+		d := unified.DateOf(v.Time)
+		if st.loc != nil {
+			d = unified.DateIn(v.Time, st.loc)
+		}
+		if !d.IsValid() { // year 0 or beyond 9999, possibly after the move to st.loc
+			return stepErr("date", "instant %s is not on a calendar day between the years 1 and 9999", v.Time.Format(time.RFC3339))
+		}
+		*v = DateValue(d)
 		return nil
 	case KindString:
 	default:

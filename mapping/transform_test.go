@@ -184,6 +184,8 @@ func TestTransformDate(t *testing.T) {
 		{"impossible day", nil, []Transform{Date("")}, one(StringValue("2014-02-30")), Value{}, "cannot read"},
 		{"instant in its own zone", nil, []Transform{Date("")}, one(TimeValue(time.Date(2014, 11, 8, 23, 0, 0, 0, time.UTC))), d(2014, 11, 8), ""},
 		{"instant converted", nil, []Transform{Date("Europe/Berlin")}, one(TimeValue(time.Date(2014, 11, 8, 23, 0, 0, 0, time.UTC))), d(2014, 11, 9), ""},
+		{"instant in year 0", nil, []Transform{Date("")}, one(TimeValue(time.Date(0, 6, 1, 0, 0, 0, 0, time.UTC))), Value{}, "not on a calendar day between the years 1 and 9999"},
+		{"instant moved to year 0 by the zone", nil, []Transform{Date("America/New_York")}, one(TimeValue(time.Date(1, 1, 1, 1, 0, 0, 0, time.UTC))), Value{}, "not on a calendar day"},
 		{"date passes", nil, []Transform{Date("Asia/Tokyo")}, one(d(2014, 11, 9)), d(2014, 11, 9), ""},
 		{"blank", nil, []Transform{Date("")}, one(StringValue("  ")), Value{}, ""},
 		{"number", nil, []Transform{Date("")}, one(NumberValue(20141109)), Value{}, "date: want text, an instant or a date, got number"},
