@@ -235,7 +235,9 @@ type Middleware struct {
 	Faults   *Faults
 	// Limiters are checked in order after faults; the first that rejects answers 429.
 	Limiters []*Limiter
-	// Latency is added to every request (ended early if the client goes away).
+	// Latency is the response time: the answer (a fault's too) leaves no earlier than
+	// Latency after the request arrived, the handler's work included. The wait ends early
+	// if the client goes away.
 	Latency func() time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -263,11 +265,13 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 			}
 		}
 		defer func() { commit(rec.Status) }()
+		// The answer leaves no earlier than the latency after the request arrived: the
+		// latency is the API's response time, the handler's own work included.
+		var until time.Time
 		if m.Latency != nil {
-			if !sleep(r.Context(), m.Latency()) {
-				return
-			}
+			until = time.Now().Add(m.Latency())
 		}
+		wait := func() bool { return sleep(r.Context(), time.Until(until)) }
 		var f *Fault
 		if m.Faults != nil {
 			f = m.Faults.next(r)
@@ -277,7 +281,7 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 			if rec.Fault == "" {
 				rec.Fault = "fault"
 			}
-			if !sleep(r.Context(), f.Delay) {
+			if !wait() || !sleep(r.Context(), f.Delay) {
 				return
 			}
 			if f.ResetBeforeHeaders {
@@ -299,13 +303,16 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 			if !pathMatch(l.Path, r.URL.Path) {
 				continue
 			}
-			if ok, wait := l.allow(now()); !ok {
+			if ok, retry := l.allow(now()); !ok {
+				if !wait() {
+					return
+				}
 				if l.RetryAfter {
-					w.Header().Set("Retry-After", strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
+					w.Header().Set("Retry-After", strconv.Itoa(max(1, int((retry+time.Second-1)/time.Second))))
 				}
 				commit(http.StatusTooManyRequests)
 				if l.Reject != nil {
-					l.Reject(w, wait)
+					l.Reject(w, retry)
 				} else {
 					w.Header().Set("Content-Type", "application/json")
 					w.WriteHeader(http.StatusTooManyRequests)
@@ -315,14 +322,20 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 			}
 		}
 		if f == nil || (f.TruncateAfter <= 0 && f.ResetAfter <= 0 && !f.InvalidJSON && f.Rewrite == nil) {
-			sw := &statusWriter{ResponseWriter: w, onHeader: commit}
+			sw := &statusWriter{ResponseWriter: w, onHeader: commit, until: until, ctx: r.Context()}
 			h.ServeHTTP(sw, r)
+			if sw.code == 0 {
+				wait() // net/http writes the header of an empty answer after the handler returns
+			}
 			commit(sw.status())
 			return
 		}
 		// Faults that alter the real response: render it first.
 		cap := httptest.NewRecorder()
 		h.ServeHTTP(cap, r)
+		if !wait() {
+			return
+		}
 		body := cap.Body.Bytes()
 		if f.Rewrite != nil {
 			body = f.Rewrite(body)
@@ -427,16 +440,20 @@ func sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // statusWriter remembers the status of the real handler's answer and reports it through
-// onHeader before the header is written.
+// onHeader before the header is written, which it holds back until the time until (or
+// the end of ctx).
 type statusWriter struct {
 	http.ResponseWriter
 	code     int
 	onHeader func(int)
+	until    time.Time
+	ctx      context.Context
 }
 
 func (s *statusWriter) WriteHeader(code int) {
 	if s.code == 0 {
 		s.code = code
+		sleep(s.ctx, time.Until(s.until))
 		s.onHeader(code)
 	}
 	s.ResponseWriter.WriteHeader(code)

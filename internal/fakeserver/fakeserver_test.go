@@ -184,3 +184,29 @@ func TestRecordedBeforeLargeResponseArrives(t *testing.T) {
 		t.Errorf("recorded status %d", got)
 	}
 }
+
+// The latency is the response time: the handler's own work is part of it, not added to
+// it, and an empty answer waits too.
+func TestLatencyIncludesHandlerWork(t *testing.T) {
+	t.Parallel()
+	const latency, work = 150 * time.Millisecond, 100 * time.Millisecond
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(work)
+		if r.URL.Path == "/body" {
+			_, _ = io.WriteString(w, realBody)
+		}
+	})
+	srv := httptest.NewServer((&fakeserver.Middleware{Latency: func() time.Duration { return latency }}).Wrap(h))
+	t.Cleanup(srv.Close)
+	for _, path := range []string{"/body", "/empty"} {
+		start := time.Now()
+		code, _, err := get(t, srv.URL+path)
+		el := time.Since(start)
+		if err != nil || code != 200 {
+			t.Fatalf("%s: %d, %v", path, code, err)
+		}
+		if el < latency || el >= latency+work {
+			t.Errorf("%s took %v, want at least the %v latency and less than latency + handler work (%v)", path, el, latency, latency+work)
+		}
+	}
+}

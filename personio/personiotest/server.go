@@ -206,7 +206,9 @@ func WithAuthRateLimit(perMinute int) Option {
 	return func(cf *config) { cf.authPerMinute = perMinute }
 }
 
-// WithLatency delays every response by d.
+// WithLatency makes d the response time of every request: the answer leaves no earlier
+// than d after the request arrived, the server's own work included, as with an API whose
+// round trip is d.
 func WithLatency(d time.Duration) Option {
 	return func(cf *config) {
 		cf.latency = nil
@@ -216,7 +218,8 @@ func WithLatency(d time.Duration) Option {
 	}
 }
 
-// WithLatencyFunc delays every response by f() (for jitter). f is called concurrently.
+// WithLatencyFunc is WithLatency with the response time f() drawn for each request (for
+// jitter). f is called concurrently.
 func WithLatencyFunc(f func() time.Duration) Option {
 	return func(cf *config) { cf.latency = f }
 }
