@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hrisconnect/hrisconnect/internal/cursor"
 	"github.com/hrisconnect/hrisconnect/mapping"
@@ -61,6 +62,7 @@ type Directory struct {
 	legalEntities lazy[map[string]string]
 	orgLists      [2]lazy[map[string]string] // department, team; nil map: list endpoint missing
 	names         *nameCache
+	resolveMu     sync.Mutex // held while a v2 page resolves names (see buildV2)
 }
 
 var (
@@ -107,8 +109,9 @@ func WithRaw() DirectoryOption { return func(c *dirConfig) { c.raw = true } }
 func WithPageSize(n int) DirectoryOption { return func(c *dirConfig) { c.pageSize = n } }
 
 // WithConcurrency bounds the requests the Directory runs at once when it fans out:
-// parallel v1 pages in StreamUsers, v2 employments of a page. Default DefaultConcurrency;
-// 1 makes everything sequential. Every request also waits on the client's rate limiter.
+// parallel v1 pages in StreamUsers, v2 persons pages and employments. Default
+// DefaultConcurrency; 1 makes the requests of a listing run one at a time. Every request
+// also waits on the client's rate limiter.
 func WithConcurrency(n int) DirectoryOption { return func(c *dirConfig) { c.concurrency = n } }
 
 // WithStrictMapping makes a record that fails to map fail the listing (or GetUser) with
@@ -316,7 +319,7 @@ func (d *Directory) GetUser(ctx context.Context, id string) (*unified.User, erro
 		if err != nil {
 			return nil, err
 		}
-		res, err := d.buildV2(ctx, s, []Person{*p})
+		res, err := d.buildV2(ctx, s, []Person{*p}, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -363,11 +366,14 @@ func (d *Directory) ListUsers(ctx context.Context, opts *unified.ListOptions) (*
 // StreamUsers implements unified.Streamer: the users of ListUsers, in the same order, each
 // once, but fetched faster. In v1 mode, once the first page has told the total, the
 // remaining offset pages are fetched in parallel (at most WithConcurrency requests at once,
-// all through the client's rate limiter) and yielded in offset order, with at most that
-// many pages held in memory; if the listing changes under the read, it falls back to
-// reading page after page with the healing rules. With a token that Personio rotates on
-// every response (legacy v1 mode) pages are read one after the other. In v2 mode the next
-// page is fetched while the caller works on the current one.
+// all through the client's rate limiter; a request's slot is handed on as soon as its body
+// has arrived, so that parsing overlaps the next requests) and yielded in offset order,
+// with at most twice that many pages read ahead; if the listing changes under the read, it
+// falls back to reading page after page with the healing rules. With a token that Personio
+// rotates on every response (legacy v1 mode) pages are read one after the other. In v2
+// mode a goroutine follows the chain of persons pages one page ahead of the caller, and
+// the employments of up to three pages are fetched meanwhile, again at most
+// WithConcurrency requests at once.
 //
 // When the caller stops early or ctx ends, the requests in flight are cancelled and every
 // goroutine has ended before the loop returns.

@@ -600,7 +600,9 @@ func TestTokenExpiresMidListing(t *testing.T) {
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newServer(t, personiotest.WithGenerated(9, 60))
+			// 20 pages: more than the v1 listing reads ahead, so that pages are still to be
+			// requested when the token expires.
+			srv := newServer(t, personiotest.WithGenerated(9, 200))
 			d := fakeClient(t, srv, nil).Directory(m.opts...)
 			n := 0
 			for _, err := range unified.Users(t.Context(), d, &unified.ListOptions{PageSize: 10}) {
@@ -611,8 +613,8 @@ func TestTokenExpiresMidListing(t *testing.T) {
 					srv.ExpireTokens()
 				}
 			}
-			if n != 60 {
-				t.Errorf("%d users, want 60", n)
+			if n != 200 {
+				t.Errorf("%d users, want 200", n)
 			}
 			if got := srv.TokensIssued(); got < 2 || got > 3 {
 				t.Errorf("%d tokens issued, want a refresh after the expiry", got)

@@ -83,6 +83,7 @@
 //
 // The Directory also implements [unified.Streamer]: [unified.Users] then fetches v1 offset
 // pages in parallel (bounded by [WithConcurrency], inside the client's rate limit) and
-// prefetches the next v2 page while the caller works, yielding the same users in the same
-// order as paging with ListUsers.
+// reads v2 persons pages one ahead while the employments of the pages before are fetched,
+// yielding the same users in the same order as paging with ListUsers. See
+// docs/performance.md for the floor a sync cannot beat and what the benchmarks measure.
 package personio

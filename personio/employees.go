@@ -1,11 +1,11 @@
 package personio
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -175,6 +175,11 @@ func employeesQuery(o *ListEmployeesOptions) (url.Values, int, error) {
 // it reaches Total, or use a [Directory], which also heals changes made during the
 // listing.
 func (c *Client) ListEmployees(ctx context.Context, opts *ListEmployeesOptions) (*EmployeesPage, error) {
+	return c.listEmployees(ctx, opts, nil)
+}
+
+// listEmployees is ListEmployees holding one of slots while a request is on the network.
+func (c *Client) listEmployees(ctx context.Context, opts *ListEmployeesOptions, slots requestSlots) (*EmployeesPage, error) {
 	var o ListEmployeesOptions
 	if opts != nil {
 		o = *opts
@@ -185,7 +190,7 @@ func (c *Client) ListEmployees(ctx context.Context, opts *ListEmployeesOptions) 
 	}
 	req := c.request(&transport.Request{Path: "/v1/company/employees", Query: q})
 	var pg *employeesPage
-	err = c.getParsed(ctx, c.v1, req, func(body []byte) error {
+	err = c.getParsed(ctx, c.v1, req, slots, func(body []byte) error {
 		var err error
 		pg, err = parseEmployeesPage(body, o.Raw)
 		return err
@@ -217,16 +222,18 @@ func (c *Client) ListEmployees(ctx context.Context, opts *ListEmployeesOptions) 
 // again, up to the client's MaxAttempts; then the error matches unified.ErrUnavailable. It
 // reads the body itself instead of decoding it with encoding/json: the employee scanner
 // validates as it parses, and a second validating pass would double the CPU cost of a page.
-func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *transport.Request, parse func([]byte) error) error {
+// Each attempt holds one of slots (when not nil) from before the request until the body
+// has arrived, not while it is parsed, so that parsing one page overlaps the requests for
+// the next ones.
+func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *transport.Request, slots requestSlots, parse func([]byte) error) error {
 	var last error
 	attempts := max(1, c.maxAttempts)
 	for range attempts {
-		resp, err := tc.Do(ctx, req)
-		if err != nil {
+		if err := slots.acquire(ctx); err != nil {
 			return err
 		}
-		body, err := io.ReadAll(resp.Body)
-		_ = resp.Body.Close()
+		body, err := c.receive(ctx, tc, req)
+		slots.release()
 		switch {
 		case err == nil:
 			if err = parse(body); err == nil {
@@ -235,11 +242,60 @@ func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *trans
 			last = fmt.Errorf("decoding the response: %w", err)
 		case errors.Is(err, unified.ErrResponseTooLarge), ctx.Err() != nil:
 			return err
+		case !errors.Is(err, errBodyCut):
+			return err // the request failed (the transport has retried what it could)
 		default:
 			last = fmt.Errorf("reading the response: %w", err)
 		}
 	}
 	return fmt.Errorf("personio: GET %s: %w (after %d attempts): %w", req.Path, last, attempts, unified.ErrUnavailable)
+}
+
+// errBodyCut marks a response body that could not be read to its end.
+var errBodyCut = errors.New("the response body was cut short")
+
+// receive sends req and reads the whole (capped) body, in one allocation when the
+// response has a Content-Length (the transport has refused one above its cap).
+func (c *Client) receive(ctx context.Context, tc *transport.Client, req *transport.Request) ([]byte, error) {
+	resp, err := tc.Do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(resp.Body); err != nil {
+		if errors.Is(err, unified.ErrResponseTooLarge) || ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %w", errBodyCut, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// requestSlots bounds how many requests are on the network at once; nil means no bound.
+type requestSlots chan struct{}
+
+// acquire waits for a free slot or the end of ctx.
+func (s requestSlots) acquire(ctx context.Context) error {
+	if s == nil {
+		return nil
+	}
+	select {
+	case s <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// release frees a slot taken by acquire.
+func (s requestSlots) release() {
+	if s != nil {
+		<-s
+	}
 }
 
 // GetEmployee returns the employee with the given id (GET /v1/company/employees/{id}),

@@ -67,8 +67,9 @@ type v1Fetched struct {
 	users []mapped
 }
 
-// fetch reads and maps the page at offset off.
-func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Fetched, error) {
+// fetch reads and maps the page at offset off, holding one of slots (nil: no bound) while
+// the request is on the network.
+func (l *v1Listing) fetch(ctx context.Context, off int, slots requestSlots) (*v1Fetched, error) {
 	s, err := l.d.ready(ctx)
 	if err != nil {
 		return nil, err
@@ -86,7 +87,7 @@ func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Fetched, error) {
 		// without it.
 		opts.Attributes = s.attrs
 	}
-	p, err := l.d.c.ListEmployees(ctx, opts)
+	p, err := l.d.c.listEmployees(ctx, opts, slots)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Fetched) ([]unified.User, b
 		pre = nil
 		if f == nil || f.off != l.st.Off {
 			var err error
-			if f, err = l.fetch(ctx, l.st.Off); err != nil {
+			if f, err = l.fetch(ctx, l.st.Off, nil); err != nil {
 				return nil, false, err
 			}
 		}
@@ -227,28 +228,32 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 }
 
 // parallelV1 fetches the pages after the first in parallel and yields them in offset
-// order, with at most conc requests (and pages) in flight. It returns done=false without
-// error when the listing changed under the read and the rest must be read page by page,
-// and stopped=true when the consumer stopped (emit returned false). Every goroutine it
-// started has ended when it returns.
+// order. At most conc requests are on the network at once, and at most 2·conc pages are
+// fetched ahead: a page is decoded and mapped by the goroutine that fetched it, after it
+// has given its request slot to the next page, so that the network is never idle while
+// pages are parsed. It returns done=false without error when the listing changed under
+// the read and the rest must be read page by page, and stopped=true when the consumer
+// stopped (emit returned false). Every goroutine it started has ended when it returns.
 func (d *Directory) parallelV1(ctx context.Context, l *v1Listing, conc int, emit func([]unified.User) bool) (done, stopped bool, err error) {
 	fctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
 
+	slots := make(requestSlots, conc)
+	ahead := 2 * conc
 	step := l.lastUsed
 	total := l.st.Last
 	nextOff := l.st.Off
 	var queue []*v1Future
 	for !done {
-		for len(queue) < conc && nextOff < total {
+		for len(queue) < ahead && nextOff < total {
 			f := &v1Future{off: nextOff, done: make(chan struct{})}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				defer close(f.done)
-				f.res, f.err = l.fetch(fctx, f.off)
+				f.res, f.err = l.fetch(fctx, f.off, slots)
 			}()
 			queue = append(queue, f)
 			nextOff += step
@@ -257,6 +262,7 @@ func (d *Directory) parallelV1(ctx context.Context, l *v1Listing, conc int, emit
 			return false, false, nil // nothing planned but not done: read on sequentially
 		}
 		f := queue[0]
+		queue[0] = nil
 		queue = queue[1:]
 		select {
 		case <-f.done:

@@ -120,33 +120,57 @@ type v2Fetched struct {
 	next  string
 }
 
+// fetch reads the page at href ("" for the first) with its employments, and maps it.
 func (l *v2Listing) fetch(ctx context.Context, href string) (*v2Fetched, error) {
-	s, err := l.d.ready(ctx)
+	p, err := l.fetchPersons(ctx, href, nil)
 	if err != nil {
 		return nil, err
 	}
+	next, err := l.nextHref(p)
+	if err != nil {
+		return nil, err
+	}
+	return l.build(ctx, href, p, next, nil)
+}
+
+// fetchPersons reads the persons page at href, holding one of slots (nil: no bound).
+func (l *v2Listing) fetchPersons(ctx context.Context, href string, slots requestSlots) (*PersonsPage, error) {
 	opts := &ListPersonsOptions{Next: href, Raw: l.d.cfg.raw}
 	if href == "" {
 		opts = v2Options(&l.filter, l.limit, l.d.cfg.raw)
 	}
-	p, err := l.d.c.ListPersons(ctx, opts)
+	if err := slots.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer slots.release()
+	return l.d.c.ListPersons(ctx, opts)
+}
+
+// nextHref returns the link of the page after p, as a request URI; "" after the last.
+func (l *v2Listing) nextHref(p *PersonsPage) (string, error) {
+	if p.Next == "" {
+		return "", nil
+	}
+	u, err := l.d.c.v2.ResolveURL(p.Next)
+	if err != nil {
+		return "", fmt.Errorf("personio: GET /v2/persons: next link: %w", err)
+	}
+	return u.RequestURI(), nil
+}
+
+// build completes and maps the persons of p, read from href, whose next page is at next.
+func (l *v2Listing) build(ctx context.Context, href string, p *PersonsPage, next string, slots requestSlots) (*v2Fetched, error) {
+	s, err := l.d.ready(ctx)
 	if err != nil {
 		return nil, err
 	}
-	users, err := l.d.buildV2(ctx, s, p.Persons)
+	users, err := l.d.buildV2(ctx, s, p.Persons, slots)
 	if err != nil {
 		return nil, err
 	}
-	f := &v2Fetched{href: href, ids: make([]string, len(p.Persons)), users: users}
+	f := &v2Fetched{href: href, ids: make([]string, len(p.Persons)), users: users, next: next}
 	for i := range p.Persons {
 		f.ids[i] = p.Persons[i].ID
-	}
-	if p.Next != "" {
-		u, err := l.d.c.v2.ResolveURL(p.Next)
-		if err != nil {
-			return nil, fmt.Errorf("personio: GET /v2/persons: next link: %w", err)
-		}
-		f.next = u.RequestURI()
 	}
 	return f, nil
 }
@@ -223,76 +247,136 @@ func (l *v2Listing) page(ctx context.Context, pre *v2Fetched) (*unified.Page, er
 	return p, nil
 }
 
-// streamV2 yields a v2 listing, fetching the next page while the consumer works on the
-// current one.
+// v2Future is a page being read ahead.
+type v2Future struct {
+	href string
+	done chan struct{}
+	res  *v2Fetched
+	err  error
+}
+
+// streamV2 yields a v2 listing. Persons pages are a cursor chain, but each page also
+// needs one employments request per person, so the listing runs as a pipeline: one
+// goroutine follows the chain of persons pages, one page ahead of the consumer and
+// handing each page on as soon as it has arrived, while the employments of up to three
+// pages are fetched, all inside the same bound of WithConcurrency requests at once. The
+// consumer receives the pages in order and checks each link as ListUsers does.
 func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield func(unified.User, error) bool) {
 	l, err := d.newV2Listing(&o)
 	if err != nil {
 		yield(unified.User{}, err)
 		return
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	emit := func(users []unified.User) bool {
+		for i := range users {
+			if !yield(users[i], nil) {
+				return false
+			}
+		}
+		return true
+	}
+
+	pctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
+	futures := make(chan *v2Future, 1)
+	slots := make(requestSlots, max(1, d.cfg.concurrency))
+	wg.Go(func() {
+		defer close(futures)
+		l.chain(pctx, &wg, l.pos.Href, slots, futures)
+	})
 
-	var pre *v2Fetched
 	for {
-		users, done, err := l.next(ctx, pre)
+		f, ok := <-futures
+		if !ok || f.href != l.pos.Href {
+			break // the chain ended early (ctx) or went elsewhere: read on page by page
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			yield(unified.User{}, ctx.Err())
+			return
+		}
+		if f.err != nil {
+			yield(unified.User{}, f.err)
+			return
+		}
+		users, done, err := l.next(ctx, f.res)
 		if err != nil {
 			yield(unified.User{}, err)
 			return
 		}
-		var ahead chan struct{}
-		if !done {
-			ahead = make(chan struct{})
-			href := l.pos.Href
-			var res *v2Fetched
-			var resErr error
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer close(ahead)
-				res, resErr = l.fetch(ctx, href)
-			}()
-			pre = nil
-			for i := range users {
-				if !yield(users[i], nil) {
-					return
-				}
-			}
-			select {
-			case <-ahead:
-				if resErr != nil {
-					yield(unified.User{}, resErr)
-					return
-				}
-				pre = res
-			case <-ctx.Done():
-				yield(unified.User{}, ctx.Err())
-				return
-			}
-			continue
+		if !emit(users) || done {
+			return
 		}
-		for i := range users {
-			if !yield(users[i], nil) {
-				return
-			}
+	}
+	cancel()
+	for range futures { // wait for the chain to end
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			yield(unified.User{}, err)
+			return
 		}
-		return
+		users, done, err := l.next(ctx, nil)
+		if err != nil {
+			yield(unified.User{}, err)
+			return
+		}
+		if !emit(users) || done {
+			return
+		}
+	}
+}
+
+// chain follows the persons pages from href on and sends each to out as a future whose
+// employments are fetched on a goroutine of wg, until the last page, an error (sent as a
+// failed future) or the end of ctx.
+func (l *v2Listing) chain(ctx context.Context, wg *sync.WaitGroup, href string, slots requestSlots, out chan<- *v2Future) {
+	for {
+		f := &v2Future{href: href, done: make(chan struct{})}
+		p, err := l.fetchPersons(ctx, href, slots)
+		var next string
+		if err == nil {
+			next, err = l.nextHref(p)
+		}
+		if err != nil {
+			f.err = err
+			close(f.done)
+		} else {
+			from := href
+			wg.Go(func() {
+				defer close(f.done)
+				f.res, f.err = l.build(ctx, from, p, next, slots)
+			})
+		}
+		select {
+		case out <- f:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil || next == "" {
+			return
+		}
+		href = next
 	}
 }
 
 // buildV2 completes a page of persons: their latest employments (fetched concurrently),
 // the names of supervisors, departments, teams and legal entities; and maps each.
-func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person) ([]mapped, error) {
+func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person, slots requestSlots) ([]mapped, error) {
 	emps := make([]*Employment, len(persons))
 	err := forEach(ctx, len(persons), d.cfg.concurrency, func(ctx context.Context, i int) error {
 		p := &persons[i]
 		if p.EmploymentIDs != nil && len(p.EmploymentIDs) == 0 {
 			return nil // no employment
 		}
+		if err := slots.acquire(ctx); err != nil {
+			return err
+		}
 		e, err := d.latestEmployment(ctx, p.ID)
+		slots.release()
 		switch {
 		case errors.Is(err, unified.ErrNotFound):
 			return nil // removed since it was listed
@@ -315,30 +399,12 @@ func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person) 
 			d.names.putRef(r.ID, r)
 		}
 	}
-	var unknown []string
-	for _, e := range emps {
-		if e == nil || e.SupervisorID == "" {
-			continue
-		}
-		if _, ok := people[e.SupervisorID]; ok {
-			continue
-		}
-		if r, ok := d.names.person(e.SupervisorID); ok {
-			people[e.SupervisorID] = r
-			continue
-		}
-		if !slices.Contains(unknown, e.SupervisorID) {
-			unknown = append(unknown, e.SupervisorID)
-		}
-	}
-	if err := d.lookupPeople(ctx, unknown, people); err != nil {
-		return nil, err
-	}
-	les, err := d.legalEntityNames(ctx)
+	// Pages built at the same time resolve names one after the other, so that each name
+	// is looked up once and found in the cache by the others.
+	d.resolveMu.Lock()
+	les, err := d.resolveNames(ctx, emps, people)
+	d.resolveMu.Unlock()
 	if err != nil {
-		return nil, err
-	}
-	if err := d.resolveOrgUnits(ctx, emps); err != nil {
 		return nil, err
 	}
 
@@ -383,6 +449,38 @@ func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person) 
 		}
 	}
 	return out, nil
+}
+
+// resolveNames completes people with the supervisors of emps, resolves their org units
+// and returns the names of the legal entities.
+func (d *Directory) resolveNames(ctx context.Context, emps []*Employment, people map[string]unified.Ref) (map[string]string, error) {
+	var unknown []string
+	for _, e := range emps {
+		if e == nil || e.SupervisorID == "" {
+			continue
+		}
+		if _, ok := people[e.SupervisorID]; ok {
+			continue
+		}
+		if r, ok := d.names.person(e.SupervisorID); ok {
+			people[e.SupervisorID] = r
+			continue
+		}
+		if !slices.Contains(unknown, e.SupervisorID) {
+			unknown = append(unknown, e.SupervisorID)
+		}
+	}
+	if err := d.lookupPeople(ctx, unknown, people); err != nil {
+		return nil, err
+	}
+	les, err := d.legalEntityNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.resolveOrgUnits(ctx, emps); err != nil {
+		return nil, err
+	}
+	return les, nil
 }
 
 // maxLinkHops bounds the pages followed for one lookup (an employment, a batch of
