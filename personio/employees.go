@@ -175,11 +175,11 @@ func employeesQuery(o *ListEmployeesOptions) (url.Values, int, error) {
 // it reaches Total, or use a [Directory], which also heals changes made during the
 // listing.
 func (c *Client) ListEmployees(ctx context.Context, opts *ListEmployeesOptions) (*EmployeesPage, error) {
-	return c.listEmployees(ctx, opts, nil)
+	return c.listEmployees(ctx, opts, gates{})
 }
 
-// listEmployees is ListEmployees holding one of slots while a request is on the network.
-func (c *Client) listEmployees(ctx context.Context, opts *ListEmployeesOptions, slots requestSlots) (*EmployeesPage, error) {
+// listEmployees is ListEmployees with its request and its parsing bounded by g.
+func (c *Client) listEmployees(ctx context.Context, opts *ListEmployeesOptions, g gates) (*EmployeesPage, error) {
 	var o ListEmployeesOptions
 	if opts != nil {
 		o = *opts
@@ -190,7 +190,7 @@ func (c *Client) listEmployees(ctx context.Context, opts *ListEmployeesOptions, 
 	}
 	req := c.request(&transport.Request{Path: "/v1/company/employees", Query: q})
 	var pg *employeesPage
-	err = c.getParsed(ctx, c.v1, req, slots, func(body []byte) error {
+	err = c.getParsed(ctx, c.v1, req, g, func(body []byte) error {
 		var err error
 		pg, err = parseEmployeesPage(body, o.Raw)
 		return err
@@ -222,21 +222,26 @@ func (c *Client) listEmployees(ctx context.Context, opts *ListEmployeesOptions, 
 // again, up to the client's MaxAttempts; then the error matches unified.ErrUnavailable. It
 // reads the body itself instead of decoding it with encoding/json: the employee scanner
 // validates as it parses, and a second validating pass would double the CPU cost of a page.
-// Each attempt holds one of slots (when not nil) from before the request until the body
-// has arrived, not while it is parsed, so that parsing one page overlaps the requests for
+// Each attempt holds a slot of g.net from before the request until the body has arrived,
+// and one of g.decode while it parses, so that parsing one page overlaps the requests for
 // the next ones.
-func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *transport.Request, slots requestSlots, parse func([]byte) error) error {
+func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *transport.Request, g gates, parse func([]byte) error) error {
 	var last error
 	attempts := max(1, c.maxAttempts)
 	for range attempts {
-		if err := slots.acquire(ctx); err != nil {
+		if err := g.net.acquire(ctx); err != nil {
 			return err
 		}
 		body, err := c.receive(ctx, tc, req)
-		slots.release()
+		g.net.release()
 		switch {
 		case err == nil:
-			if err = parse(body); err == nil {
+			if err := g.decode.acquire(ctx); err != nil {
+				return err
+			}
+			err = parse(body)
+			g.decode.release()
+			if err == nil {
 				return nil
 			}
 			last = fmt.Errorf("decoding the response: %w", err)
@@ -275,8 +280,12 @@ func (c *Client) receive(ctx context.Context, tc *transport.Client, req *transpo
 	return buf.Bytes(), nil
 }
 
-// requestSlots bounds how many requests are on the network at once; nil means no bound.
+// requestSlots bounds how many goroutines do something at once; nil means no bound.
 type requestSlots chan struct{}
+
+// gates bound the requests on the network (net) and the pages being decoded (decode) of a
+// listing; the zero value bounds nothing.
+type gates struct{ net, decode requestSlots }
 
 // acquire waits for a free slot or the end of ctx.
 func (s requestSlots) acquire(ctx context.Context) error {

@@ -63,9 +63,11 @@ type syncCase struct {
 // BenchmarkSyncPersonio lists a whole company through unified.Users against the fake
 // server with injected latency L (the fake's response time, its own work included) and
 // a rate limit R, and reports the measured time over the floor the API imposes
-// (x_floor; target ≤ 1.15), with the floor (floor_ms), the time per sync (ms/sync) and,
-// for v1, the round trip of one page request as the client sees it (rtt_ms, measured
-// alone before the timed loop, the body read but not parsed).
+// (x_floor; target ≤ 1.15), with the floor (floor_ms) and the time per sync (ms/sync).
+// Where the rate limit does not bind, v1 also reports the round trip of one page request
+// as the client sees it (rtt_ms: measured alone before the timed loop, the body read but
+// not parsed) and x_rtt, the measured time over the floor with that round trip as L: what
+// the client adds beyond the cost of a single request on this machine.
 //
 // v1 pages are offset pages: the first is read alone (it tells the total), the others C
 // at a time, so with P = 100 the floor is L·(1 + ⌈(⌈N/P⌉−1)/C⌉), or (⌈N/P⌉−1)/R + L
@@ -99,7 +101,7 @@ func benchSync(b *testing.B, tc syncCase) {
 		b.Fatal(err)
 	}
 	l := tc.latency
-	var floor, rtt time.Duration
+	var floor, rtt, rttFloor time.Duration
 	if tc.v2 {
 		pages := math.Ceil(float64(tc.n) / MaxPersonsLimit)
 		requests := pages * (1 + MaxPersonsLimit)
@@ -107,11 +109,17 @@ func benchSync(b *testing.B, tc syncCase) {
 		byRate := time.Duration((requests-1)/float64(tc.rps)*float64(time.Second)) + l
 		floor = max(byLatency, byRate)
 	} else {
-		rtt = roundTrip(b, d)
 		pages := math.Ceil(float64(tc.n) / MaxEmployeesLimit)
-		byLatency := time.Duration(float64(l) * (1 + math.Ceil((pages-1)/float64(tc.conc))))
-		byRate := time.Duration((pages-1)/float64(tc.rps)*float64(time.Second)) + l
-		floor = max(byLatency, byRate)
+		v1Floor := func(l time.Duration) time.Duration {
+			byLatency := time.Duration(float64(l) * (1 + math.Ceil((pages-1)/float64(tc.conc))))
+			byRate := time.Duration((pages-1)/float64(tc.rps)*float64(time.Second)) + l
+			return max(byLatency, byRate)
+		}
+		floor = v1Floor(l)
+		if tc.rps >= 100 { // a binding rate limit would be measured too
+			rtt = roundTrip(b, d)
+			rttFloor = v1Floor(rtt)
+		}
 	}
 	srv.ResetRequests()
 	b.ResetTimer()
@@ -137,6 +145,7 @@ func benchSync(b *testing.B, tc syncCase) {
 	b.ReportMetric(float64(per)/1e6, "ms/sync")
 	if rtt > 0 {
 		b.ReportMetric(float64(rtt)/1e6, "rtt_ms")
+		b.ReportMetric(float64(per)/float64(rttFloor), "x_rtt")
 	}
 }
 

@@ -3,6 +3,7 @@ package personio
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -67,9 +68,8 @@ type v1Fetched struct {
 	users []mapped
 }
 
-// fetch reads and maps the page at offset off, holding one of slots (nil: no bound) while
-// the request is on the network.
-func (l *v1Listing) fetch(ctx context.Context, off int, slots requestSlots) (*v1Fetched, error) {
+// fetch reads and maps the page at offset off, its request and its decoding bounded by g.
+func (l *v1Listing) fetch(ctx context.Context, off int, g gates) (*v1Fetched, error) {
 	s, err := l.d.ready(ctx)
 	if err != nil {
 		return nil, err
@@ -87,10 +87,14 @@ func (l *v1Listing) fetch(ctx context.Context, off int, slots requestSlots) (*v1
 		// without it.
 		opts.Attributes = s.attrs
 	}
-	p, err := l.d.c.listEmployees(ctx, opts, slots)
+	p, err := l.d.c.listEmployees(ctx, opts, g)
 	if err != nil {
 		return nil, err
 	}
+	if err := g.decode.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer g.decode.release()
 	f := &v1Fetched{off: off, total: p.Total, ids: make([]int, len(p.Employees)), users: make([]mapped, len(p.Employees))}
 	for i := range p.Employees {
 		e := &p.Employees[i]
@@ -112,7 +116,7 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Fetched) ([]unified.User, b
 		pre = nil
 		if f == nil || f.off != l.st.Off {
 			var err error
-			if f, err = l.fetch(ctx, l.st.Off, nil); err != nil {
+			if f, err = l.fetch(ctx, l.st.Off, gates{}); err != nil {
 				return nil, false, err
 			}
 		}
@@ -231,7 +235,9 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 // order. At most conc requests are on the network at once, and at most 2·conc pages are
 // fetched ahead: a page is decoded and mapped by the goroutine that fetched it, after it
 // has given its request slot to the next page, so that the network is never idle while
-// pages are parsed. It returns done=false without error when the listing changed under
+// pages are parsed. Pages are decoded on at most GOMAXPROCS−1 goroutines at once (at
+// least one), which leaves a CPU for the goroutines that send requests and read
+// responses: a response that waits for a CPU holds its request slot longer. It returns done=false without error when the listing changed under
 // the read and the rest must be read page by page, and stopped=true when the consumer
 // stopped (emit returned false). Every goroutine it started has ended when it returns.
 func (d *Directory) parallelV1(ctx context.Context, l *v1Listing, conc int, emit func([]unified.User) bool) (done, stopped bool, err error) {
@@ -240,7 +246,7 @@ func (d *Directory) parallelV1(ctx context.Context, l *v1Listing, conc int, emit
 	defer wg.Wait()
 	defer cancel()
 
-	slots := make(requestSlots, conc)
+	g := gates{net: make(requestSlots, conc), decode: make(requestSlots, max(1, runtime.GOMAXPROCS(0)-1))}
 	ahead := 2 * conc
 	step := l.lastUsed
 	total := l.st.Last
@@ -253,7 +259,7 @@ func (d *Directory) parallelV1(ctx context.Context, l *v1Listing, conc int, emit
 			go func() {
 				defer wg.Done()
 				defer close(f.done)
-				f.res, f.err = l.fetch(fctx, f.off, slots)
+				f.res, f.err = l.fetch(fctx, f.off, g)
 			}()
 			queue = append(queue, f)
 			nextOff += step
