@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Runs the performance benchmarks of docs/performance.md and prints a summary table:
+# the median of each metric over COUNT runs, and PASS/MISS against the targets.
+#
+#   scripts/bench.sh                          # all of them, COUNT=5
+#   COUNT=3 scripts/bench.sh BenchmarkSyncLattice   # a -bench pattern of your own
+#   IN=bench.out scripts/bench.sh             # summarise an earlier run again
+#
+# Environment: COUNT (runs of each benchmark, default 5); BENCHTIME (-benchtime of the
+# sync and memory benchmarks, and of a pattern given as argument, default 1x: each run is
+# one whole sync); DECODE_BENCHTIME (-benchtime of the decode benchmarks, default 2s);
+# OUT (where the raw output goes, default bench.out). Use a quiet machine: the sync
+# benchmarks measure wall time against the floor the API imposes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+count=${COUNT:-5}
+benchtime=${BENCHTIME:-1x}
+decodetime=${DECODE_BENCHTIME:-2s}
+out=${OUT:-bench.out}
+
+run() { # pattern benchtime
+	echo "# go test -run '^\$' -bench '$1' -benchtime $2 -count $count ./personio ./lattice" >>"$out"
+	go test -run '^$' -bench "$1" -benchtime "$2" -count "$count" -timeout 60m ./personio ./lattice |
+		tee -a "$out" | grep -E '^(Benchmark|ok|FAIL|---|panic)' >&2
+}
+
+if [ -n "${IN:-}" ]; then
+	out=$IN
+else
+	{
+		echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(go version)"
+		echo "# $(uname -srm), $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') CPUs, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
+	} >"$out"
+	if [ $# -gt 0 ]; then
+		run "$1" "$benchtime"
+	else
+		run '^Benchmark(Sync|Memory)(Personio|Lattice)$' "$benchtime"
+		run '^BenchmarkDecodeMap(Personio|Lattice)$' "$decodetime"
+	fi
+fi
+
+grep -E '^#' "$out"
+# Every "value unit" pair after the iteration count is a metric; take the median of each
+# benchmark's metric over the runs and compare those that have a target.
+grep -E '^Benchmark' "$out" | awk '
+function target(unit) {
+	if (unit == "x_floor") return 1.15
+	if (unit == "x_plain") return 1.3
+	if (unit == "ratio") return 1.2
+	return 0
+}
+{
+	name = $1
+	sub(/-[0-9]+$/, "", name)
+	if (!(name in seen)) { seen[name] = 1; order[++n] = name }
+	for (i = 3; i < NF; i += 2) {
+		key = name SUBSEP $(i + 1)
+		if (!(key in cnt)) units[name] = units[name] " " $(i + 1)
+		vals[key, ++cnt[key]] = $i
+	}
+}
+END {
+	printf "%-42s %-14s %12s %4s %8s %s\n", "benchmark", "metric", "median", "runs", "target", ""
+	for (b = 1; b <= n; b++) {
+		name = order[b]
+		m = split(substr(units[name], 2), us, " ")
+		for (u = 1; u <= m; u++) {
+			unit = us[u]
+			if (unit == "ns/op" || unit == "B/op" || unit == "allocs/op") continue
+			key = name SUBSEP unit
+			c = cnt[key]
+			for (i = 1; i <= c; i++) a[i] = vals[key, i] + 0
+			for (i = 2; i <= c; i++) { v = a[i]; j = i - 1; while (j > 0 && a[j] > v) { a[j + 1] = a[j]; j-- } a[j + 1] = v }
+			med = (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
+			t = target(unit)
+			verdict = ""
+			if (t > 0) verdict = (med <= t) ? "PASS" : "MISS"
+			printf "%-42s %-14s %12.6g %4d %8s %s\n", name, unit, med, c, (t > 0 ? "<= " t : ""), verdict
+		}
+	}
+}'
