@@ -232,7 +232,7 @@ func New(cfg Config) (*Client, error) {
 	tr, err := transport.New(transport.Config{
 		Provider:      ProviderName,
 		BaseURL:       base,
-		HTTPClient:    cfg.HTTPClient,
+		HTTPClient:    readAheadClient(cfg.HTTPClient),
 		Logger:        cfg.Logger,
 		UserAgent:     cfg.UserAgent,
 		RateLimit:     orDefault(cfg.RateLimit, DefaultRateLimit),
@@ -251,6 +251,27 @@ func New(cfg Config) (*Client, error) {
 		return nil, scrubKey(err, key)
 	}
 	return &Client{tr: tr, log: log.With(slog.String("provider", ProviderName))}, nil
+}
+
+// readAheadClient returns a copy of hc (or of the default client, for nil: a 60 s
+// timeout and a connection pool of its own) whose transport is wrapped by a
+// readAheadTransport.
+func readAheadClient(hc *http.Client) *http.Client {
+	var c http.Client
+	if hc != nil {
+		c = *hc
+	} else {
+		c.Timeout = transport.DefaultTimeout
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			c.Transport = t.Clone()
+		}
+	}
+	base := c.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c.Transport = &readAheadTransport{base: base}
+	return &c
 }
 
 func orDefault[T comparable](v, def T) T {

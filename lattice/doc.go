@@ -42,6 +42,13 @@
 // default; WithSpec or WithMapper to change it). Custom attributes cost one request per
 // user and are loaded only with WithCustomAttributes.
 //
+// [Directory.StreamUsers], which unified.Users uses, pipelines a listing: the request for
+// the next page leaves as soon as the body of the current one is in (its cursor is read
+// from the raw bytes), while that page is decoded, checked and mapped and the caller
+// works on the one before. The checks of a page are those of ListUsers; when a page fails
+// them, or its decoded cursor is not the one read ahead, the request sent ahead is
+// cancelled and nothing of it is used.
+//
 // Lattice keeps a person's name as one string. The default mapping splits it at the
 // first space into first and last name; that is a guess ("Ada King Lovelace" gives "Ada"
 // and "King Lovelace"), so override first_name and last_name when a better source exists.

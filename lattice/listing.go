@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
 
 	"github.com/hrisconnect/hrisconnect/internal/cursor"
@@ -125,9 +124,8 @@ func (d *Directory) page(ctx context.Context, f *unified.Filter, size int, pos p
 	return users, rp.next, nil
 }
 
-// fetchPage reads the page at pos: it drops users repeated from the previous page (or
-// within the page) and checks the API's cursor. seen, when set, is the stream's set of
-// cursors.
+// fetchPage reads the page at pos and checks it (see checkPage). seen, when set, is the
+// listing's set of cursors.
 func (d *Directory) fetchPage(ctx context.Context, f *unified.Filter, size int, pos position, seen *cursorSet) (*rawPage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -136,16 +134,19 @@ func (d *Directory) fetchPage(ctx context.Context, f *unified.Filter, size int, 
 	if !ok {
 		return &rawPage{}, nil
 	}
-	q, err := pageQuery(size, pos.After)
+	pg, err := d.fetchUsers(ctx, size, status, pos.After, nil)
 	if err != nil {
 		return nil, err
 	}
-	q.Set("status", status)
-	users, raws, more, next, err := d.fetchUsers(ctx, q)
-	if err != nil {
-		return nil, err
-	}
+	return d.checkPage(ctx, pg, status, pos, seen)
+}
 
+// checkPage turns pg, the page at pos read with the given status parameter, into a
+// rawPage: it drops users repeated from the previous page (or within the page) and checks
+// the API's cursor. seen, when set, is the listing's set of cursors; the cursor is added
+// to it.
+func (d *Directory) checkPage(ctx context.Context, pg *usersPage, status string, pos position, seen *cursorSet) (*rawPage, error) {
+	users, raws, more, next := pg.users, pg.raws, pg.more, pg.cursor
 	received, lastID := len(users), ""
 	if received > 0 {
 		lastID = users[received-1].ID
@@ -224,34 +225,30 @@ func (r *rawUser) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, &r.wireUser)
 }
 
-// fetchUsers reads one page of GET /v1/users; raws is set with WithRaw.
-func (d *Directory) fetchUsers(ctx context.Context, q url.Values) (users []User, raws []json.RawMessage, more bool, next string, err error) {
+// fetchUsers reads one page of GET /v1/users (with the users' JSON with WithRaw). head,
+// when set, receives the page's hasMore and endingCursor as soon as its body is in,
+// before the page is decoded; see withListHead.
+func (d *Directory) fetchUsers(ctx context.Context, size int, status, after string, head func(listHead)) (*usersPage, error) {
 	const path = "/v1/users"
+	q, err := pageQuery(size, after)
+	if err != nil {
+		return nil, err
+	}
+	q.Set("status", status)
+	if head != nil {
+		ctx = withListHead(ctx, head)
+	}
+	body := &usersBody{}
+	var v any = body
 	if d.cfg.raw {
-		var env envelope[rawUser]
-		if err := d.c.call(ctx, path, q, &env); err != nil {
-			return nil, nil, false, "", err
-		}
-		if err := env.check(path); err != nil {
-			return nil, nil, false, "", err
-		}
-		users = make([]User, len(env.Data))
-		raws = make([]json.RawMessage, len(env.Data))
-		for i := range env.Data {
-			users[i], raws[i] = env.Data[i].user(), env.Data[i].raw
-		}
-		return users, raws, env.HasMore, env.cursor(), nil
+		raw := &rawUsersBody{}
+		body, v = &raw.usersBody, raw
 	}
-	var env envelope[wireUser]
-	if err := d.c.call(ctx, path, q, &env); err != nil {
-		return nil, nil, false, "", err
+	if err := d.c.call(ctx, path, q, v); err != nil {
+		return nil, err
 	}
-	if err := env.check(path); err != nil {
-		return nil, nil, false, "", err
+	if err := checkListObject(body.page.object, path); err != nil {
+		return nil, err
 	}
-	users = make([]User, len(env.Data))
-	for i := range env.Data {
-		users[i] = env.Data[i].user()
-	}
-	return users, nil, env.HasMore, env.cursor(), nil
+	return &body.page, nil
 }

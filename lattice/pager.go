@@ -112,10 +112,13 @@ type envelope[T any] struct {
 	Data         []T     `json:"data"`
 }
 
-func (e *envelope[T]) check(path string) error {
-	if e.Object != "" && e.Object != "list" {
+func (e *envelope[T]) check(path string) error { return checkListObject(e.Object, path) }
+
+// checkListObject checks the "object" of a list envelope read from path.
+func checkListObject(object, path string) error {
+	if object != "" && object != "list" {
 		return fmt.Errorf("%s: GET %s: the API answered with a %q object where a list was expected: %w",
-			ProviderName, clip(path, 120), clip(e.Object, 32), unified.ErrInvalidValue)
+			ProviderName, clip(path, 120), clip(object, 32), unified.ErrInvalidValue)
 	}
 	return nil
 }
@@ -157,6 +160,12 @@ type cursorSet struct {
 }
 
 func newCursorSet(max int) *cursorSet { return &cursorSet{max: max, m: map[uint64]struct{}{}} }
+
+// has reports whether c is in the set.
+func (s *cursorSet) has(c string) bool {
+	_, ok := s.m[hashID(c)]
+	return ok
+}
 
 // add records c and reports whether it was new.
 func (s *cursorSet) add(c string) bool {

@@ -130,7 +130,9 @@ func WithRateLimit(perMinute, burst int) Option {
 // client's adaptive pacing. It has no effect without [WithRateLimit].
 func WithRateLimitHeaders() Option { return func(cfg *config) { cfg.rateHeaders = true } }
 
-// WithLatency delays every response by d.
+// WithLatency makes d the response time of every request: the answer leaves no earlier
+// than d after the request arrived, the server's own work included, as with an API whose
+// round trip is d.
 func WithLatency(d time.Duration) Option { return func(cfg *config) { cfg.latency = max(d, 0) } }
 
 // WithAbsoluteURLs renders the url of objects, reference stubs and list references as
