@@ -72,7 +72,10 @@ type Config struct {
 	// Region is RegionUS (the default) or RegionEMEA. It is ignored when BaseURL is set.
 	Region Region
 	// HTTPClient sends the requests; it is copied, never modified. nil means a client with
-	// a 60 s timeout per attempt.
+	// a 60 s timeout per attempt that keeps 16 idle connections per host. A client of your
+	// own should keep at least as many idle connections per host (http.Transport's
+	// MaxIdleConnsPerHost, 2 by default) as the Directory's WithConcurrency, or parallel
+	// requests open a new connection each.
 	HTTPClient *http.Client
 	// RateLimit is the client-side request rate in requests per second; 0 means
 	// DefaultRateLimit (Lattice's 240 requests per minute), rate.Inf means no limit.
@@ -262,9 +265,7 @@ func readAheadClient(hc *http.Client) *http.Client {
 		c = *hc
 	} else {
 		c.Timeout = transport.DefaultTimeout
-		if t, ok := http.DefaultTransport.(*http.Transport); ok {
-			c.Transport = t.Clone()
-		}
+		c.Transport = transport.NewDefaultTransport()
 	}
 	base := c.Transport
 	if base == nil {

@@ -57,8 +57,11 @@ type Config struct {
 	AppID     string
 	// UserAgent is a product token appended to the User-Agent header.
 	UserAgent string
-	// HTTPClient sends the requests; nil means a client with a 60 s timeout per attempt.
-	// It is never modified.
+	// HTTPClient sends the requests; nil means a client with a 60 s timeout per attempt
+	// that keeps 16 idle connections per host. It is never modified. A client of your own
+	// should keep at least as many idle connections per host (http.Transport's
+	// MaxIdleConnsPerHost, 2 by default) as the Directory's WithConcurrency, or parallel
+	// requests open a new connection each.
 	HTTPClient *http.Client
 	// RateLimit is the client-side request rate in requests per second, shared by all
 	// requests of the client (v1 and v2); 0 means DefaultRateLimit, rate.Inf no limit.

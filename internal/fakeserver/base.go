@@ -52,8 +52,16 @@ func Start(b *Base, h http.Handler, o Options) string {
 		b.srv.Start()
 	}
 	b.url = b.srv.URL
+	// Keep as many idle connections as a client runs requests at once, so that parallel
+	// requests do not open a connection each (net/http keeps 2 per host by default).
+	if t, ok := b.srv.Client().Transport.(*http.Transport); ok {
+		t.MaxIdleConnsPerHost = IdleConnsPerHost
+	}
 	return b.url
 }
+
+// IdleConnsPerHost is how many idle connections the client of Client keeps.
+const IdleConnsPerHost = 64
 
 // Close shuts the server down and waits for the requests in flight. It may be called
 // more than once.

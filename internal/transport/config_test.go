@@ -4,9 +4,13 @@ import (
 	stdcmp "cmp"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -255,5 +259,52 @@ func TestClientStringers(t *testing.T) {
 	c.BaseURL().Path = "/changed"
 	if c.BaseURL().Path != "" {
 		t.Error("BaseURL() returned the client's own URL")
+	}
+}
+
+// The default client keeps its connections when requests run in parallel: rounds of 8
+// parallel requests open 8 connections in all, not a new one for most requests.
+func TestDefaultClientReusesParallelConnections(t *testing.T) {
+	t.Parallel()
+	var opened atomic.Int32
+	release := make(chan struct{})
+	var arrived atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Hold each request until all of its round have arrived, so that they overlap.
+		if arrived.Add(1)%8 == 0 {
+			close(release)
+		}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, err := New(Config{Provider: "p", BaseURL: srv.URL, RateLimit: rate.Inf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.CloseIdleConnections)
+	for round := range 3 {
+		if round > 0 {
+			release = make(chan struct{})
+		}
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				if _, err := c.DoJSON(t.Context(), &Request{Path: "/x"}, nil); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	if n := opened.Load(); n != 8 {
+		t.Errorf("3 rounds of 8 parallel requests opened %d connections, want 8", n)
 	}
 }

@@ -325,7 +325,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
 	} else {
-		hc = http.Client{Timeout: DefaultTimeout, Transport: newDefaultTransport()}
+		hc = http.Client{Timeout: DefaultTimeout, Transport: NewDefaultTransport()}
 	}
 	c.timeout = hc.Timeout
 	c.baseRT = hc.Transport
@@ -356,9 +356,19 @@ func New(cfg Config) (*Client, error) {
 
 // newDefaultTransport returns a transport with its own connection pool, configured like
 // http.DefaultTransport.
-func newDefaultTransport() http.RoundTripper {
+// DefaultIdleConnsPerHost is how many idle connections to the API the default transport
+// keeps: more than a client runs requests at once, so that parallel requests reuse their
+// connections instead of opening (and handshaking) new ones; net/http keeps 2.
+const DefaultIdleConnsPerHost = 16
+
+// NewDefaultTransport returns the transport of the client used when Config.HTTPClient is
+// nil: a clone of http.DefaultTransport that keeps DefaultIdleConnsPerHost idle
+// connections per host.
+func NewDefaultTransport() http.RoundTripper {
 	if t, ok := http.DefaultTransport.(*http.Transport); ok {
-		return t.Clone()
+		t = t.Clone()
+		t.MaxIdleConnsPerHost = DefaultIdleConnsPerHost
+		return t
 	}
 	return http.DefaultTransport
 }
