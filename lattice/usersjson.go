@@ -93,37 +93,17 @@ func scanListHead(b []byte) (h listHead, ok bool) {
 	if i >= len(b) || b[i] != '{' {
 		return h, false
 	}
-	i++
-	var seen uint8
-	for first := true; ; first = false {
-		key, j, done, ok := member(b, i, first)
-		if !ok {
-			return h, false
-		}
-		if done {
-			return h, skipSpace(b, j) == len(b)
-		}
-		f := envelopeFields.lookup(key)
-		if f == envMore || f == envCursor {
-			if seen&(1<<f) != 0 {
-				return h, false
-			}
-			seen |= 1 << f
-		}
+	end, ok := readMembers(b, i, envelopeFields, 1<<envMore|1<<envCursor, func(f, j int) (int, bool) {
 		switch f {
 		case envMore:
-			j, ok = readBool(b, j, &h.more)
+			return readBool(b, j, &h.more)
 		case envCursor:
-			j, ok = readNullableString(b, j, &h.cursor)
-		default:
-			j = valueEnd(b, j)
-			ok = j >= 0
+			return readNullableString(b, j, &h.cursor)
 		}
-		if !ok {
-			return h, false
-		}
-		i = j
-	}
+		j = valueEnd(b, j)
+		return j, j >= 0
+	})
+	return h, ok && skipSpace(b, end) == len(b)
 }
 
 // decodeUsersPage decodes the list page b into pg, as json.Unmarshal into an
@@ -135,41 +115,18 @@ func decodeUsersPage(b []byte, keepRaw bool, pg *usersPage) bool {
 	if i >= len(b) || b[i] != '{' {
 		return false
 	}
-	i++
-	var seen uint8
-	for first := true; ; first = false {
-		key, j, done, ok := member(b, i, first)
-		if !ok {
-			return false
-		}
-		if done {
-			return skipSpace(b, j) == len(b)
-		}
-		f := envelopeFields.lookup(key)
-		if f >= 0 {
-			if seen&(1<<f) != 0 {
-				return false
-			}
-			seen |= 1 << f
-		}
+	end, ok := readMembers(b, i, envelopeFields, allFields, func(f, j int) (int, bool) {
 		switch f {
 		case envObject:
-			j, ok = readString(b, j, &pg.object)
+			return readString(b, j, &pg.object)
 		case envMore:
-			j, ok = readBool(b, j, &pg.more)
+			return readBool(b, j, &pg.more)
 		case envCursor:
-			j, ok = readNullableString(b, j, &pg.cursor)
-		case envData:
-			j, ok = readUsers(b, j, keepRaw, pg)
-		default:
-			j = valueEnd(b, j)
-			ok = j >= 0
+			return readNullableString(b, j, &pg.cursor)
 		}
-		if !ok {
-			return false
-		}
-		i = j
-	}
+		return readUsers(b, j, keepRaw, pg)
+	})
+	return ok && skipSpace(b, end) == len(b)
 }
 
 // readUsers decodes the data array that starts at b[i], or null.
@@ -273,69 +230,41 @@ var refFields = newFieldTable("object", "id", "url")
 
 // readUser decodes the user object that starts at b[i] == '{' into w.
 func readUser(b []byte, i int, w *wireUser) (int, bool) {
-	var (
-		seen uint32
-		refs *[uCustomAttributes - uManager + 1]Ref // the user's references, allocated together
-	)
-	i++
-	for first := true; ; first = false {
-		key, j, done, ok := member(b, i, first)
-		if !ok {
-			return -1, false
-		}
-		if done {
-			return j, true
-		}
-		f := userFields.lookup(key)
-		if f >= 0 {
-			if seen&(1<<f) != 0 {
-				return -1, false
-			}
-			seen |= 1 << f
-		}
+	var refs *[uCustomAttributes - uManager + 1]Ref // the user's references, allocated together
+	return readMembers(b, i, userFields, allFields, func(f, j int) (int, bool) {
 		switch {
-		case f < 0:
-			j = valueEnd(b, j)
-			ok = j >= 0
 		case f <= uTimezone:
-			j, ok = readString(b, j, w.stringField(f))
+			return readString(b, j, w.stringField(f))
 		case f == uIsAdmin:
-			j, ok = readBool(b, j, &w.IsAdmin)
+			return readBool(b, j, &w.IsAdmin)
 		// Fields of types with an UnmarshalJSON method get the bytes of their value, as
 		// encoding/json hands them over.
 		case f <= uJobType:
 			end := valueEnd(b, j)
-			ok = end >= 0 && w.flexField(f).UnmarshalJSON(b[j:end]) == nil
-			j = end
+			return end, end >= 0 && w.flexField(f).UnmarshalJSON(b[j:end]) == nil
 		case f <= uBirthDate:
 			end := valueEnd(b, j)
-			ok = end >= 0 && w.dateField(f).UnmarshalJSON(b[j:end]) == nil
-			j = end
+			return end, end >= 0 && w.dateField(f).UnmarshalJSON(b[j:end]) == nil
 		case f <= uUpdatedAt:
 			end := valueEnd(b, j)
-			ok = end >= 0 && w.timeField(f).UnmarshalJSON(b[j:end]) == nil
-			j = end
-		default:
-			switch b[j] {
-			case 'n':
-				j, ok = readNull(b, j) // the reference stays nil
-			case '{':
-				if refs == nil {
-					refs = new([uCustomAttributes - uManager + 1]Ref)
-				}
-				r := &refs[f-uManager]
-				if j, ok = readRef(b, j, r); ok {
-					*w.refField(f) = r
-				}
-			default:
-				ok = false
+			return end, end >= 0 && w.timeField(f).UnmarshalJSON(b[j:end]) == nil
+		}
+		switch b[j] {
+		case 'n':
+			return readNull(b, j) // the reference stays nil
+		case '{':
+			if refs == nil {
+				refs = new([uCustomAttributes - uManager + 1]Ref)
 			}
+			r := &refs[f-uManager]
+			j, ok := readRef(b, j, r)
+			if ok {
+				*w.refField(f) = r
+			}
+			return j, ok
 		}
-		if !ok {
-			return -1, false
-		}
-		i = j
-	}
+		return -1, false
+	})
 }
 
 // stringField, flexField, dateField, timeField and refField return the field of w whose
@@ -406,7 +335,28 @@ func (w *wireUser) refField(f int) **Ref {
 
 // readRef decodes the reference object that starts at b[i] == '{' into r.
 func readRef(b []byte, i int, r *Ref) (int, bool) {
-	var seen uint8
+	return readMembers(b, i, refFields, allFields, func(f, j int) (int, bool) {
+		switch f {
+		case refObject:
+			return readString(b, j, &r.Object)
+		case refID:
+			return readString(b, j, &r.ID)
+		}
+		return readString(b, j, &r.URL)
+	})
+}
+
+// allFields asks readMembers to refuse every field of its table given twice.
+const allFields = ^uint32(0)
+
+// readMembers reads the members of the object that starts at b[i] == '{' and returns the
+// index just past it. The value of a key of t is read by field, with the key's index in
+// t and the start of the value, and returns the end of the value; the value of any other
+// key is skipped. It fails when a member or field fails, or when a key of t whose bit is
+// set in once is given twice (encoding/json would keep the last, which a one-pass read
+// cannot promise).
+func readMembers(b []byte, i int, t *fieldTable, once uint32, field func(f, j int) (int, bool)) (int, bool) {
+	var seen uint32
 	i++
 	for first := true; ; first = false {
 		key, j, done, ok := member(b, i, first)
@@ -416,23 +366,18 @@ func readRef(b []byte, i int, r *Ref) (int, bool) {
 		if done {
 			return j, true
 		}
-		f := refFields.lookup(key)
-		if f >= 0 {
-			if seen&(1<<f) != 0 {
-				return -1, false
-			}
-			seen |= 1 << f
-		}
-		switch f {
-		case refObject:
-			j, ok = readString(b, j, &r.Object)
-		case refID:
-			j, ok = readString(b, j, &r.ID)
-		case refURL:
-			j, ok = readString(b, j, &r.URL)
-		default:
+		f := t.lookup(key)
+		if f < 0 {
 			j = valueEnd(b, j)
 			ok = j >= 0
+		} else {
+			if bit := uint32(1) << f; once&bit != 0 {
+				if seen&bit != 0 {
+					return -1, false
+				}
+				seen |= bit
+			}
+			j, ok = field(f, j)
 		}
 		if !ok {
 			return -1, false
