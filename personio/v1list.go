@@ -180,14 +180,7 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 		yield(unified.User{}, err)
 		return
 	}
-	emit := func(users []unified.User) bool {
-		for i := range users {
-			if !yield(users[i], nil) {
-				return false
-			}
-		}
-		return true
-	}
+	emit := func(users []unified.User) bool { return yieldUsers(yield, users) }
 
 	users, done, err := l.next(ctx, nil)
 	if err != nil {
@@ -215,17 +208,37 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 			return
 		}
 	}
-	for !done {
+	if !done {
+		readOn(ctx, func(ctx context.Context) ([]unified.User, bool, error) { return l.next(ctx, nil) }, yield)
+	}
+}
+
+// yieldUsers yields users one after the other and reports whether the consumer wants
+// more.
+func yieldUsers(yield func(unified.User, error) bool, users []unified.User) bool {
+	for i := range users {
+		if !yield(users[i], nil) {
+			return false
+		}
+	}
+	return true
+}
+
+// readOn yields the rest of a listing page after page, reading each with next, until
+// the last page, an error (yielded), the end of ctx (its error yielded) or the consumer
+// stopping.
+func readOn(ctx context.Context, next func(context.Context) ([]unified.User, bool, error), yield func(unified.User, error) bool) {
+	for {
 		if err := ctx.Err(); err != nil {
 			yield(unified.User{}, err)
 			return
 		}
-		var users []unified.User
-		if users, done, err = l.next(ctx, nil); err != nil {
+		users, done, err := next(ctx)
+		if err != nil {
 			yield(unified.User{}, err)
 			return
 		}
-		if !emit(users) {
+		if !yieldUsers(yield, users) || done {
 			return
 		}
 	}

@@ -267,15 +267,6 @@ func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield f
 		yield(unified.User{}, err)
 		return
 	}
-	emit := func(users []unified.User) bool {
-		for i := range users {
-			if !yield(users[i], nil) {
-				return false
-			}
-		}
-		return true
-	}
-
 	pctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -307,27 +298,14 @@ func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield f
 			yield(unified.User{}, err)
 			return
 		}
-		if !emit(users) || done {
+		if !yieldUsers(yield, users) || done {
 			return
 		}
 	}
 	cancel()
 	for range futures { // wait for the chain to end
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			yield(unified.User{}, err)
-			return
-		}
-		users, done, err := l.next(ctx, nil)
-		if err != nil {
-			yield(unified.User{}, err)
-			return
-		}
-		if !emit(users) || done {
-			return
-		}
-	}
+	readOn(ctx, func(ctx context.Context) ([]unified.User, bool, error) { return l.next(ctx, nil) }, yield)
 }
 
 // chain follows the persons pages from href on and sends each to out as a future whose
