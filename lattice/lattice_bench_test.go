@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
+	"iter"
 	"math"
 	"net/http"
 	"runtime"
@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/hrisconnect/hrisconnect/internal/heapbench"
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
@@ -257,14 +258,10 @@ func BenchmarkDecodeMapLattice(b *testing.B) {
 	b.ReportMetric(float64(mallocs)/users, "allocs/user")
 }
 
-// BenchmarkMemoryLattice iterates over 10,000 and over 100,000 users through
-// unified.Users and records the peak live heap above what it was before the listing:
-// memory must stay a few pages, whatever the size, target ratio ≤ 1.2. The live heap is
-// read after a collection every 1,000 users. Both sizes are read from the same
-// 100,000-user fake (whose data is on the same heap, so a collection costs the same in
-// both), and equally often: the 10,000-user iteration (the first 10,000 of the company)
-// runs ten times. How many pages are in flight at a given moment varies, and the maximum
-// of more readings is higher.
+// BenchmarkMemoryLattice iterates over 10,000 and over 100,000 users of the same fake
+// through unified.Users, each time with a cold Directory whose caches are counted, and
+// reports the peak live heap of each above what it was before the listing (see
+// heapbench.Report): memory must stay a few pages, whatever the size, target ratio ≤ 1.2.
 func BenchmarkMemoryLattice(b *testing.B) {
 	const company = 100000
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, company))
@@ -276,39 +273,7 @@ func BenchmarkMemoryLattice(b *testing.B) {
 	if _, err := unified.All(ctx, c.Directory(), &unified.ListOptions{Filter: unified.Filter{Emails: []string{"nobody@example.com"}}}); err != nil {
 		b.Fatal(err)
 	}
-	peaks := map[int]float64{}
-	for _, n := range []int{10000, company} {
-		var peak uint64
-		for range b.N * company / n {
-			d := c.Directory() // a cold directory: its caches are part of what is measured
-			srv.ResetRequests()
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			base := ms.HeapAlloc
-			count := 0
-			for _, err := range unified.Users(ctx, d, nil) {
-				if err != nil {
-					b.Fatal(err)
-				}
-				if count++; count%1000 == 0 {
-					srv.ResetRequests() // the server's request log is not the client's memory
-					runtime.GC()
-					runtime.ReadMemStats(&ms)
-					if ms.HeapAlloc > base && ms.HeapAlloc-base > peak {
-						peak = ms.HeapAlloc - base
-					}
-				}
-				if count == n {
-					break
-				}
-			}
-			if count != n {
-				b.Fatalf("%d users, want %d", count, n)
-			}
-		}
-		peaks[n] = float64(peak) / (1 << 20)
-		b.ReportMetric(peaks[n], fmt.Sprintf("MB_%dk", n/1000))
-	}
-	b.ReportMetric(peaks[company]/peaks[10000], "ratio")
+	heapbench.Report(b, company, srv.ResetRequests, func() iter.Seq2[unified.User, error] {
+		return unified.Users(ctx, c.Directory(), nil)
+	})
 }

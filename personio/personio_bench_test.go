@@ -3,7 +3,7 @@ package personio
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"iter"
 	"math"
 	"runtime"
 	"slices"
@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/hrisconnect/hrisconnect/internal/heapbench"
 	"github.com/hrisconnect/hrisconnect/internal/transport"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -258,14 +259,10 @@ func BenchmarkDecodeMapPersonio(b *testing.B) {
 	b.ReportMetric(float64(both)/float64(plain), "x_plain")
 }
 
-// BenchmarkMemoryPersonio iterates over 10,000 and over 100,000 employees through
-// unified.Users (v1, pages read in parallel) and records the peak live heap above what it
-// was before the listing: memory must stay a few pages whatever the size of the company,
-// target ratio ≤ 1.2. The live heap is read after a collection every 1,000 users. Both
-// sizes are read from the same 100,000-person fake (whose data is on the same heap, so a
-// collection costs the same in both), and equally often: the 10,000-user iteration (the
-// first 10,000 of the company) runs ten times. How many pages are in flight at a given
-// moment varies, and the maximum of more readings is higher.
+// BenchmarkMemoryPersonio iterates over 10,000 and over 100,000 employees of the same
+// fake through unified.Users (v1, pages read in parallel) and reports the peak live heap
+// of each above what it was before the listing (see heapbench.Report): memory must stay a
+// few pages whatever the size of the company, target ratio ≤ 1.2.
 func BenchmarkMemoryPersonio(b *testing.B) {
 	const company = 100000
 	srv := personiotest.NewServer(personiotest.WithGenerated(1, company))
@@ -274,38 +271,7 @@ func BenchmarkMemoryPersonio(b *testing.B) {
 	if _, err := d.Catalog(b.Context()); err != nil {
 		b.Fatal(err)
 	}
-	peaks := map[int]float64{}
-	for _, n := range []int{10000, company} {
-		var peak uint64
-		for range b.N * company / n {
-			srv.ResetRequests()
-			runtime.GC()
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			base := ms.HeapAlloc
-			count := 0
-			for _, err := range unified.Users(b.Context(), d, nil) {
-				if err != nil {
-					b.Fatal(err)
-				}
-				if count++; count%1000 == 0 {
-					srv.ResetRequests() // the server's request log is not the client's memory
-					runtime.GC()
-					runtime.ReadMemStats(&ms)
-					if ms.HeapAlloc > base && ms.HeapAlloc-base > peak {
-						peak = ms.HeapAlloc - base
-					}
-				}
-				if count == n {
-					break
-				}
-			}
-			if count != n {
-				b.Fatalf("%d users, want %d", count, n)
-			}
-		}
-		peaks[n] = float64(peak) / (1 << 20)
-		b.ReportMetric(peaks[n], fmt.Sprintf("MB_%dk", n/1000))
-	}
-	b.ReportMetric(peaks[company]/peaks[10000], "ratio")
+	heapbench.Report(b, company, srv.ResetRequests, func() iter.Seq2[unified.User, error] {
+		return unified.Users(b.Context(), d, nil)
+	})
 }
