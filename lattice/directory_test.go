@@ -557,26 +557,26 @@ func TestCustomAttributes(t *testing.T) {
 			if raw == "" {
 				continue
 			}
-			v := unified.Value{Key: a.LatticeID, Label: a.LabelEN, Kind: unified.KindText, Text: raw}
+			v := unified.Value{Label: a.LabelEN, Kind: unified.KindText, Text: raw}
 			switch a.Type {
 			case "date":
 				d, err := unified.ParseDate(raw)
 				if err != nil {
 					t.Fatal(err)
 				}
-				v = unified.Value{Key: a.LatticeID, Label: a.LabelEN, Kind: unified.KindDate, Date: d}
+				v = unified.Value{Label: a.LabelEN, Kind: unified.KindDate, Date: d}
 			case "integer", "decimal":
 				f, err := strconv.ParseFloat(raw, 64)
 				if err != nil {
 					t.Fatal(err)
 				}
-				v = unified.Value{Key: a.LatticeID, Label: a.LabelEN, Kind: unified.KindNumber, Number: f}
+				v = unified.Value{Label: a.LabelEN, Kind: unified.KindNumber, Number: f}
 			case "tags":
 				var l []string
 				for _, s := range strings.Split(raw, ",") {
 					l = append(l, strings.TrimSpace(s))
 				}
-				v = unified.Value{Key: a.LatticeID, Label: a.LabelEN, Kind: unified.KindList, List: l}
+				v = unified.Value{Label: a.LabelEN, Kind: unified.KindList, List: l}
 			}
 			want[a.LatticeID] = v
 		}

@@ -51,11 +51,11 @@ func wantPersonioUser() unified.User {
 		CreatedAt:      time.Date(2017, 5, 23, 7, 49, 3, 0, time.UTC),
 		UpdatedAt:      time.Date(2020, 11, 18, 16, 33, 55, 0, time.UTC),
 		Custom: map[string]unified.Value{
-			"dynamic_24407": {Key: "dynamic_24407", Label: "Titel", Kind: unified.KindText, Text: "Dr"},
-			"dynamic_21827": {Key: "dynamic_21827", Label: "IBAN", Kind: unified.KindText, Text: "DE98 8989 9898 0000 8989 00"},
-			"dynamic_33400": {Key: "dynamic_33400", Label: "Jubiläum", Kind: unified.KindDate, Date: unified.NewDate(2021, 1, 1)},
-			"dynamic_40001": {Key: "dynamic_40001", Label: "Personal Number", Kind: unified.KindText, Text: "P-0042"},
-			"dynamic_40002": {Key: "dynamic_40002", Label: "Remote", Kind: unified.KindBool, Bool: true},
+			"dynamic_24407": {Label: "Titel", Kind: unified.KindText, Text: "Dr"},
+			"dynamic_21827": {Label: "IBAN", Kind: unified.KindText, Text: "DE98 8989 9898 0000 8989 00"},
+			"dynamic_33400": {Label: "Jubiläum", Kind: unified.KindDate, Date: unified.NewDate(2021, 1, 1)},
+			"dynamic_40001": {Label: "Personal Number", Kind: unified.KindText, Text: "P-0042"},
+			"dynamic_40002": {Label: "Remote", Kind: unified.KindBool, Bool: true},
 		},
 	}
 }
@@ -185,9 +185,9 @@ func TestApplyUserTargets(t *testing.T) {
 		{"created_at", date(2020, 1, 2), func(u *unified.User) any { return u.CreatedAt }, time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC), nil},
 		{"updated_at", StringValue("yesterday"), nil, nil, ErrTransform},
 		{"custom.level", NumberValue(3), func(u *unified.User) any { return u.Custom["level"] },
-			unified.Value{Key: "level", Label: "x", Kind: unified.KindNumber, Number: 3}, nil},
+			unified.Value{Label: "x", Kind: unified.KindNumber, Number: 3}, nil},
 		{"custom.teams", RefValue(unified.Ref{ID: "1", Name: "Blue"}), func(u *unified.User) any { return u.Custom["teams"] },
-			unified.Value{Key: "teams", Label: "x", Kind: unified.KindText, Text: "Blue"}, nil},
+			unified.Value{Label: "x", Kind: unified.KindText, Text: "Blue"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target+"/"+tt.value.Kind.String()+"/"+tt.value.String(), func(t *testing.T) {

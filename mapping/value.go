@@ -148,7 +148,7 @@ func (v *Value) text() string {
 // toUnified converts v into the typed custom-attribute value of a unified.User. A
 // reference becomes its text form, since unified.Value has no reference kind.
 func (v *Value) toUnified(key, label string) unified.Value {
-	u := unified.Value{Key: key, Label: label}
+	u := unified.Value{Label: label}
 	switch v.Kind {
 	case KindString:
 		u.Kind, u.Text = unified.KindText, v.Str

@@ -113,8 +113,8 @@ func TestDefaultMapping(t *testing.T) {
 		CreatedAt:   time.Date(2017, 5, 23, 7, 49, 3, 0, time.UTC),
 		UpdatedAt:   time.Date(2020, 11, 18, 16, 33, 55, 0, time.UTC),
 		Custom: map[string]unified.Value{
-			"dynamic_24407": {Key: "dynamic_24407", Label: "Titel", Kind: unified.KindText, Text: "Dr"},
-			"dynamic_33400": {Key: "dynamic_33400", Label: "Anniversary Date", Kind: unified.KindDate, Date: unified.NewDate(2021, 1, 1)},
+			"dynamic_24407": {Label: "Titel", Kind: unified.KindText, Text: "Dr"},
+			"dynamic_33400": {Label: "Anniversary Date", Kind: unified.KindDate, Date: unified.NewDate(2021, 1, 1)},
 		},
 	}
 	if diff := cmp.Diff(want, u); diff != "" {

@@ -34,7 +34,7 @@ func synthPerson(id string) unified.User {
 		CreatedAt:  time.Date(2020, 1, 1, 8, 0, 0, 0, time.UTC),
 		UpdatedAt:  time.Date(2024, 1, 1, 8, 0, 0, 0, time.UTC),
 		Custom: map[string]unified.Value{
-			"dynamic_1": {Key: "dynamic_1", Label: "Cost centre", Kind: unified.KindText, Text: "CC-1"},
+			"dynamic_1": {Label: "Cost centre", Kind: unified.KindText, Text: "CC-1"},
 		},
 		Raw: json.RawMessage(`{"id":1}`),
 	}
@@ -184,7 +184,7 @@ func TestDiffCases(t *testing.T) {
 			after: []unified.User{synthWith(a, func(u *unified.User) {
 				u.Email = "a.new@example.com"
 				u.Team = &unified.Ref{ID: "t2", Name: "Core"}
-				u.Custom["dynamic_1"] = unified.Value{Key: "dynamic_1", Kind: unified.KindText, Text: "CC-2"}
+				u.Custom["dynamic_1"] = unified.Value{Kind: unified.KindText, Text: "CC-2"}
 			})},
 			want: unified.Changes{Moved: []unified.Change{change("a",
 				fc("email", "a@example.com", "a.new@example.com"),
@@ -221,12 +221,12 @@ func TestDiffCases(t *testing.T) {
 		{
 			name: "custom values: label, null and absent do not count; added and removed keys do",
 			before: []unified.User{synthWith(a, func(u *unified.User) {
-				u.Custom["gone"] = unified.Value{Key: "gone", Kind: unified.KindNumber, Number: 2.5}
+				u.Custom["gone"] = unified.Value{Kind: unified.KindNumber, Number: 2.5}
 			})},
 			after: []unified.User{synthWith(a, func(u *unified.User) {
-				u.Custom["dynamic_1"] = unified.Value{Key: "dynamic_1", Label: "Kostenstelle", Kind: unified.KindText, Text: "CC-1"}
-				u.Custom["empty"] = unified.Value{Key: "empty", Kind: unified.KindText}
-				u.Custom["new"] = unified.Value{Key: "new", Kind: unified.KindList, List: []string{"x", "y"}}
+				u.Custom["dynamic_1"] = unified.Value{Label: "Kostenstelle", Kind: unified.KindText, Text: "CC-1"}
+				u.Custom["empty"] = unified.Value{Kind: unified.KindText}
+				u.Custom["new"] = unified.Value{Kind: unified.KindList, List: []string{"x", "y"}}
 				delete(u.Custom, "gone")
 			})},
 			want: unified.Changes{Changed: []unified.Change{change("a",
@@ -254,8 +254,8 @@ func TestDiffCases(t *testing.T) {
 			after: []unified.User{synthWith(a, func(u *unified.User) {
 				u.Email = "x@example.com"
 				u.Department = &unified.Ref{ID: "d9"}
-				u.Custom["dynamic_1"] = unified.Value{Key: "dynamic_1", Kind: unified.KindText, Text: "CC-9"}
-				u.Custom["dynamic_2"] = unified.Value{Key: "dynamic_2", Kind: unified.KindBool, Bool: true}
+				u.Custom["dynamic_1"] = unified.Value{Kind: unified.KindText, Text: "CC-9"}
+				u.Custom["dynamic_2"] = unified.Value{Kind: unified.KindBool, Bool: true}
 				u.Title = "Boss"
 			})},
 			opts: []unified.DiffOption{unified.IgnoreFields("email", "department", "custom.*"), unified.IgnoreFields("title")},
@@ -264,7 +264,7 @@ func TestDiffCases(t *testing.T) {
 			name:   "IgnoreFields custom means all custom attributes",
 			before: []unified.User{a},
 			after: []unified.User{synthWith(a, func(u *unified.User) {
-				u.Custom["dynamic_1"] = unified.Value{Key: "dynamic_1", Kind: unified.KindText, Text: "CC-9"}
+				u.Custom["dynamic_1"] = unified.Value{Kind: unified.KindText, Text: "CC-9"}
 			})},
 			opts: []unified.DiffOption{unified.IgnoreFields("custom")},
 		},
@@ -272,8 +272,8 @@ func TestDiffCases(t *testing.T) {
 			name:   "IgnoreFields one custom key",
 			before: []unified.User{a},
 			after: []unified.User{synthWith(a, func(u *unified.User) {
-				u.Custom["dynamic_1"] = unified.Value{Key: "dynamic_1", Kind: unified.KindText, Text: "CC-9"}
-				u.Custom["dynamic_2"] = unified.Value{Key: "dynamic_2", Kind: unified.KindDate, Date: unified.NewDate(2024, 5, 6)}
+				u.Custom["dynamic_1"] = unified.Value{Kind: unified.KindText, Text: "CC-9"}
+				u.Custom["dynamic_2"] = unified.Value{Kind: unified.KindDate, Date: unified.NewDate(2024, 5, 6)}
 			})},
 			opts: []unified.DiffOption{unified.IgnoreFields("custom.dynamic_1")},
 			want: unified.Changes{Changed: []unified.Change{change("a", fc("custom.dynamic_2", "", "2024-05-06"))}},

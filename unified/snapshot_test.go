@@ -35,11 +35,11 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	// One user with every kind of value, awkward text and a large raw record.
 	full := synthPerson("full")
 	full.DisplayName = "Zoë \"Z\" <O'Brien> & 李\n\u2028"
-	full.Custom["n"] = unified.Value{Key: "n", Kind: unified.KindNumber, Number: -1.25}
-	full.Custom["b"] = unified.Value{Key: "b", Kind: unified.KindBool, Bool: true}
-	full.Custom["d"] = unified.Value{Key: "d", Kind: unified.KindDate, Date: unified.NewDate(2024, 2, 29)}
-	full.Custom["t"] = unified.Value{Key: "t", Kind: unified.KindTime, Time: time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC)}
-	full.Custom["l"] = unified.Value{Key: "l", Kind: unified.KindList, List: []string{"a", "b, c"}}
+	full.Custom["n"] = unified.Value{Kind: unified.KindNumber, Number: -1.25}
+	full.Custom["b"] = unified.Value{Kind: unified.KindBool, Bool: true}
+	full.Custom["d"] = unified.Value{Kind: unified.KindDate, Date: unified.NewDate(2024, 2, 29)}
+	full.Custom["t"] = unified.Value{Kind: unified.KindTime, Time: time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC)}
+	full.Custom["l"] = unified.Value{Kind: unified.KindList, List: []string{"a", "b, c"}}
 	full.Raw = json.RawMessage(`{"payload":"` + strings.Repeat("x", 200_000) + `"}`)
 	users = append(users, full)
 

@@ -145,7 +145,7 @@ func synthGenerate(o synthOptions) synthCompany {
 		u.Team = &unified.Ref{ID: fmt.Sprintf("%s-t%d", d.ID, team), Name: fmt.Sprintf("%s Team %d", d.Name, team)}
 		u.Office = &unified.Ref{ID: "o-" + []string{"ber", "lis", "nyc"}[rng.IntN(3)]}
 		u.Custom = map[string]unified.Value{
-			"dynamic_1": {Key: "dynamic_1", Label: "Cost centre", Kind: unified.KindText, Text: fmt.Sprint("CC-", 100+deptOf[i])},
+			"dynamic_1": {Label: "Cost centre", Kind: unified.KindText, Text: fmt.Sprint("CC-", 100+deptOf[i])},
 		}
 		if mgr[i] >= 0 {
 			reports[mgr[i]] = append(reports[mgr[i]], i)

@@ -67,10 +67,10 @@ func TestUserJSONRoundTrip(t *testing.T) {
 		StartDate:  &start,
 		CreatedAt:  time.Date(2017, 5, 23, 7, 49, 3, 0, time.UTC),
 		Custom: map[string]unified.Value{
-			"dynamic_1": {Key: "dynamic_1", Label: "Titel", Kind: unified.KindText, Text: "Dr"},
-			"dynamic_2": {Key: "dynamic_2", Label: "Anniversary", Kind: unified.KindDate, Date: unified.NewDate(2021, 1, 1)},
-			"dynamic_3": {Key: "dynamic_3", Label: "Sizes", Kind: unified.KindList, List: []string{"M", "L"}},
-			"dynamic_4": {Key: "dynamic_4", Label: "Hours", Kind: unified.KindNumber, Number: 38.5},
+			"dynamic_1": {Label: "Titel", Kind: unified.KindText, Text: "Dr"},
+			"dynamic_2": {Label: "Anniversary", Kind: unified.KindDate, Date: unified.NewDate(2021, 1, 1)},
+			"dynamic_3": {Label: "Sizes", Kind: unified.KindList, List: []string{"M", "L"}},
+			"dynamic_4": {Label: "Hours", Kind: unified.KindNumber, Number: 38.5},
 		},
 		Raw: json.RawMessage(`{"id":1}`),
 	}
