@@ -146,13 +146,19 @@ func (s *compiledStep) apply(v *Value) error {
 	return nil
 }
 
-// setText stores text as a KindString value, or the empty value for "".
+// setText stores text as a KindString value, or the empty value for "". A string value
+// only has its text replaced (its other fields carry no meaning), and an unchanged string
+// is not written at all: most trims and case changes find nothing to do, and writing a
+// whole Value is a copy of a large struct.
 func setText(v *Value, s string) {
-	if s == "" {
+	switch {
+	case s == "":
 		*v = Value{}
-		return
+	case v.Kind != KindString:
+		*v = StringValue(s)
+	case v.Str != s:
+		v.Str = s
 	}
-	*v = StringValue(s)
 }
 
 // refPart names a part of a unified.Ref.
@@ -548,6 +554,14 @@ func (st *compiledStep) enum(v *Value) error {
 		return err
 	}
 	s := strings.TrimSpace(t)
+	// Most values are spelled as in the table: compare exactly first, which is a length
+	// check for most keys, and only then without case.
+	for i, k := range st.keys {
+		if k == s {
+			setText(v, st.vals[i])
+			return nil
+		}
+	}
 	for i, k := range st.keys {
 		if strings.EqualFold(k, s) {
 			setText(v, st.vals[i])

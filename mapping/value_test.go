@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -146,5 +147,24 @@ func TestErrorTexts(t *testing.T) {
 	}
 	if Strict.String() != "strict" || Lenient.String() != "lenient" {
 		t.Error("ErrorPolicy names")
+	}
+}
+
+// TestFormatNumber checks the integer shortcut against strconv.FormatFloat, which it must
+// match for every input.
+func TestFormatNumber(t *testing.T) {
+	t.Parallel()
+	in := []float64{
+		0, math.Copysign(0, -1), 1, -1, 40, 1132888, 3000.5, 0.1, -2.75, 1e15, 1e21, 1e22,
+		1 << 53, -(1 << 53), 1<<53 + 2, -(1<<53 + 2), math.MaxInt64, math.MinInt64, math.MaxFloat64,
+		math.SmallestNonzeroFloat64, math.Inf(1), math.Inf(-1), math.NaN(),
+	}
+	for i := -1000; i <= 1000; i++ {
+		in = append(in, float64(i), float64(i)/8)
+	}
+	for _, f := range in {
+		if got, want := formatNumber(f), strconv.FormatFloat(f, 'f', -1, 64); got != want {
+			t.Errorf("formatNumber(%v) = %q, want %q", f, got, want)
+		}
 	}
 }

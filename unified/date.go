@@ -125,8 +125,16 @@ func (d Date) IsValid() bool {
 	return d.Day <= daysIn(d.Month, d.Year)
 }
 
+// daysIn returns the number of days of month m (January to December) of year, in the
+// proleptic Gregorian calendar.
 func daysIn(m time.Month, year int) int {
-	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if m == time.February {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return [12]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m-1]
 }
 
 // String returns the date as "2006-01-02", or "" for the zero Date.

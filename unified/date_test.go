@@ -300,3 +300,29 @@ func TestParseDateErrorClipsOnRuneBoundary(t *testing.T) {
 		t.Errorf("error message does not shorten the input: %q", msg)
 	}
 }
+
+// TestDateIsValid checks IsValid on every day-of-month from 0 to 32 of every month of
+// years 1 to 9999 against time.Date, which normalises a day that does not exist into the
+// next month; and the bounds of the year and month.
+func TestDateIsValid(t *testing.T) {
+	t.Parallel()
+	for y := 1; y <= 9999; y++ {
+		for m := time.January; m <= time.December; m++ {
+			for d := 0; d <= 32; d++ {
+				tm := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+				want := d >= 1 && tm.Month() == m && tm.Day() == d
+				if got := unified.NewDate(y, m, d).IsValid(); got != want {
+					t.Fatalf("NewDate(%d, %d, %d).IsValid() = %v, want %v", y, m, d, got, want)
+				}
+			}
+		}
+	}
+	for _, d := range []unified.Date{
+		{}, {Year: 0, Month: 1, Day: 1}, {Year: 10000, Month: 1, Day: 1},
+		{Year: 2024, Month: 0, Day: 1}, {Year: 2024, Month: 13, Day: 1}, {Year: 2024, Month: 1, Day: -1},
+	} {
+		if d.IsValid() {
+			t.Errorf("%+v.IsValid() = true, want false", d)
+		}
+	}
+}
