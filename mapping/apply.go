@@ -142,7 +142,7 @@ func writeValueJSON(b *bytes.Buffer, v Value) error {
 	case KindBool:
 		return writeJSON(b, v.Bool)
 	case KindDate:
-		return writeJSON(b, v.Date.String())
+		return writeJSON(b, v.date().String())
 	case KindTime:
 		return writeJSON(b, v.Time.Format(time.RFC3339Nano))
 	case KindRef:

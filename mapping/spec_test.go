@@ -71,7 +71,7 @@ func TestSpecJSONRoundTrip(t *testing.T) {
 	if f.Sources[0] != "Name (preferred)" || f.Fallback[0].Transforms[0].Args["sep"] != " " || f.Note == "" {
 		t.Errorf("display_name field = %+v", f)
 	}
-	if first.Fields[4].Default.Date.Year != 2020 || first.Fields[6].Default.Ref.Name != "CEO" {
+	if first.Fields[4].Default.Date().Year != 2020 || first.Fields[6].Default.Ref.Name != "CEO" {
 		t.Errorf("typed defaults not read: %+v %+v", first.Fields[4].Default, first.Fields[6].Default)
 	}
 }

@@ -335,10 +335,11 @@ func (st *applyState) setRef(u *unified.User, t *userTarget, v *Value) error {
 func toDate(v *Value) (unified.Date, error) {
 	switch v.Kind {
 	case KindDate:
-		if !v.Date.IsValid() {
-			return unified.Date{}, fmt.Errorf("invalid date %04d-%02d-%02d: %w", v.Date.Year, int(v.Date.Month), v.Date.Day, ErrTransform)
+		d := v.date()
+		if !d.IsValid() {
+			return unified.Date{}, fmt.Errorf("invalid date %04d-%02d-%02d: %w", d.Year, int(d.Month), d.Day, ErrTransform)
 		}
-		return v.Date, nil
+		return d, nil
 	case KindTime:
 		return unified.DateOf(v.Time), nil
 	case KindString:
@@ -374,10 +375,11 @@ func toTime(v *Value) (time.Time, error) {
 		sec := int64(v.Num)
 		return time.Unix(sec, int64((v.Num-float64(sec))*1e9)).UTC(), nil
 	case KindDate:
-		if !v.Date.IsValid() {
+		d := v.date()
+		if !d.IsValid() {
 			return time.Time{}, fmt.Errorf("invalid date: %w", ErrTransform)
 		}
-		return v.Date.Time(time.UTC), nil
+		return d.Time(time.UTC), nil
 	}
 	return time.Time{}, fmt.Errorf("want an instant, got %s: %w", v.Kind, ErrTransform)
 }

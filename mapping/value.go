@@ -3,6 +3,7 @@ package mapping
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,7 +26,7 @@ const (
 	KindBool
 	// KindTime: an instant, in Value.Time.
 	KindTime
-	// KindDate: a calendar day, in Value.Date.
+	// KindDate: a calendar day, read with Value.Date.
 	KindDate
 	// KindRef: a reference to a person or an object (id, name, email), in Value.Ref.
 	KindRef
@@ -52,14 +53,25 @@ func (k Kind) String() string {
 }
 
 // Value is one source attribute value. Exactly one payload field is meaningful, as Kind
-// says. It is a plain struct: building one does not allocate, and it is passed by value.
+// says; the calendar day of a KindDate value is read with [Value.Date]. It is a plain
+// struct: building one does not allocate, and it is passed by value.
+//
+// A Value is 128 bytes, the most a Go map stores in its slots and a cheap copy: a
+// map[string]Value (such as [MapRecord]'s) keeps values inline and reads them on the
+// map's fast path. To stay within that, the day is packed into the word Kind and Bool
+// share, and compared by [Value.Equal] (which go-cmp uses).
 type Value struct {
 	Kind Kind
+	Bool bool
+
+	// The day of a KindDate value (see DateValue): month 255 marks a day whose parts do
+	// not fit, which is not a calendar day either.
+	month, day uint8
+	year       int32
+
 	Str  string
 	Num  float64
-	Bool bool
 	Time time.Time
-	Date unified.Date
 	Ref  unified.Ref
 	List []string
 }
@@ -76,8 +88,39 @@ func BoolValue(b bool) Value { return Value{Kind: KindBool, Bool: b} }
 // TimeValue returns a KindTime value.
 func TimeValue(t time.Time) Value { return Value{Kind: KindTime, Time: t} }
 
-// DateValue returns a KindDate value.
-func DateValue(d unified.Date) Value { return Value{Kind: KindDate, Date: d} }
+// DateValue returns a KindDate value. A date that is not a calendar day stays one that
+// is not (the mapper reports it); only its parts are lost when they are out of all range
+// (a month above 254, a day above 255, a year beyond 32 bits).
+func DateValue(d unified.Date) Value {
+	v := Value{Kind: KindDate}
+	if d.Year >= math.MinInt32 && d.Year <= math.MaxInt32 && d.Month >= 0 && d.Month < badMonth && d.Day >= 0 && d.Day <= math.MaxUint8 {
+		v.year, v.month, v.day = int32(d.Year), uint8(d.Month), uint8(d.Day)
+	} else {
+		v.month = badMonth
+	}
+	return v
+}
+
+// badMonth is the month of a packed date whose parts do not fit.
+const badMonth = math.MaxUint8
+
+// Date returns the calendar day of a KindDate value, and the zero Date for any other kind.
+func (v Value) Date() unified.Date { return v.date() }
+
+// date is Date without copying the value.
+func (v *Value) date() unified.Date {
+	if v.Kind != KindDate {
+		return unified.Date{}
+	}
+	return unified.Date{Year: int(v.year), Month: time.Month(v.month), Day: int(v.day)}
+}
+
+// Equal reports whether v and w are the same: the same kind and fields, instants by
+// [time.Time.Equal], lists element by element (nil and empty alike).
+func (v Value) Equal(w Value) bool {
+	return v.Kind == w.Kind && v.Bool == w.Bool && v.date() == w.date() && v.Str == w.Str &&
+		v.Num == w.Num && v.Time.Equal(w.Time) && v.Ref == w.Ref && slices.Equal(v.List, w.List)
+}
 
 // RefValue returns a KindRef value.
 func RefValue(r unified.Ref) Value { return Value{Kind: KindRef, Ref: r} }
@@ -100,7 +143,7 @@ func (v *Value) empty() bool {
 	case KindTime:
 		return v.Time.IsZero()
 	case KindDate:
-		return v.Date.IsZero()
+		return v.month == 0 && v.day == 0 && v.year == 0
 	case KindRef:
 		return v.Ref == unified.Ref{}
 	case KindList:
@@ -130,7 +173,7 @@ func (v *Value) text() string {
 		}
 		return v.Time.Format(time.RFC3339Nano)
 	case KindDate:
-		return v.Date.String()
+		return v.date().String()
 	case KindRef:
 		switch {
 		case v.Ref.Name != "":
@@ -170,7 +213,7 @@ func (v *Value) toUnified(key, label string) unified.Value {
 	case KindTime:
 		u.Kind, u.Time = unified.KindTime, v.Time
 	case KindDate:
-		u.Kind, u.Date = unified.KindDate, v.Date
+		u.Kind, u.Date = unified.KindDate, v.date()
 	case KindRef:
 		u.Kind, u.Text = unified.KindText, v.text()
 	case KindList:
@@ -202,10 +245,11 @@ func (v Value) literal() (any, error) {
 		}
 		return l, nil
 	case KindDate:
-		if !v.Date.IsValid() {
-			return nil, fmt.Errorf("invalid date %04d-%02d-%02d", v.Date.Year, int(v.Date.Month), v.Date.Day)
+		d := v.date()
+		if !d.IsValid() {
+			return nil, fmt.Errorf("invalid date %04d-%02d-%02d", d.Year, int(d.Month), d.Day)
 		}
-		return map[string]any{"date": v.Date.String()}, nil
+		return map[string]any{"date": d.String()}, nil
 	case KindTime:
 		return map[string]any{"time": v.Time.Format(time.RFC3339Nano)}, nil
 	case KindRef:

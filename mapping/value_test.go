@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -165,6 +166,88 @@ func TestFormatNumber(t *testing.T) {
 	for _, f := range in {
 		if got, want := formatNumber(f), strconv.FormatFloat(f, 'f', -1, 64); got != want {
 			t.Errorf("formatNumber(%v) = %q, want %q", f, got, want)
+		}
+	}
+}
+
+// TestValueSize keeps Value within the 128 bytes a Go map stores inline: above that, every
+// map[string]Value (MapRecord's, a caller's) costs one allocation per value and reads
+// through the map's slow path.
+func TestValueSize(t *testing.T) {
+	t.Parallel()
+	if n := unsafe.Sizeof(Value{}); n > 128 {
+		t.Errorf("unsafe.Sizeof(Value{}) = %d, want <= 128", n)
+	}
+}
+
+func TestDateValue(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		in        unified.Date
+		want      unified.Date
+		empty     bool
+		wantValid bool
+	}{
+		{"day", unified.NewDate(2024, time.February, 29), unified.NewDate(2024, time.February, 29), false, true},
+		{"first day", unified.NewDate(1, time.January, 1), unified.NewDate(1, time.January, 1), false, true},
+		{"last day", unified.NewDate(9999, time.December, 31), unified.NewDate(9999, time.December, 31), false, true},
+		{"zero", unified.Date{}, unified.Date{}, true, false},
+		{"no such day", unified.NewDate(2023, time.February, 29), unified.NewDate(2023, time.February, 29), false, false},
+		{"negative year", unified.NewDate(-44, time.March, 15), unified.NewDate(-44, time.March, 15), false, false},
+		{"month 13", unified.NewDate(2024, 13, 1), unified.NewDate(2024, 13, 1), false, false},
+		{"month out of range", unified.NewDate(2024, 300, 1), unified.Date{Month: badMonth}, false, false},
+		{"day out of range", unified.NewDate(2024, 1, 256), unified.Date{Month: badMonth}, false, false},
+		{"negative day", unified.NewDate(2024, 1, -1), unified.Date{Month: badMonth}, false, false},
+		{"year out of range", unified.NewDate(1<<40, 1, 1), unified.Date{Month: badMonth}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v := DateValue(tt.in)
+			if got := v.Date(); got != tt.want {
+				t.Errorf("DateValue(%+v).Date() = %+v, want %+v", tt.in, got, tt.want)
+			}
+			if v.IsEmpty() != tt.empty {
+				t.Errorf("IsEmpty() = %v, want %v", v.IsEmpty(), tt.empty)
+			}
+			if _, err := toDate(&v); !tt.empty && (err == nil) != tt.wantValid {
+				t.Errorf("toDate: %v, want valid %v", err, tt.wantValid)
+			}
+		})
+	}
+	if d := StringValue("2024-01-02").Date(); !d.IsZero() {
+		t.Errorf("Date() of a string value = %v, want the zero Date", d)
+	}
+}
+
+func TestValueEqual(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		a, b Value
+		want bool
+	}{
+		{DateValue(unified.NewDate(2024, 1, 2)), DateValue(unified.NewDate(2024, 1, 2)), true},
+		{DateValue(unified.NewDate(2024, 1, 2)), DateValue(unified.NewDate(2024, 1, 3)), false},
+		{DateValue(unified.NewDate(2024, 1, 2)), DateValue(unified.NewDate(2025, 1, 2)), false},
+		{TimeValue(at), TimeValue(at.In(time.FixedZone("CET", 3600))), true},
+		{TimeValue(at), TimeValue(at.Add(1)), false},
+		{ListValue(nil), ListValue([]string{}), true},
+		{ListValue([]string{"a"}), ListValue([]string{"b"}), false},
+		{StringValue("x"), StringValue("x"), true},
+		{StringValue("1"), NumberValue(1), false},
+		{BoolValue(true), BoolValue(false), false},
+		{RefValue(unified.Ref{ID: "1"}), RefValue(unified.Ref{ID: "1", Name: "A"}), false},
+		{NumberValue(2), NumberValue(2), true},
+	}
+	for _, tt := range tests {
+		if got := tt.a.Equal(tt.b); got != tt.want {
+			t.Errorf("%+v.Equal(%+v) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+		// go-cmp compares Values with Equal.
+		if got := cmp.Equal(tt.a, tt.b); got != tt.want {
+			t.Errorf("cmp.Equal(%+v, %+v) = %v, want %v", tt.a, tt.b, got, tt.want)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -194,5 +195,14 @@ func TestAPIErrorMatchesSentinels(t *testing.T) {
 	want := "personio: GET https://api.personio.de/v1/company/employees/9: 404 Not Found (404): Es ist ein Problem aufgetreten (retry after 1s) after 2 attempts [request id req-1]"
 	if got := e.Error(); got != want {
 		t.Errorf("Error() =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestValueSize keeps Value within the 128 bytes a Go map stores inline, so that the
+// custom attributes of a user cost the map's allocations and not one more each.
+func TestValueSize(t *testing.T) {
+	t.Parallel()
+	if n := unsafe.Sizeof(unified.Value{}); n > 128 {
+		t.Errorf("unsafe.Sizeof(unified.Value{}) = %d, want <= 128", n)
 	}
 }
