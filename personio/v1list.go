@@ -97,6 +97,7 @@ func (l *v1Listing) fetch(ctx context.Context, off int, g gates) (*v1Fetched, er
 	defer g.decode.release()
 	f := &v1Fetched{off: off, total: p.Total, ids: make([]int, len(p.Employees)), users: make([]mapped, len(p.Employees))}
 	for i := range p.Employees {
+		yieldSometimes(i)
 		e := &p.Employees[i]
 		f.ids[i] = e.ID
 		if f.users[i], err = l.d.mapRecord(s, EmployeeRecord(e, l.d.c.loc), e.Raw); err != nil {

@@ -388,6 +388,7 @@ func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person, 
 
 	out := make([]mapped, len(persons))
 	for i := range persons {
+		yieldSometimes(i)
 		rec := &v2Record{p: &persons[i], e: emps[i], loc: d.c.loc}
 		if e := emps[i]; e != nil {
 			if e.SupervisorID != "" {
