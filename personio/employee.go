@@ -272,13 +272,15 @@ func (a Attribute) Employee() (*EmployeeRef, error) {
 	if err != nil {
 		return nil, a.wrap(err)
 	}
+	var v [4][]byte
+	n.values([]string{"id", "first_name", "last_name", "email"}, v[:])
 	ref := &EmployeeRef{}
-	if ref.ID, err = n.int("id"); err != nil {
-		return nil, a.wrap(err)
+	if ref.ID, _, err = intFromJSON(v[0]); err != nil {
+		return nil, a.wrap(fmt.Errorf("id: %w", err))
 	}
-	ref.FirstName, _ = n.text("first_name")
-	ref.LastName, _ = n.text("last_name")
-	ref.Email, _ = n.text("email")
+	ref.FirstName, _, _ = textFromJSON(v[1])
+	ref.LastName, _, _ = textFromJSON(v[2])
+	ref.Email, _, _ = textFromJSON(v[3])
 	if ref.ID == 0 && ref.FirstName == "" && ref.LastName == "" && ref.Email == "" {
 		return nil, nil
 	}
@@ -399,7 +401,30 @@ func (n nested) value(key string) []byte {
 	if err != nil || v == nil {
 		return nil
 	}
-	if v[0] == '{' {
+	return unwrapValue(v)
+}
+
+// values is value for several keys in one pass over the object: out[i] is the value of
+// keys[i] (the first occurrence), nil when it is missing. A syntax error ends the pass
+// as it ends value's search: keys found before it keep their values.
+func (n nested) values(keys []string, out [][]byte) {
+	found := 0
+	_ = scanObject(n.attrs, func(k, v []byte) bool {
+		for i, key := range keys {
+			if out[i] == nil && keyIs(k, key) {
+				out[i] = unwrapValue(v)
+				found++
+				break
+			}
+		}
+		return found < len(keys)
+	})
+}
+
+// unwrapValue returns the value of an attribute object {"value": ...}, or v itself when
+// v is a plain value.
+func unwrapValue(v []byte) []byte {
+	if len(v) > 0 && v[0] == '{' {
 		if w, err := member(v, "value"); err == nil && w != nil {
 			return w
 		}
@@ -432,13 +457,15 @@ func (n nested) number(key string) (float64, error) {
 }
 
 func (n nested) entity() (*Entity, error) {
-	id, err := n.int("id")
+	var v [2][]byte
+	n.values([]string{"id", "name"}, v[:])
+	id, _, err := intFromJSON(v[0])
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("id: %w", err)
 	}
-	name, err := n.text("name")
+	name, _, err := textFromJSON(v[1])
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("name: %w", err)
 	}
 	if id == 0 && name == "" {
 		return nil, nil

@@ -248,3 +248,26 @@ func TestBodyFailuresRetried(t *testing.T) {
 		})
 	}
 }
+
+// FuzzNestedValues checks that reading several nested attributes in one pass gives what
+// reading each on its own gives, on any input.
+func FuzzNestedValues(f *testing.F) {
+	f.Add([]byte(`{"type":"Employee","attributes":{"id":{"label":"ID","value":7},"first_name":{"value":"Ada"},"email":"a@x"}}`))
+	f.Add([]byte(`{"id":1,"name":"Sales","id":2}`))
+	f.Add([]byte(`{"attributes":{"name":{"value":null},"id":{"x":1}}}`))
+	f.Add([]byte(`{"attributes":{"id":3,"name":`))
+	keys := []string{"id", "first_name", "last_name", "email", "name"}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		n, err := decodeNested(in)
+		if err != nil {
+			return
+		}
+		got := make([][]byte, len(keys))
+		n.values(keys, got)
+		for i, k := range keys {
+			if want := n.value(k); !bytes.Equal(got[i], want) || (got[i] == nil) != (want == nil) {
+				t.Fatalf("%q: values[%q] = %q, value = %q", in, k, got[i], want)
+			}
+		}
+	})
+}
