@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -831,5 +832,36 @@ func TestWhitelistAndCheck(t *testing.T) {
 	}
 	if users[0].Email == "" || users[0].Department == nil || users[0].Manager != nil {
 		t.Errorf("whitelisted fields should map, the others stay empty: %+v", users[0])
+	}
+}
+
+// TestStreamShortFirstPage serves a first page one record short of its limit while its
+// total says there is more: the pages requested ahead from that total (a step of a full
+// page) do not fit, and the listing plans again from where the first page really ended.
+// Every person is listed once, in order.
+func TestStreamShortFirstPage(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, personiotest.WithGenerated(17, 230), personiotest.WithLatency(2*time.Millisecond))
+	srv.Inject(personiotest.Fault{
+		Method: "GET", Path: "/v1/company/employees",
+		Match: func(r *http.Request) bool { return r.URL.Query().Get("offset") == "0" },
+		Rewrite: func(body []byte) []byte {
+			var page map[string]json.RawMessage
+			var data []json.RawMessage
+			if json.Unmarshal(body, &page) != nil || json.Unmarshal(page["data"], &data) != nil || len(data) == 0 {
+				return body
+			}
+			page["data"], _ = json.Marshal(data[:len(data)-1]) // metadata now follows data
+			out, _ := json.Marshal(page)
+			return out
+		},
+	})
+	d := fakeClient(t, srv, nil).Directory(WithConcurrency(4))
+	users := collect(t, unified.Users(t.Context(), d, &unified.ListOptions{PageSize: 20}))
+	if diff := cmp.Diff(companyIDs(srv.Company()), userIDs(users)); diff != "" {
+		t.Errorf("ids (-want +got):\n%s", diff)
+	}
+	if n := srv.PendingFaults(); n != 0 {
+		t.Errorf("%d faults not applied", n)
 	}
 }

@@ -244,6 +244,9 @@ func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *trans
 		g.net.release()
 		switch {
 		case err == nil:
+			if g.peek != nil {
+				g.peek(body)
+			}
 			if err := g.decode.acquire(ctx); err != nil {
 				return err
 			}
@@ -309,8 +312,30 @@ const yieldEvery = 16
 type requestSlots chan struct{}
 
 // gates bound the requests on the network (net) and the pages being decoded (decode) of a
-// listing; the zero value bounds nothing.
-type gates struct{ net, decode requestSlots }
+// listing; the zero value bounds nothing. peek, when set, sees every body that arrived
+// before it is parsed (a body that then fails to parse included).
+type gates struct {
+	net, decode requestSlots
+	peek        func(body []byte)
+}
+
+// scanTotal returns metadata.total_elements of a raw employee list body, without parsing
+// the records; -1 when the body does not tell it (or is not JSON).
+func scanTotal(body []byte) int {
+	meta, err := member(bytes.TrimSpace(body), "metadata")
+	if err != nil || len(meta) == 0 || meta[0] != '{' {
+		return -1
+	}
+	v, err := member(meta, "total_elements")
+	if err != nil || v == nil {
+		return -1
+	}
+	var n flexInt
+	if n.UnmarshalJSON(v) != nil || !n.Set || n.V < 0 {
+		return -1
+	}
+	return n.V
+}
 
 // acquire waits for a free slot or the end of ctx.
 func (s requestSlots) acquire(ctx context.Context) error {

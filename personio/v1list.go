@@ -183,7 +183,19 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 	}
 	emit := func(users []unified.User) bool { return yieldUsers(yield, users) }
 
-	users, done, err := l.next(ctx, nil)
+	var par *v1Parallel
+	if d.cfg.concurrency > 1 && !l.plan.unpaged {
+		par = d.newV1Parallel(ctx, l, d.cfg.concurrency)
+		defer par.stop()
+	}
+	var first *v1Fetched
+	if par != nil {
+		if first, err = par.first(ctx); err != nil {
+			yield(unified.User{}, err)
+			return
+		}
+	}
+	users, done, err := l.next(ctx, first)
 	if err != nil {
 		yield(unified.User{}, err)
 		return
@@ -191,17 +203,11 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 	if !emit(users) || done {
 		return
 	}
-
-	conc := d.cfg.concurrency
-	if l.plan.unpaged || l.st.Last < 0 || l.healed || d.c.v1tok.rotating() {
-		// No total to plan with, or a token that changes with every response: one page
-		// after the other.
-		conc = 1
-	}
-	if conc > 1 && l.lastUsed > 0 {
+	if par != nil && l.st.Last >= 0 && !l.healed && !d.c.v1tok.rotating() && l.lastUsed > 0 {
+		// A total to plan with, and a token that does not change with every response:
+		// the other pages in parallel. Else one page after the other.
 		var stopped bool
-		var err error
-		if done, stopped, err = d.parallelV1(ctx, l, conc, emit); err != nil {
+		if done, stopped, err = par.run(ctx, emit); err != nil {
 			yield(unified.User{}, err)
 			return
 		}
@@ -245,45 +251,113 @@ func readOn(ctx context.Context, next func(context.Context) ([]unified.User, boo
 	}
 }
 
-// parallelV1 fetches the pages after the first in parallel and yields them in offset
-// order. At most conc requests are on the network at once, and at most 2·conc pages are
-// fetched ahead: a page is decoded and mapped by the goroutine that fetched it, after it
-// has given its request slot to the next page, so that the network is never idle while
-// pages are parsed. Pages are decoded on at most GOMAXPROCS−1 goroutines at once (at
-// least one), which leaves a CPU for the goroutines that send requests and read
-// responses: a response that waits for a CPU holds its request slot longer. It returns done=false without error when the listing changed under
-// the read and the rest must be read page by page, and stopped=true when the consumer
-// stopped (emit returned false). Every goroutine it started has ended when it returns.
-func (d *Directory) parallelV1(ctx context.Context, l *v1Listing, conc int, emit func([]unified.User) bool) (done, stopped bool, err error) {
-	fctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer cancel()
+// v1Parallel fetches the pages of a listing after the first in parallel and yields them
+// in offset order. At most conc requests are on the network at once, and at most 2·conc
+// pages are fetched ahead: a page is decoded and mapped by the goroutine that fetched it,
+// after it has given its request slot to the next page, so that the network is never
+// idle while pages are parsed. Pages are decoded on at most GOMAXPROCS−1 goroutines at
+// once (at least one), which leaves a CPU for the goroutines that send requests and read
+// responses: a response that waits for a CPU holds its request slot longer.
+//
+// The pages after the first are requested as soon as the first page's body has arrived
+// and tells the total, so that parsing and mapping the first page overlaps their round
+// trips. Call stop when done: every goroutine it started has ended when stop returns.
+type v1Parallel struct {
+	l     *v1Listing
+	g     gates
+	ahead int
 
-	g := gates{net: make(requestSlots, conc), decode: make(requestSlots, max(1, runtime.GOMAXPROCS(0)-1))}
-	ahead := 2 * conc
-	step := l.lastUsed
-	total := l.st.Last
-	nextOff := l.st.Off
-	var queue []*v1Future
-	for !done {
-		for len(queue) < ahead && nextOff < total {
-			f := &v1Future{off: nextOff, done: make(chan struct{})}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer close(f.done)
-				f.res, f.err = l.fetch(fctx, f.off, g)
-			}()
-			queue = append(queue, f)
-			nextOff += step
+	fctx   context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	queue []*v1Future
+	// The plan: the pages at next, next+step, ... below total are requested; step is 0
+	// until there is a plan.
+	next, step, total int
+}
+
+func (d *Directory) newV1Parallel(ctx context.Context, l *v1Listing, conc int) *v1Parallel {
+	p := &v1Parallel{
+		l:     l,
+		g:     gates{net: make(requestSlots, conc), decode: make(requestSlots, max(1, runtime.GOMAXPROCS(0)-1))},
+		ahead: 2 * conc,
+	}
+	p.fctx, p.cancel = context.WithCancel(ctx)
+	return p
+}
+
+// stop cancels the pages still being fetched and waits for their goroutines.
+func (p *v1Parallel) stop() {
+	p.cancel()
+	p.wg.Wait()
+}
+
+// first fetches the page at the listing's offset. Once its body has arrived, the pages
+// after it are planned with the total it tells and a step of a full page, unless the
+// token rotates (then nothing may run in parallel); run checks the plan against what the
+// first page turns out to be.
+func (p *v1Parallel) first(ctx context.Context) (*v1Fetched, error) {
+	l := p.l
+	off := l.st.Off
+	peek := func(body []byte) {
+		if p.step != 0 || l.d.c.v1tok.rotating() {
+			return
 		}
-		if len(queue) == 0 {
+		if total := scanTotal(body); total > off+l.limit {
+			p.plan(off+l.limit, l.limit, total)
+		}
+	}
+	return l.fetch(ctx, off, gates{peek: peek})
+}
+
+// plan sets the pages to request and requests the first of them.
+func (p *v1Parallel) plan(next, step, total int) {
+	p.next, p.step, p.total = next, step, total
+	p.fill()
+}
+
+// fill requests pages of the plan until ahead of them are in flight or queued.
+func (p *v1Parallel) fill() {
+	for len(p.queue) < p.ahead && p.next < p.total {
+		f := &v1Future{off: p.next, done: make(chan struct{})}
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			defer close(f.done)
+			f.res, f.err = p.l.fetch(p.fctx, f.off, p.g)
+		}()
+		p.queue = append(p.queue, f)
+		p.next += p.step
+	}
+}
+
+// run yields the pages after the first, planned from the listing's state unless first
+// planned them already with the same offset, step and total. It returns done=false
+// without error when the listing changed under the read and the rest must be read page
+// by page, and stopped=true when the consumer stopped (emit returned false).
+func (p *v1Parallel) run(ctx context.Context, emit func([]unified.User) bool) (done, stopped bool, err error) {
+	l := p.l
+	step, total := l.lastUsed, l.st.Last
+	if p.step != 0 && (p.step != step || p.total != total || p.queueStart() != l.st.Off) {
+		// The first page was not what the plan assumed (a shorter or longer page, another
+		// total): drop the requests made for it and plan again.
+		p.stop()
+		p.queue = nil
+		p.fctx, p.cancel = context.WithCancel(ctx)
+		p.step = 0
+	}
+	if p.step == 0 {
+		p.plan(l.st.Off, step, total)
+	}
+	for !done {
+		p.fill()
+		if len(p.queue) == 0 {
 			return false, false, nil // nothing planned but not done: read on sequentially
 		}
-		f := queue[0]
-		queue[0] = nil
-		queue = queue[1:]
+		f := p.queue[0]
+		p.queue[0] = nil
+		p.queue = p.queue[1:]
 		select {
 		case <-f.done:
 		case <-ctx.Done():
@@ -307,4 +381,12 @@ func (d *Directory) parallelV1(ctx context.Context, l *v1Listing, conc int, emit
 		}
 	}
 	return true, false, nil
+}
+
+// queueStart is the offset of the first planned page not yet yielded.
+func (p *v1Parallel) queueStart() int {
+	if len(p.queue) > 0 {
+		return p.queue[0].off
+	}
+	return p.next
 }
