@@ -322,6 +322,11 @@ type Server struct {
 	// prefixes of the standard attributes, per language.
 	prefix [2][numStdAttrs][]byte
 	suffix [numStdAttrs][]byte
+
+	// pages recycles the buffers employee pages are rendered into (*[]byte): a page is
+	// hundreds of kilobytes, and the garbage of a fake in the client's process would be
+	// collected on the client's time, which a remote API never costs it.
+	pages sync.Pool
 }
 
 // NewServer starts a fake Personio server. Close it when done.

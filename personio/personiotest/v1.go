@@ -2,6 +2,7 @@ package personiotest
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -418,7 +419,11 @@ func (s *Server) v1ListEmployees(w http.ResponseWriter, r *http.Request, _ strin
 	start, end = min(start, total), min(end, total)
 
 	rd := s.newV1Renderer(c, proj, quirks)
-	b := make([]byte, 0, 256+(end-start)*3200)
+	buf, _ := s.pages.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	b := slices.Grow((*buf)[:0], 256+(end-start)*4096)
 	b = append(b, `{"success":true,"metadata":{"total_elements":`...)
 	b = jsonw.AppendInt(b, total, quirks.StringNumbers)
 	b = append(b, `,"current_page":`...)
@@ -447,6 +452,8 @@ func (s *Server) v1ListEmployees(w http.ResponseWriter, r *http.Request, _ strin
 	s.mu.RUnlock()
 	b = append(b, "]}"...)
 	writeJSON(w, http.StatusOK, "application/json", b)
+	*buf = b
+	s.pages.Put(buf)
 }
 
 // v1GetEmployee serves GET /v1/company/employees/{id}.
