@@ -185,7 +185,7 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 
 	var par *v1Parallel
 	if d.cfg.concurrency > 1 && !l.plan.unpaged {
-		par = d.newV1Parallel(ctx, l, d.cfg.concurrency)
+		par = newV1Parallel(ctx, l, d.cfg.concurrency)
 		defer par.stop()
 	}
 	var first *v1Fetched
@@ -277,7 +277,7 @@ type v1Parallel struct {
 	next, step, total int
 }
 
-func (d *Directory) newV1Parallel(ctx context.Context, l *v1Listing, conc int) *v1Parallel {
+func newV1Parallel(ctx context.Context, l *v1Listing, conc int) *v1Parallel {
 	p := &v1Parallel{
 		l:     l,
 		g:     gates{net: make(requestSlots, conc), decode: make(requestSlots, max(1, runtime.GOMAXPROCS(0)-1))},
