@@ -39,7 +39,7 @@ func benchPersonioRecord() *benchRecord {
 //	1  "1132888": the text of the numeric employee id (strconv)
 //	1  the Custom map, sized for the 5 custom attributes
 //	1  the Custom map's slot group (one group holds up to 8 entries; unified.Value is
-//	   128 bytes, so the values are stored in the group, not one allocation each)
+//	   120 bytes, so the values are stored in the group, not one allocation each)
 //
 // Nothing else allocates: strings are the record's own (trim and lower return their
 // input when there is nothing to change), the display name is the preferred name, and

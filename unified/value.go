@@ -11,17 +11,19 @@ import (
 // the payload fields is meaningful, as Kind says. The attribute's stable key (Personio
 // "dynamic_24407", a Lattice attribute id) is the value's key in [User.Custom].
 //
-// A Value is 128 bytes, the most a Go map stores inline: a user's custom attributes cost
-// the map's own allocations, not one more per attribute.
+// A Value is 120 bytes, within the 128 a Go map stores inline: a user's custom attributes
+// cost the map's own allocations, not one more per attribute. (Bool sits next to Kind so
+// that the two share a word; in JSON only the payload field of the kind is written, so its
+// place there does not show.)
 type Value struct {
 	// Label is the attribute's name as shown to people, in the provider's language.
 	Label string `json:"label,omitempty"`
 	// Kind says which payload field holds the value.
 	Kind ValueKind `json:"kind"`
+	Bool bool      `json:"bool,omitempty"`
 
 	Text   string    `json:"text,omitempty"`
 	Number float64   `json:"number,omitempty"`
-	Bool   bool      `json:"bool,omitempty"`
 	Date   Date      `json:"date,omitzero"`
 	Time   time.Time `json:"time,omitzero"`
 	List   []string  `json:"list,omitempty"`
