@@ -865,3 +865,32 @@ func TestStreamShortFirstPage(t *testing.T) {
 		t.Errorf("%d faults not applied", n)
 	}
 }
+
+// TestStreamParallelWithRepeatedRecords lists through a server that starts every page
+// after the first with the last record of the page before (one record more than asked
+// for): the listing stays parallel, so every page is requested once, and every person is
+// listed once, in order.
+func TestStreamParallelWithRepeatedRecords(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, personiotest.WithGenerated(18, 120), personiotest.WithLatency(2*time.Millisecond),
+		personiotest.WithQuirks(personiotest.Quirks{DuplicateAcrossPages: true}))
+	d := fakeClient(t, srv, nil).Directory(WithConcurrency(4))
+	users := collect(t, unified.Users(t.Context(), d, &unified.ListOptions{PageSize: 10}))
+	if diff := cmp.Diff(companyIDs(srv.Company()), userIDs(users)); diff != "" {
+		t.Errorf("ids (-want +got):\n%s", diff)
+	}
+	offsets := map[string]int{}
+	for _, r := range srv.Requests() {
+		if r.Method == "GET" && r.Path == "/v1/company/employees" {
+			offsets[r.Query.Get("offset")]++
+		}
+	}
+	if len(offsets) != 12 {
+		t.Errorf("requested offsets %v, want the 12 pages", offsets)
+	}
+	for off, n := range offsets {
+		if n != 1 {
+			t.Errorf("offset %s requested %d times, want once", off, n)
+		}
+	}
+}

@@ -37,7 +37,7 @@ type v1Listing struct {
 	limit  int
 	st     v1State
 
-	lastUsed int  // records consumed from the latest page
+	lastStep int  // how far the latest page moved the offset
 	healed   bool // a page was read again after the total dropped
 }
 
@@ -121,6 +121,7 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Fetched) ([]unified.User, b
 				return nil, false, err
 			}
 		}
+		off := l.st.Off
 		step, err := l.st.apply(f.total, f.ids, l.limit, l.plan.unpaged)
 		if err != nil {
 			return nil, false, err
@@ -133,7 +134,7 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Fetched) ([]unified.User, b
 			}
 			continue
 		}
-		l.lastUsed = step.used
+		l.lastStep = l.st.Off - off
 		users := make([]unified.User, 0, step.used)
 		for i := 0; i < step.used; i++ {
 			if !step.keep[i] {
@@ -203,7 +204,7 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 	if !emit(users) || done {
 		return
 	}
-	if par != nil && l.st.Last >= 0 && !l.healed && !d.c.v1tok.rotating() && l.lastUsed > 0 {
+	if par != nil && l.st.Last >= 0 && !l.healed && !d.c.v1tok.rotating() && l.lastStep > 0 {
 		// A total to plan with, and a token that does not change with every response:
 		// the other pages in parallel. Else one page after the other.
 		var stopped bool
@@ -338,7 +339,10 @@ func (p *v1Parallel) fill() {
 // by page, and stopped=true when the consumer stopped (emit returned false).
 func (p *v1Parallel) run(ctx context.Context, emit func([]unified.User) bool) (done, stopped bool, err error) {
 	l := p.l
-	step, total := l.lastUsed, l.st.Last
+	// The step is how far a page moves the offset, not how many records it held: a page
+	// that starts with the last record of the one before (see v1State.apply) still moves
+	// it by a page.
+	step, total := l.lastStep, l.st.Last
 	if p.step != 0 && (p.step != step || p.total != total || p.queueStart() != l.st.Off) {
 		// The first page was not what the plan assumed (a shorter or longer page, another
 		// total): drop the requests made for it and plan again.
@@ -376,7 +380,7 @@ func (p *v1Parallel) run(ctx context.Context, emit func([]unified.User) bool) (d
 		if !emit(users) {
 			return false, true, nil
 		}
-		if !done && (l.healed || l.st.Last != total || l.lastUsed != step) {
+		if !done && (l.healed || l.st.Last != total || l.lastStep != step) {
 			return false, false, nil // the listing changed under the read: go on page by page
 		}
 	}
