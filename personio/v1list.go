@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -276,16 +277,51 @@ type v1Parallel struct {
 	// The plan: the pages at next, next+step, ... below total are requested; step is 0
 	// until there is a plan.
 	next, step, total int
+
+	// The decode slot kept for the network (reserved), and when it is given back: once
+	// every page is planned (planned) and no planned page's body is still to come
+	// (pending).
+	reserved       bool
+	pending        atomic.Int64
+	planned, given atomic.Bool
 }
 
 func newV1Parallel(ctx context.Context, l *v1Listing, conc int) *v1Parallel {
-	p := &v1Parallel{
-		l:     l,
-		g:     gates{net: make(requestSlots, conc), decode: make(requestSlots, max(1, runtime.GOMAXPROCS(0)-1))},
-		ahead: 2 * conc,
-	}
-	p.fctx, p.cancel = context.WithCancel(ctx)
+	p := &v1Parallel{l: l, ahead: 2 * conc}
+	p.reset(ctx, conc)
 	return p
+}
+
+// reset starts afresh: no plan, no page in flight, new bounds.
+func (p *v1Parallel) reset(ctx context.Context, conc int) {
+	p.fctx, p.cancel = context.WithCancel(ctx)
+	p.queue, p.step = nil, 0
+	// Decoding may use every processor but one while responses are still to come; the
+	// slot kept for them is one taken in advance, given back once the last body is in.
+	procs := runtime.GOMAXPROCS(0)
+	p.g = gates{net: make(requestSlots, conc), decode: make(requestSlots, procs)}
+	p.reserved = procs > 1
+	if p.reserved {
+		p.g.decode <- struct{}{}
+	}
+	p.pending.Store(0)
+	p.planned.Store(false)
+	p.given.Store(false)
+}
+
+// arrived notes that the body of a planned page has arrived (once per page). When every
+// page is planned and in, nothing is left on the network, and decoding gets the slot
+// kept for it.
+func (p *v1Parallel) arrived() {
+	if p.pending.Add(-1) == 0 {
+		p.lastIn()
+	}
+}
+
+func (p *v1Parallel) lastIn() {
+	if p.planned.Load() && p.pending.Load() == 0 && p.given.CompareAndSwap(false, true) && p.reserved {
+		p.g.decode.release()
+	}
 }
 
 // stop cancels the pages still being fetched and waits for their goroutines.
@@ -322,14 +358,27 @@ func (p *v1Parallel) plan(next, step, total int) {
 func (p *v1Parallel) fill() {
 	for len(p.queue) < p.ahead && p.next < p.total {
 		f := &v1Future{off: p.next, done: make(chan struct{})}
+		g := p.g
+		in := false
+		g.peek = func([]byte) {
+			if !in {
+				in = true
+				p.arrived()
+			}
+		}
+		p.pending.Add(1)
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
 			defer close(f.done)
-			f.res, f.err = p.l.fetch(p.fctx, f.off, p.g)
+			f.res, f.err = p.l.fetch(p.fctx, f.off, g)
 		}()
 		p.queue = append(p.queue, f)
 		p.next += p.step
+	}
+	if p.next >= p.total && !p.planned.Load() {
+		p.planned.Store(true)
+		p.lastIn()
 	}
 }
 
@@ -347,9 +396,7 @@ func (p *v1Parallel) run(ctx context.Context, emit func([]unified.User) bool) (d
 		// The first page was not what the plan assumed (a shorter or longer page, another
 		// total): drop the requests made for it and plan again.
 		p.stop()
-		p.queue = nil
-		p.fctx, p.cancel = context.WithCancel(ctx)
-		p.step = 0
+		p.reset(ctx, cap(p.g.net))
 	}
 	if p.step == 0 {
 		p.plan(l.st.Off, step, total)
