@@ -259,7 +259,8 @@ func readOn(ctx context.Context, next func(context.Context) ([]unified.User, boo
 // after it has given its request slot to the next page, so that the network is never
 // idle while pages are parsed. Pages are decoded on at most GOMAXPROCS−1 goroutines at
 // once (at least one), which leaves a CPU for the goroutines that send requests and read
-// responses: a response that waits for a CPU holds its request slot longer.
+// responses: a response that waits for a CPU holds its request slot longer. Once the last
+// body is in, the pages still to decode may use every CPU.
 //
 // The pages after the first are requested as soon as the first page's body has arrived
 // and tells the total, so that parsing and mapping the first page overlaps their round
@@ -318,6 +319,8 @@ func (p *v1Parallel) arrived() {
 	}
 }
 
+// lastIn gives the decode slot kept for the network back, once, if every page is planned
+// and no body is still to come.
 func (p *v1Parallel) lastIn() {
 	if p.planned.Load() && p.pending.Load() == 0 && p.given.CompareAndSwap(false, true) && p.reserved {
 		p.g.decode.release()
