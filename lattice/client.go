@@ -256,17 +256,13 @@ func New(cfg Config) (*Client, error) {
 	return &Client{tr: tr, log: log.With(slog.String("provider", ProviderName))}, nil
 }
 
-// readAheadClient returns a copy of hc (or of the default client, for nil: a 60 s
-// timeout and a connection pool of its own) whose transport is wrapped by a
-// readAheadTransport.
+// readAheadClient returns a copy of hc (or of the transport's default client, for nil)
+// whose transport is wrapped by a readAheadTransport.
 func readAheadClient(hc *http.Client) *http.Client {
-	var c http.Client
-	if hc != nil {
-		c = *hc
-	} else {
-		c.Timeout = transport.DefaultTimeout
-		c.Transport = transport.NewDefaultTransport()
+	if hc == nil {
+		hc = transport.NewDefaultClient()
 	}
+	c := *hc
 	base := c.Transport
 	if base == nil {
 		base = http.DefaultTransport

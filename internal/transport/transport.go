@@ -325,7 +325,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
 	} else {
-		hc = http.Client{Timeout: DefaultTimeout, Transport: NewDefaultTransport()}
+		hc = *NewDefaultClient()
 	}
 	c.timeout = hc.Timeout
 	c.baseRT = hc.Transport
@@ -354,16 +354,19 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// newDefaultTransport returns a transport with its own connection pool, configured like
-// http.DefaultTransport.
 // DefaultIdleConnsPerHost is how many idle connections to the API the default transport
 // keeps: more than a client runs requests at once, so that parallel requests reuse their
 // connections instead of opening (and handshaking) new ones; net/http keeps 2.
 const DefaultIdleConnsPerHost = 16
 
-// NewDefaultTransport returns the transport of the client used when Config.HTTPClient is
-// nil: a clone of http.DefaultTransport that keeps DefaultIdleConnsPerHost idle
-// connections per host.
+// NewDefaultClient returns the client used when Config.HTTPClient is nil: DefaultTimeout
+// per attempt, and a connection pool of its own (see NewDefaultTransport).
+func NewDefaultClient() *http.Client {
+	return &http.Client{Timeout: DefaultTimeout, Transport: NewDefaultTransport()}
+}
+
+// NewDefaultTransport returns the transport of the default client: a clone of
+// http.DefaultTransport that keeps DefaultIdleConnsPerHost idle connections per host.
 func NewDefaultTransport() http.RoundTripper {
 	if t, ok := http.DefaultTransport.(*http.Transport); ok {
 		t = t.Clone()
