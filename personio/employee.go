@@ -514,17 +514,12 @@ func (e *Employee) fill(loc *time.Location) {
 			*dst = s
 		}
 	}
-	text("first_name", &e.FirstName)
-	text("last_name", &e.LastName)
-	text("preferred_name", &e.PreferredName)
-	text("email", &e.Email)
-	text("gender", &e.Gender)
-	text("status", &e.Status)
-	text("position", &e.Position)
-	text("employment_type", &e.EmploymentType)
-	text("termination_type", &e.TerminationType)
-	text("termination_reason", &e.TerminationReason)
-	text("profile_picture", &e.ProfilePictureURL)
+	for _, key := range [...]string{
+		"first_name", "last_name", "preferred_name", "email", "gender", "status", "position",
+		"employment_type", "termination_type", "termination_reason", "profile_picture",
+	} {
+		text(key, e.textField(key))
+	}
 
 	date := func(key string, dst **unified.Date) {
 		if a, ok := e.Attributes[key]; ok && !a.IsNull() {
@@ -642,6 +637,34 @@ func (e *Employee) fill(loc *time.Location) {
 			}
 		}
 	}
+}
+
+// textField returns the Go field that fill converts the text attribute key (one of the
+// keys fill lists) into.
+func (e *Employee) textField(key string) *string {
+	switch key {
+	case "first_name":
+		return &e.FirstName
+	case "last_name":
+		return &e.LastName
+	case "preferred_name":
+		return &e.PreferredName
+	case "email":
+		return &e.Email
+	case "gender":
+		return &e.Gender
+	case "status":
+		return &e.Status
+	case "position":
+		return &e.Position
+	case "employment_type":
+		return &e.EmploymentType
+	case "termination_type":
+		return &e.TerminationType
+	case "termination_reason":
+		return &e.TerminationReason
+	}
+	return &e.ProfilePictureURL
 }
 
 // note records err and reports whether there was none.

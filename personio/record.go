@@ -99,7 +99,7 @@ func (r *employeeRecord) Lookup(key string) (mapping.Value, bool) {
 			return mapping.NumberValue(f), true
 		}
 	case "first_name", "last_name", "preferred_name", "email", "gender", "status", "position", "employment_type":
-		if s := e.textField(key); s != "" {
+		if s := *e.textField(key); s != "" {
 			return mapping.StringValue(s), true // converted by fill already
 		}
 		if s, err := a.Text(); err == nil {
@@ -107,30 +107,6 @@ func (r *employeeRecord) Lookup(key string) (mapping.Value, bool) {
 		}
 	}
 	return attributeValue(a, r.loc), true
-}
-
-// textField returns the Go field that fill converted the text attribute key into; ""
-// for another key.
-func (e *Employee) textField(key string) string {
-	switch key {
-	case "first_name":
-		return e.FirstName
-	case "last_name":
-		return e.LastName
-	case "preferred_name":
-		return e.PreferredName
-	case "email":
-		return e.Email
-	case "gender":
-		return e.Gender
-	case "status":
-		return e.Status
-	case "position":
-		return e.Position
-	case "employment_type":
-		return e.EmploymentType
-	}
-	return ""
 }
 
 func entityValue(e *Entity) mapping.Value {
