@@ -8,13 +8,13 @@ import (
 	"iter"
 	"math"
 	"net/http"
-	"runtime"
 	"slices"
 	"testing"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"github.com/hrisconnect/hrisconnect/internal/decodebench"
 	"github.com/hrisconnect/hrisconnect/internal/heapbench"
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -215,47 +215,7 @@ func BenchmarkDecodeMapLattice(b *testing.B) {
 	}
 	plainDecode()
 	decodeMap()
-	runtime.GC() // start from the same heap whatever ran before
-
-	// Plain decodes and full decode+maps of the same page alternate, so that both run
-	// under the same conditions (a collection started by one slows the other down).
-	const rounds = 20
-	var plain, full time.Duration
-	var mallocs uint64
-	var ms runtime.MemStats
-	b.ReportAllocs()
-	b.ResetTimer()
-	timePlain := func() {
-		t0 := time.Now()
-		plainDecode()
-		plain += time.Since(t0)
-	}
-	timeFull := func() {
-		runtime.ReadMemStats(&ms)
-		before := ms.Mallocs
-		t0 := time.Now()
-		decodeMap()
-		full += time.Since(t0)
-		runtime.ReadMemStats(&ms)
-		mallocs += ms.Mallocs - before
-	}
-	for range b.N {
-		for r := range rounds {
-			if r%2 == 0 { // each goes first in half of the rounds
-				timePlain()
-				timeFull()
-			} else {
-				timeFull()
-				timePlain()
-			}
-		}
-	}
-	b.StopTimer()
-	users := float64(b.N * rounds * n)
-	b.ReportMetric(float64(full.Nanoseconds())/users, "ns/user")
-	b.ReportMetric(float64(plain.Nanoseconds())/users, "plain_ns/user")
-	b.ReportMetric(float64(full)/float64(plain), "x_plain")
-	b.ReportMetric(float64(mallocs)/users, "allocs/user")
+	decodebench.Compare(b, n, plainDecode, decodeMap)
 }
 
 // BenchmarkMemoryLattice iterates over 10,000 and over 100,000 users of the same fake

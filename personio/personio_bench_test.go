@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"iter"
 	"math"
-	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/hrisconnect/hrisconnect/internal/decodebench"
 	"github.com/hrisconnect/hrisconnect/internal/heapbench"
 	"github.com/hrisconnect/hrisconnect/internal/transport"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
@@ -227,7 +227,7 @@ func employeesBody(b *testing.B, d *Directory, n int) []byte {
 // unified.User, and compares that with plain encoding/json decoding of the same page
 // into structs holding each attribute's raw value. Metrics: ns/user, allocs/user, and
 // x_plain, the ratio to the plain decode (target ≤ 1.3; below 1, decoding and mapping
-// is faster than encoding/json alone).
+// is faster than encoding/json alone); the two alternate (see decodebench.Compare).
 func BenchmarkDecodeMapPersonio(b *testing.B) {
 	const n = 200
 	srv := personiotest.NewServer(personiotest.WithGenerated(1, 1000))
@@ -274,35 +274,15 @@ func BenchmarkDecodeMapPersonio(b *testing.B) {
 		}
 	}
 
-	// Each iteration times a plain decode and the full decode and map of the same page,
-	// one after the other, so that both run under the same conditions.
-	var plain, both time.Duration
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	mallocs := ms.Mallocs
-	var plainMallocs uint64
-	b.ReportAllocs()
-	for b.Loop() {
-		runtime.ReadMemStats(&ms)
-		m0 := ms.Mallocs
-		t0 := time.Now()
+	plain := func() {
 		var resp plainResp
 		if err := json.Unmarshal(body, &resp); err != nil || len(resp.Data) != n {
 			b.Fatalf("plain decode: %v, %d employees", err, len(resp.Data))
 		}
-		plain += time.Since(t0)
-		runtime.ReadMemStats(&ms)
-		plainMallocs += ms.Mallocs - m0
-		t1 := time.Now()
-		full()
-		both += time.Since(t1)
 	}
-	runtime.ReadMemStats(&ms)
-	users := float64(b.N * n)
-	b.ReportMetric(float64(both.Nanoseconds())/users, "ns/user")
-	b.ReportMetric(float64(ms.Mallocs-mallocs-plainMallocs)/users, "allocs/user")
-	b.ReportMetric(float64(plain.Nanoseconds())/users, "plain_ns/user")
-	b.ReportMetric(float64(both)/float64(plain), "x_plain")
+	plain()
+	full()
+	decodebench.Compare(b, n, plain, full)
 }
 
 // BenchmarkMemoryPersonio iterates over 10,000 and over 100,000 employees of the same
