@@ -213,8 +213,6 @@ func BenchmarkDecodeMapLattice(b *testing.B) {
 			b.Fatalf("%d users, %v", len(out), err)
 		}
 	}
-	plainDecode()
-	decodeMap()
 	decodebench.Compare(b, n, plainDecode, decodeMap)
 }
 

@@ -280,8 +280,6 @@ func BenchmarkDecodeMapPersonio(b *testing.B) {
 			b.Fatalf("plain decode: %v, %d employees", err, len(resp.Data))
 		}
 	}
-	plain()
-	full()
 	decodebench.Compare(b, n, plain, full)
 }
 

@@ -15,10 +15,12 @@ const rounds = 20
 // Compare times plain and full, each of which handles a page of users users, and reports
 // ns/user and allocs/user of full, plain_ns/user, and x_plain, full's time over plain's.
 // The two alternate, each going first in half of the rounds, so that both run under the
-// same conditions (a collection started by one slows the other down). Run both once
-// before, so that what they set up on first use is not timed.
+// same conditions (a collection started by one slows the other down), after one untimed
+// run of each, so that what they set up on first use is not timed.
 func Compare(b *testing.B, users int, plain, full func()) {
 	b.Helper()
+	plain()
+	full()
 	runtime.GC() // start from the same heap whatever ran before
 	var plainTime, fullTime time.Duration
 	var mallocs uint64
