@@ -425,7 +425,22 @@ func closeConn(w http.ResponseWriter, raw []byte) {
 	_ = conn.Close()
 }
 
+// sleep waits d and reports true, or false when ctx ends first. On Linux it waits on a
+// timerfd (timerfdSleep), which ends the wait within about a tenth of a millisecond
+// where a Go timer of an idle process can end it a millisecond late: a fake API with a
+// 20 ms latency would otherwise add 5 % to every request.
 func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	if ok, handled := timerfdSleep(ctx, d); handled {
+		return ok
+	}
+	return sleepTimer(ctx, d)
+}
+
+// sleepTimer is sleep on a Go timer.
+func sleepTimer(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
