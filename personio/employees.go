@@ -68,24 +68,55 @@ type employeesPage struct {
 	raws                  [][]byte // the records as received, when asked for
 }
 
-// parseEmployeesPage parses a whole GET /v1/company/employees answer in one pass with the
-// scanner: {"success", "metadata": {...}, "offset", "limit", "data": [...]}.
+// parseEmployeesPage parses a whole GET /v1/company/employees answer and collects its
+// records (with their JSON when keepRaw).
 func parseEmployeesPage(b []byte, keepRaw bool) (*employeesPage, error) {
+	var data []employeeJSON
+	var raws [][]byte
+	pg, err := scanEmployeesPage(b, false, func(_ int, rec *employeeJSON, raw []byte) error {
+		data = append(data, *rec)
+		if keepRaw {
+			raws = append(raws, raw)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	pg.data, pg.raws = data, raws
+	return pg, nil
+}
+
+// scanEmployeesPage parses a whole GET /v1/company/employees answer in one pass with the
+// scanner: {"success", "metadata": {...}, "offset", "limit", "data": [...]}. Each record
+// goes to each as soon as it is parsed, with its index and its JSON, while its bytes are
+// still in the processor's cache; the page it returns has no data. With reuse, the
+// Attributes map of a record is cleared and filled again for the next one, so each must
+// not keep it. An error of each comes back as a *consumerError.
+func scanEmployeesPage(b []byte, reuse bool, each func(i int, rec *employeeJSON, raw []byte) error) (*employeesPage, error) {
 	p := newEmployeeParser()
 	pg := &employeesPage{}
 	end, err := parseObject(b, skipSpace(b, 0), func(k []byte, i int) (int, error) {
 		if keyIs(k, "data") && b[i] == '[' {
+			var rec employeeJSON
+			n := 0
 			return parseArray(b, i, func(j int) (int, error) {
-				yieldSometimes(len(pg.data))
-				var e employeeJSON
-				end, err := p.parseAt(b, j, &e)
+				yieldSometimes(n)
+				attrs := rec.Attributes
+				if reuse && attrs != nil {
+					clear(attrs)
+				} else {
+					attrs = nil
+				}
+				rec = employeeJSON{Attributes: attrs}
+				end, err := p.parseAt(b, j, &rec)
 				if err != nil {
-					return 0, fmt.Errorf("record %d: %w", len(pg.data), err)
+					return 0, fmt.Errorf("record %d: %w", n, err)
 				}
-				pg.data = append(pg.data, e)
-				if keepRaw {
-					pg.raws = append(pg.raws, b[j:end])
+				if err := each(n, &rec, b[j:end]); err != nil {
+					return 0, &consumerError{err: err}
 				}
+				n++
 				return end, nil
 			})
 		}
@@ -128,6 +159,14 @@ func parseEmployeesPage(b []byte, keepRaw bool) (*employeesPage, error) {
 	}
 	return pg, nil
 }
+
+// consumerError is an error of the code a parsed record was handed to (converting or
+// mapping it), not of the body: getParsed returns its cause as it is, without fetching
+// the body again.
+type consumerError struct{ err error }
+
+func (e *consumerError) Error() string { return e.err.Error() }
+func (e *consumerError) Unwrap() error { return e.err }
 
 func (r *employeesPage) page(o *ListEmployeesOptions, limit int) *EmployeesPage {
 	p := &EmployeesPage{Offset: o.Offset, Limit: limit, Total: -1, CurrentPage: -1, TotalPages: -1}
@@ -182,6 +221,25 @@ func (c *Client) ListEmployees(ctx context.Context, opts *ListEmployeesOptions) 
 
 // listEmployees is ListEmployees with its request and its parsing bounded by g.
 func (c *Client) listEmployees(ctx context.Context, opts *ListEmployeesOptions, g gates) (*EmployeesPage, error) {
+	emps := []Employee{}
+	p, err := c.scanEmployees(ctx, opts, g, false, func(i int, e *Employee) error {
+		emps = append(emps[:i], *e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Employees = emps
+	return p, nil
+}
+
+// scanEmployees reads the page of GET /v1/company/employees that opts selects, its request
+// and its decoding bounded by g, and hands each employee to each as soon as its record is
+// parsed and converted: i counts from 0, and starts again from 0 when a body that did not
+// parse is fetched again. With reuse, each must not keep e or its Attributes (one map
+// holds the attributes of every record in turn). An error of each ends the page and is
+// returned as it is. The page returned has no Employees.
+func (c *Client) scanEmployees(ctx context.Context, opts *ListEmployeesOptions, g gates, reuse bool, each func(i int, e *Employee) error) (*EmployeesPage, error) {
 	var o ListEmployeesOptions
 	if opts != nil {
 		o = *opts
@@ -194,7 +252,7 @@ func (c *Client) listEmployees(ctx context.Context, opts *ListEmployeesOptions, 
 	var pg *employeesPage
 	err = c.getParsed(ctx, c.v1, req, g, func(body []byte) error {
 		var err error
-		pg, err = parseEmployeesPage(body, o.Raw)
+		pg, err = c.decodeEmployees(body, o.Raw, reuse, each)
 		return err
 	})
 	if err != nil {
@@ -203,26 +261,24 @@ func (c *Client) listEmployees(ctx context.Context, opts *ListEmployeesOptions, 
 	if err := checkSuccess(pg.success, "GET /v1/company/employees"); err != nil {
 		return nil, err
 	}
-	p := pg.page(&o, limit)
-	p.Employees = make([]Employee, 0, len(pg.data))
-	// Converting the records is part of decoding: it holds a slot of g.decode too.
-	if err := g.decode.acquire(ctx); err != nil {
-		return nil, err
-	}
-	defer g.decode.release()
-	for i := range pg.data {
-		yieldSometimes(i)
-		var raw json.RawMessage
-		if o.Raw {
-			raw = pg.raws[i]
+	return pg.page(&o, limit), nil
+}
+
+// decodeEmployees parses an employee list body and converts each record into the
+// Employee it hands to each (see scanEmployees), with the record's JSON in Employee.Raw
+// when raw is set.
+func (c *Client) decodeEmployees(body []byte, raw, reuse bool, each func(i int, e *Employee) error) (*employeesPage, error) {
+	return scanEmployeesPage(body, reuse, func(i int, rec *employeeJSON, js []byte) error {
+		var keep json.RawMessage
+		if raw {
+			keep = js
 		}
-		e, err := newEmployee(&pg.data[i], raw, c.loc)
+		e, err := newEmployee(rec, keep, c.loc)
 		if err != nil {
-			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
+			return fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
 		}
-		p.Employees = append(p.Employees, e)
-	}
-	return p, nil
+		return each(i, &e)
+	})
 }
 
 // getParsed sends the idempotent GET req, reads the whole (capped) body and hands it to
@@ -231,8 +287,8 @@ func (c *Client) listEmployees(ctx context.Context, opts *ListEmployeesOptions, 
 // reads the body itself instead of decoding it with encoding/json: the employee scanner
 // validates as it parses, and a second validating pass would double the CPU cost of a page.
 // Each attempt holds a slot of g.net from before the request until the body has arrived,
-// and one of g.decode while it parses, so that parsing one page overlaps the requests for
-// the next ones.
+// and one of g.decode while parse runs (which, for a listing, converts and maps the
+// records too), so that decoding one page overlaps the requests for the next ones.
 func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *transport.Request, g gates, parse func([]byte) error) error {
 	var last error
 	attempts := max(1, c.maxAttempts)
@@ -252,8 +308,12 @@ func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *trans
 			}
 			err = parse(body)
 			g.decode.release()
-			if err == nil {
+			var ce *consumerError
+			switch {
+			case err == nil:
 				return nil
+			case errors.As(err, &ce):
+				return ce.err
 			}
 			last = fmt.Errorf("decoding the response: %w", err)
 		case errors.Is(err, unified.ErrResponseTooLarge), ctx.Err() != nil:
@@ -305,7 +365,8 @@ func yieldSometimes(i int) {
 }
 
 // yieldEvery is how many records a decoding goroutine handles between yields: at about
-// 10–30 µs per record per stage, a yield every few hundred microseconds.
+// 10–30 µs per record (a v1 record parsed, converted and mapped, a v2 person mapped), a
+// yield every few hundred microseconds.
 const yieldEvery = 16
 
 // requestSlots bounds how many goroutines do something at once; nil means no bound.

@@ -291,6 +291,10 @@ func TestEmployeeWithoutID(t *testing.T) {
 	if _, err := c.ListEmployees(t.Context(), nil); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("err = %v, want ErrInvalidValue for a record without id", err)
 	}
+	// The body parsed: asking again would get the same record.
+	if n := mt.GetCallCountInfo()["GET "+employeesURL]; n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
 }
 
 // TestDatesAcrossDST converts Personio's midnight instants in several zones, around the

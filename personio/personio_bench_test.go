@@ -254,23 +254,17 @@ func BenchmarkDecodeMapPersonio(b *testing.B) {
 			Attributes map[string]plainAttr `json:"attributes"`
 		} `json:"data"`
 	}
-	full := func() {
-		pg, err := parseEmployeesPage(body, false)
-		if err != nil {
+	l, err := d.newV1Listing(&unified.ListOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	full := func() { // as a Directory reads a page
+		f := &v1Fetched{}
+		if _, err := d.c.decodeEmployees(body, false, true, l.collect(s, f)); err != nil {
 			b.Fatal(err)
 		}
-		if len(pg.data) != n {
-			b.Fatalf("%d employees, want %d", len(pg.data), n)
-		}
-		for i := range pg.data {
-			e, err := newEmployee(&pg.data[i], nil, d.c.loc)
-			if err != nil {
-				b.Fatal(err)
-			}
-			m, err := d.mapRecord(s, EmployeeRecord(&e, d.c.loc), nil)
-			if err != nil || m.user.ID == "" {
-				b.Fatalf("mapping: %v, id %q", err, m.user.ID)
-			}
+		if len(f.users) != n || f.users[0].user.ID == "" || f.users[n-1].err != nil {
+			b.Fatalf("%d users, first id %q, last error %v", len(f.users), f.users[0].user.ID, f.users[n-1].err)
 		}
 	}
 

@@ -88,24 +88,27 @@ func (l *v1Listing) fetch(ctx context.Context, off int, g gates) (*v1Fetched, er
 		// without it.
 		opts.Attributes = s.attrs
 	}
-	p, err := l.d.c.listEmployees(ctx, opts, g)
+	f := &v1Fetched{off: off, ids: make([]int, 0, l.limit), users: make([]mapped, 0, l.limit)}
+	p, err := l.d.c.scanEmployees(ctx, opts, g, true, l.collect(s, f))
 	if err != nil {
 		return nil, err
 	}
-	if err := g.decode.acquire(ctx); err != nil {
-		return nil, err
-	}
-	defer g.decode.release()
-	f := &v1Fetched{off: off, total: p.Total, ids: make([]int, len(p.Employees)), users: make([]mapped, len(p.Employees))}
-	for i := range p.Employees {
-		yieldSometimes(i)
-		e := &p.Employees[i]
-		f.ids[i] = e.ID
-		if f.users[i], err = l.d.mapRecord(s, EmployeeRecord(e, l.d.c.loc), e.Raw); err != nil {
-			return nil, err
-		}
-	}
+	f.total = p.Total
 	return f, nil
+}
+
+// collect returns the function that maps each employee of a page into f, as
+// scanEmployees hands them over (it keeps neither the employee nor its attributes).
+func (l *v1Listing) collect(s *dirSetup, f *v1Fetched) func(i int, e *Employee) error {
+	return func(i int, e *Employee) error {
+		m, err := l.d.mapRecord(s, EmployeeRecord(e, l.d.c.loc), e.Raw)
+		if err != nil {
+			return err
+		}
+		f.ids = append(f.ids[:i], e.ID)
+		f.users = append(f.users[:i], m)
+		return nil
+	}
 }
 
 // next consumes the next page: pre when it was fetched ahead at the right offset, else a
