@@ -894,3 +894,55 @@ func TestStreamParallelWithRepeatedRecords(t *testing.T) {
 		}
 	}
 }
+
+// poisonedBuffers is a bodyBuffers that overwrites every buffer it gets back: whatever
+// still refers to a recycled body sees the damage at once.
+type poisonedBuffers struct{}
+
+func (poisonedBuffers) get() *[]byte { return new([]byte) }
+func (poisonedBuffers) put(v *[]byte) {
+	b := (*v)[:cap(*v)]
+	for i := range b {
+		b[i] = '!'
+	}
+}
+
+// TestListingsKeepNothingOfTheirBodies lists with a client whose recycled body buffers
+// are overwritten as soon as they are given back, and with an ordinary one: the
+// users and pages must be the same (Raw included, and the attribute values of
+// ListEmployees pages, which refer to their body and so must not recycle it).
+func TestListingsKeepNothingOfTheirBodies(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, personiotest.WithGenerated(21, 150))
+	plain := fakeClient(t, srv, nil)
+	poisoned := fakeClient(t, srv, nil)
+	poisoned.bodies = poisonedBuffers{}
+	read := func(c *Client, opts ...DirectoryOption) string {
+		d := c.Directory(append(opts, WithConcurrency(4))...)
+		users := collect(t, unified.Users(t.Context(), d, &unified.ListOptions{PageSize: 40}))
+		pages := []any{users}
+		for _, raw := range []bool{false, true} {
+			page, err := c.ListEmployees(t.Context(), &ListEmployeesOptions{Limit: 40, Raw: raw})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages = append(pages, page)
+		}
+		b, err := json.Marshal(pages)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name string
+		opts []DirectoryOption
+	}{
+		{"users", nil},
+		{"users with raw", []DirectoryOption{WithRaw()}},
+	} {
+		if diff := cmp.Diff(read(plain, tc.opts...), read(poisoned, tc.opts...)); diff != "" {
+			t.Errorf("%s: recycled bodies changed what was read (-want +got):\n%s", tc.name, diff)
+		}
+	}
+}

@@ -250,7 +250,10 @@ func (c *Client) scanEmployees(ctx context.Context, opts *ListEmployeesOptions, 
 	}
 	req := c.request(&transport.Request{Path: "/v1/company/employees", Query: q})
 	var pg *employeesPage
-	err = c.getParsed(ctx, c.v1, req, g, func(body []byte) error {
+	// With reuse and without Raw, nothing refers to the body once its records are
+	// handed over (the values in Attributes do, and e.Raw): its buffer serves again.
+	recycle := reuse && !o.Raw
+	err = c.getParsed(ctx, c.v1, req, g, recycle, func(body []byte) error {
 		var err error
 		pg, err = c.decodeEmployees(body, o.Raw, reuse, each)
 		return err
@@ -288,16 +291,30 @@ func (c *Client) decodeEmployees(body []byte, raw, reuse bool, each func(i int, 
 // validates as it parses, and a second validating pass would double the CPU cost of a page.
 // Each attempt holds a slot of g.net from before the request until the body has arrived,
 // and one of g.decode while parse runs (which, for a listing, converts and maps the
-// records too), so that decoding one page overlaps the requests for the next ones.
-func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *transport.Request, g gates, parse func([]byte) error) error {
+// records too), so that decoding one page overlaps the requests for the next ones. With
+// recycle, the body is read into a buffer of c.bodies and given back after parse, which
+// must then keep nothing of it.
+func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *transport.Request, g gates, recycle bool, parse func([]byte) error) error {
 	var last error
 	attempts := max(1, c.maxAttempts)
+	var buf *[]byte
+	if recycle {
+		buf = c.bodies.get()
+		defer c.bodies.put(buf)
+	}
 	for range attempts {
 		if err := g.net.acquire(ctx); err != nil {
 			return err
 		}
-		body, err := c.receive(ctx, tc, req)
+		var into []byte
+		if buf != nil {
+			into = (*buf)[:0]
+		}
+		body, err := c.receive(ctx, tc, req, into)
 		g.net.release()
+		if buf != nil && cap(body) > cap(*buf) {
+			*buf = body[:0]
+		}
 		switch {
 		case err == nil:
 			if g.peek != nil {
@@ -330,25 +347,26 @@ func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *trans
 // errBodyCut marks a response body that could not be read to its end.
 var errBodyCut = errors.New("the response body was cut short")
 
-// receive sends req and reads the whole (capped) body, in one allocation when the
-// response has a Content-Length (the transport has refused one above its cap).
-func (c *Client) receive(ctx context.Context, tc *transport.Client, req *transport.Request) ([]byte, error) {
+// receive sends req and reads the whole (capped) body into buf's array (when it has room
+// for it; else a new one), in one allocation when the response has a Content-Length (the
+// transport has refused one above its cap).
+func (c *Client) receive(ctx context.Context, tc *transport.Client, req *transport.Request, buf []byte) ([]byte, error) {
 	resp, err := tc.Do(ctx, req)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	var buf bytes.Buffer
+	b := bytes.NewBuffer(buf[:0])
 	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
+		b.Grow(int(resp.ContentLength) + bytes.MinRead)
 	}
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
+	if _, err := b.ReadFrom(resp.Body); err != nil {
 		if errors.Is(err, unified.ErrResponseTooLarge) || ctx.Err() != nil {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%w: %w", errBodyCut, err)
 	}
-	return buf.Bytes(), nil
+	return b.Bytes(), nil
 }
 
 // yieldSometimes gives up the processor before every yieldEvery-th record (i counts from

@@ -180,7 +180,7 @@ func rawPage(t *testing.T, srv *personiotest.Server, query string) []byte {
 	t.Helper()
 	c := fakeClient(t, srv, nil)
 	var body []byte
-	err := c.getParsed(t.Context(), c.v1, &transport.Request{Path: "/v1/company/employees?" + query}, gates{}, func(b []byte) error {
+	err := c.getParsed(t.Context(), c.v1, &transport.Request{Path: "/v1/company/employees?" + query}, gates{}, false, func(b []byte) error {
 		body = b
 		return nil
 	})
