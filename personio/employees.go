@@ -300,7 +300,11 @@ func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *trans
 	var buf *[]byte
 	if recycle {
 		buf = c.bodies.get()
-		defer c.bodies.put(buf)
+		defer func() {
+			if cap(*buf) <= maxRecycledBody {
+				c.bodies.put(buf)
+			}
+		}()
 	}
 	for range attempts {
 		if err := g.net.acquire(ctx); err != nil {
@@ -343,6 +347,11 @@ func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *trans
 	}
 	return fmt.Errorf("personio: GET %s: %w (after %d attempts): %w", req.Path, last, attempts, unified.ErrUnavailable)
 }
+
+// maxRecycledBody is the largest body buffer getParsed gives back for reuse: a page of
+// 100 employees with every attribute is well under it, while an unpaged answer
+// (updated_since) can be far larger and is better left to the collector.
+const maxRecycledBody = 4 << 20
 
 // errBodyCut marks a response body that could not be read to its end.
 var errBodyCut = errors.New("the response body was cut short")
