@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
+	"github.com/hrisconnect/hrisconnect/internal/transport"
 	"github.com/hrisconnect/hrisconnect/mapping"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -944,5 +945,53 @@ func TestListingsKeepNothingOfTheirBodies(t *testing.T) {
 		if diff := cmp.Diff(read(plain, tc.opts...), read(poisoned, tc.opts...)); diff != "" {
 			t.Errorf("%s: recycled bodies changed what was read (-want +got):\n%s", tc.name, diff)
 		}
+	}
+}
+
+// recordingBuffers is a bodyBuffers that remembers the capacity of every buffer it gets
+// back.
+type recordingBuffers struct {
+	mu   sync.Mutex
+	caps []int
+}
+
+func (r *recordingBuffers) get() *[]byte { return new([]byte) }
+func (r *recordingBuffers) put(v *[]byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.caps = append(r.caps, cap(*v))
+}
+
+// TestLargeBodiesNotRecycled reads an unpaged listing (updated_since: every employee in
+// one answer) of more than maxRecycledBody: its buffer is left to the collector, while
+// the buffers of ordinary pages go back.
+func TestLargeBodiesNotRecycled(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, personiotest.WithGenerated(22, 1500))
+	c := fakeClient(t, srv, nil)
+	rec := &recordingBuffers{}
+	c.bodies = rec
+	d := c.Directory()
+	since := &unified.ListOptions{Filter: unified.Filter{UpdatedSince: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	if got := len(collect(t, unified.Users(t.Context(), d, since))); got != 1500 {
+		t.Fatalf("%d users, want 1500", got)
+	}
+	q, _, err := employeesQuery(&ListEmployeesOptions{UpdatedSince: since.Filter.UpdatedSince.Add(-time.Second)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := c.receive(t.Context(), c.v1, c.request(&transport.Request{Path: "/v1/company/employees", Query: q}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(body) <= maxRecycledBody {
+		t.Fatalf("the unpaged answer has %d bytes, not more than %d: the test proves nothing", len(body), maxRecycledBody)
+	}
+	if len(rec.caps) != 0 {
+		t.Errorf("buffers given back: %v, want none", rec.caps)
+	}
+	collect(t, unified.Users(t.Context(), d, &unified.ListOptions{PageSize: 100}))
+	if len(rec.caps) != 15 {
+		t.Errorf("%d buffers given back after 15 pages", len(rec.caps))
 	}
 }
