@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -268,6 +269,42 @@ func FuzzNestedValues(f *testing.F) {
 			if want := n.value(k); !bytes.Equal(got[i], want) || (got[i] == nil) != (want == nil) {
 				t.Fatalf("%q: values[%q] = %q, value = %q", in, k, got[i], want)
 			}
+		}
+	})
+}
+
+// FuzzEmployeesPageReuse checks that a page scanned with one attributes map for all its
+// records (as a Directory scans it) hands over, record by record, what a page parsed
+// with a map per record holds: a cleared map keeps nothing of the record before.
+func FuzzEmployeesPageReuse(f *testing.F) {
+	f.Add([]byte(`{"success":true,"data":[` + fullEmployee + `,{"type":"Employee","attributes":{"id":{"label":"ID","value":2}}},{"type":"Employee"},` + fullEmployee + `]}`))
+	f.Add([]byte(`{"data":[{"attributes":{"a":{"value":1},"b":{"value":2}}},{"attributes":{"b":{"value":3}}},{"attributes":null},{}]}`))
+	f.Add([]byte(`{"data":[{"attributes":{"a":{"value":1}}},{"attributes":{"a":{"value":`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		want, wantErr := parseEmployeesPage(in, false)
+		// A record without attributes has a nil map in one, the emptied map in the other.
+		norm := func(e employeeJSON) employeeJSON {
+			if e.Attributes == nil {
+				e.Attributes = map[string]Attribute{}
+			}
+			return e
+		}
+		var got []employeeJSON
+		_, gotErr := scanEmployeesPage(in, true, func(_ int, rec *employeeJSON, _ []byte) error {
+			got = append(got, norm(employeeJSON{Type: rec.Type, Attributes: maps.Clone(rec.Attributes)}))
+			return nil
+		})
+		if (wantErr == nil) != (gotErr == nil) {
+			t.Fatalf("errors differ: %v, with one map %v", wantErr, gotErr)
+		}
+		if wantErr != nil {
+			return
+		}
+		for i := range want.data {
+			want.data[i] = norm(want.data[i])
+		}
+		if diff := cmp.Diff(want.data, got, rawEqual); diff != "" {
+			t.Fatalf("%q (-a map per record +one map):\n%s", in, diff)
 		}
 	})
 }
