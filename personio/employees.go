@@ -298,7 +298,7 @@ func (c *Client) getParsed(ctx context.Context, tc *transport.Client, req *trans
 	var last error
 	attempts := max(1, c.maxAttempts)
 	var buf *[]byte
-	if recycle {
+	if recycle && c.bodies != nil {
 		buf = c.bodies.get()
 		defer func() {
 			if cap(*buf) <= maxRecycledBody {
