@@ -59,32 +59,12 @@ type EmployeesPage struct {
 	TotalPages  int
 }
 
-// employeesPage is the wire form of the employees list, parsed by parseEmployeesPage.
+// employeesPage is the wire form of the employees list without its records, as
+// scanEmployeesPage reads it.
 type employeesPage struct {
 	success               *bool
 	total, current, pages flexInt
 	offset, limit         flexInt
-	data                  []employeeJSON
-	raws                  [][]byte // the records as received, when asked for
-}
-
-// parseEmployeesPage parses a whole GET /v1/company/employees answer and collects its
-// records (with their JSON when keepRaw).
-func parseEmployeesPage(b []byte, keepRaw bool) (*employeesPage, error) {
-	var data []employeeJSON
-	var raws [][]byte
-	pg, err := scanEmployeesPage(b, false, func(_ int, rec *employeeJSON, raw []byte) error {
-		data = append(data, *rec)
-		if keepRaw {
-			raws = append(raws, raw)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	pg.data, pg.raws = data, raws
-	return pg, nil
 }
 
 // scanEmployeesPage parses a whole GET /v1/company/employees answer in one pass with the

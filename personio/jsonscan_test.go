@@ -29,6 +29,31 @@ func reflectDecode(b []byte) (employeeJSON, error) {
 	return e, err
 }
 
+// parsedPage is a whole employee list page with its records collected.
+type parsedPage struct {
+	*employeesPage
+	data []employeeJSON
+	raws [][]byte // the records as received, when asked for
+}
+
+// parseEmployeesPage scans a whole GET /v1/company/employees answer and collects its
+// records (with their JSON when keepRaw), a map per record.
+func parseEmployeesPage(b []byte, keepRaw bool) (*parsedPage, error) {
+	pg := &parsedPage{}
+	var err error
+	pg.employeesPage, err = scanEmployeesPage(b, false, func(_ int, rec *employeeJSON, raw []byte) error {
+		pg.data = append(pg.data, *rec)
+		if keepRaw {
+			pg.raws = append(pg.raws, raw)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return pg, nil
+}
+
 // rawEqual compares raw JSON values by content, ignoring insignificant whitespace.
 var rawEqual = cmp.Comparer(func(a, b json.RawMessage) bool {
 	var ca, cb bytes.Buffer
