@@ -639,8 +639,8 @@ func (e *Employee) fill(loc *time.Location) {
 	}
 }
 
-// textField returns the Go field that fill converts the text attribute key (one of the
-// keys fill lists) into.
+// textField returns the Go field that fill converts the text attribute key into; nil
+// for a key fill does not convert into a text field.
 func (e *Employee) textField(key string) *string {
 	switch key {
 	case "first_name":
@@ -663,8 +663,10 @@ func (e *Employee) textField(key string) *string {
 		return &e.TerminationType
 	case "termination_reason":
 		return &e.TerminationReason
+	case "profile_picture":
+		return &e.ProfilePictureURL
 	}
-	return &e.ProfilePictureURL
+	return nil
 }
 
 // note records err and reports whether there was none.
