@@ -1,14 +1,12 @@
 package personiotest
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/internal/fakeid"
-	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -162,41 +160,6 @@ func calendarOf(c *Company, p *Person) (holidayCalendar, bool) {
 		}
 	}
 	return holidayCalendar{}, false
-}
-
-// appendSchedule appends p's work schedule as a v1 WorkSchedule object: the weekly hours
-// spread evenly over Monday to Friday.
-func appendSchedule(b []byte, p *Person, strNums bool) []byte {
-	h := p.WeeklyHours
-	if h <= 0 {
-		h = 40
-	}
-	mins := int(h*60/5 + 0.5)
-	b = append(b, `{"type":"WorkSchedule","attributes":{"id":`...)
-	b = jsonw.AppendInt(b, 97000+int(h*10), strNums)
-	if h < 37.5 {
-		b = append(b, `,"name":"Part-time, `...)
-	} else {
-		b = append(b, `,"name":"Full-time, `...)
-	}
-	b = jsonw.AppendFloat(b, h)
-	b = append(b, ` hours (Mon–Fri)","valid_from":null`...)
-	for _, day := range [...]string{`,"monday":"`, `,"tuesday":"`, `,"wednesday":"`, `,"thursday":"`, `,"friday":"`} {
-		b = append(b, day...)
-		b = appendTwoDigits(b, mins/60)
-		b = append(b, ':')
-		b = appendTwoDigits(b, mins%60)
-		b = append(b, '"')
-	}
-	return append(b, `,"saturday":"00:00","sunday":"00:00"}}`...)
-}
-
-// appendTwoDigits appends n (>= 0) in decimal with at least two digits.
-func appendTwoDigits(b []byte, n int) []byte {
-	if n < 10 {
-		b = append(b, '0')
-	}
-	return strconv.AppendInt(b, int64(n), 10)
 }
 
 // entitlementDays returns p's yearly paid vacation, 0 for contractors.
