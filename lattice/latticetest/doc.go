@@ -78,8 +78,7 @@
 // # Rate limits, latency and faults
 //
 // [WithDocumentedRateLimit] enforces Lattice's documented limit, 240 requests per minute
-// per API key (with bursts of [DocumentedBurst], an assumption); [WithRateLimit] sets
-// another. Each key has a token bucket that belongs to the server, so a client that
+// per API key (with bursts of 4, an assumption); [WithRateLimit] sets another. Each key has a token bucket that belongs to the server, so a client that
 // starts right after another finds the bucket as the first one left it. Over the limit
 // the server answers 429 with Retry-After in seconds (as Lattice does) and an
 // {"error": ...} body, and no X-RateLimit headers unless [WithRateLimitHeaders] asks for

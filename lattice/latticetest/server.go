@@ -127,21 +127,11 @@ func WithRateLimit(perMinute, burst int) Option {
 	return func(cfg *config) { cfg.ratePerMinute, cfg.rateBurst = perMinute, burst }
 }
 
-// Lattice's documented rate limit, which [WithDocumentedRateLimit] sets.
-const (
-	// DocumentedRatePerMinute is the requests per minute Lattice allows each API key.
-	DocumentedRatePerMinute = 240
-	// DocumentedBurst is the burst the fake assumes. Lattice documents none; the bucket
-	// holds one second's worth of requests, so a client that paces itself to 240 a
-	// minute passes and one that sends a minute's worth at once is refused.
-	DocumentedBurst = 4
-)
-
 // WithDocumentedRateLimit enforces Lattice's documented limit: 240 requests per minute
-// per API key, with bursts of [DocumentedBurst]. It is WithRateLimit(240, 4).
-func WithDocumentedRateLimit() Option {
-	return WithRateLimit(DocumentedRatePerMinute, DocumentedBurst)
-}
+// per API key. Lattice documents no burst; the fake assumes one second's worth, 4, so a
+// client that paces itself to 240 a minute passes and one that sends a minute's worth
+// at once is refused. It is WithRateLimit(240, 4).
+func WithDocumentedRateLimit() Option { return WithRateLimit(240, 4) }
 
 // WithRateLimitHeaders makes the server send X-RateLimit-Limit (requests per minute),
 // X-RateLimit-Remaining (whole tokens left in the key's bucket) and X-RateLimit-Reset (the
