@@ -1,6 +1,8 @@
 package personiotest
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -31,52 +33,14 @@ const (
 	uuidEmployment = 0x454d504c // "EMPL"
 )
 
-// personIndex maps person ids to their index in Company.People. Ids are dense in
-// practice (fakecompany numbers people consecutively with small gaps), so the index is a
-// slice over the id range; a sparse company falls back to a map.
-type personIndex struct {
-	minID int
-	dense []int32 // dense[id-minID] = index+1; 0 = no such person
-	m     map[int]int32
-}
-
-// build indexes c.People. It runs under the server's write lock.
-func (ix *personIndex) build(c *Company) {
-	*ix = personIndex{}
-	if len(c.People) == 0 {
-		return
-	}
-	lo, hi := c.People[0].ID, c.People[0].ID
-	for i := range c.People {
-		lo, hi = min(lo, c.People[i].ID), max(hi, c.People[i].ID)
-	}
-	if span := hi - lo + 1; span > 0 && span <= 4*len(c.People)+64 {
-		ix.minID, ix.dense = lo, make([]int32, span)
-		for i := range c.People {
-			ix.dense[c.People[i].ID-lo] = int32(i + 1)
-		}
-		return
-	}
-	ix.m = make(map[int]int32, len(c.People))
-	for i := range c.People {
-		ix.m[c.People[i].ID] = int32(i + 1)
-	}
-}
-
-// person returns the person with the id, or nil. The server's read lock must be held.
+// person returns the person with the id, or nil. People are ordered by ID. The server's
+// read lock must be held.
 func (s *Server) person(id int) *Person {
-	var k int32
-	if s.index.dense != nil {
-		if j := id - s.index.minID; j >= 0 && j < len(s.index.dense) {
-			k = s.index.dense[j]
-		}
-	} else {
-		k = s.index.m[id]
+	ps := s.company.People
+	if i, ok := slices.BinarySearchFunc(ps, id, func(p Person, id int) int { return cmp.Compare(p.ID, id) }); ok {
+		return &ps[i]
 	}
-	if k == 0 || int(k) > len(s.company.People) {
-		return nil
-	}
-	return &s.company.People[k-1]
+	return nil
 }
 
 // fullTimeHours is the full-time week of a legal entity's country.

@@ -339,9 +339,8 @@ type Server struct {
 	issued  atomic.Int64
 	traces  atomic.Uint64
 
-	mu      sync.RWMutex // guards company and the index
+	mu      sync.RWMutex // guards company
 	company *Company
-	index   personIndex
 
 	qmu    sync.Mutex
 	quirks Quirks
@@ -379,7 +378,6 @@ func NewServer(opts ...Option) *Server {
 		cursors:      newCursorStore(cfg.maxCursors),
 	}
 	s.cfg.company = nil
-	s.index.build(s.company)
 	s.zone = zone{loc: cfg.loc}
 	if !cfg.locSet {
 		if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
@@ -419,7 +417,6 @@ func (s *Server) Company() *Company {
 func (s *Server) Mutate(f func(c *Company)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	defer s.index.build(s.company) // also after a panic in f: the company may have changed
 	f(s.company)
 }
 
