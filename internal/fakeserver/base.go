@@ -20,6 +20,7 @@ type Base struct {
 	closeOnce sync.Once
 	rec       Recorder
 	faults    Faults
+	handler   http.Handler
 }
 
 // Options configures [Start].
@@ -45,7 +46,8 @@ func Start(b *Base, h http.Handler, o Options) string {
 	}
 	mw := &Middleware{Recorder: &b.rec, Faults: &b.faults, Latency: o.Latency, Now: o.Now, Limiters: o.Limiters}
 	b.name = o.Name
-	b.srv = httptest.NewUnstartedServer(mw.Wrap(h))
+	b.handler = mw.Wrap(h)
+	b.srv = httptest.NewUnstartedServer(b.handler)
 	if o.TLS {
 		b.srv.StartTLS()
 	} else {
@@ -82,12 +84,24 @@ func (b *Base) Client() *http.Client {
 	return b.srv.Client()
 }
 
+// Handler returns what the server serves at its URL: the fake API wrapped by its request
+// log, faults, rate limits and latency. Calling it in memory (with
+// httptest.NewRecorder, or from an http.RoundTripper) runs the fake without a socket, for
+// example inside a testing/synctest bubble, where the latency and the rate limits then
+// follow the bubble's virtual clock. Faults that act on the connection (ResetAfter,
+// TruncateAfter, ResetBeforeHeaders) need the real listener. Nil before Start.
+func (b *Base) Handler() http.Handler { return b.handler }
+
 // Requests returns the requests the server received, oldest first.
 func (b *Base) Requests() []Request { return b.rec.Requests() }
 
 // Count returns how many requests had the given method ("" for any) and path (a
 // trailing "*" matches by prefix).
 func (b *Base) Count(method, path string) int { return b.rec.Count(method, path) }
+
+// RateLimited returns how many requests the server's rate limits answered with 429
+// (injected faults not included), since the start or the last ResetRequests.
+func (b *Base) RateLimited() int { return b.rec.RateLimited() }
 
 // ResetRequests forgets the recorded requests.
 func (b *Base) ResetRequests() { b.rec.Reset() }

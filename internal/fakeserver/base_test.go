@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -109,23 +111,60 @@ func TestBaseFaults(t *testing.T) {
 	}
 }
 
-func TestBaseLimitsAndLatency(t *testing.T) {
+func TestBaseLimitsAndRateLimited(t *testing.T) {
 	t.Parallel()
+	at := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
 	lim := &fakeserver.Limiter{PerMinute: 1, Burst: 1, Path: "/v1/*", RetryAfter: true}
 	f := newFake(t, fakeserver.Options{
 		Name:     "fake.Server",
-		Latency:  func() time.Duration { return 20 * time.Millisecond },
+		Now:      func() time.Time { return at },
 		Limiters: []*fakeserver.Limiter{lim},
 	})
-	start := time.Now()
-	c1, _ := fetch(t, f.Client(), f.URL+"/v1/users")
-	c2, _ := fetch(t, f.Client(), f.URL+"/v1/users")
-	c3, _ := fetch(t, f.Client(), f.URL+"/v2/persons")
-	if diff := cmp.Diff([]int{200, 429, 200}, []int{c1, c2, c3}); diff != "" {
+	f.Inject(fakeserver.Fault{Name: "injected", Path: "/v3/*", Status: 429})
+	var codes []int
+	for _, p := range []string{"/v1/users", "/v1/users", "/v2/persons", "/v1/me", "/v3/x"} {
+		c, _ := fetch(t, f.Client(), f.URL+p)
+		codes = append(codes, c)
+	}
+	if diff := cmp.Diff([]int{200, 429, 200, 429, 429}, codes); diff != "" {
 		t.Errorf("statuses (-want +got):\n%s", diff)
 	}
-	if d := time.Since(start); d < 60*time.Millisecond {
-		t.Errorf("three requests took %v, want at least 3 × the 20ms latency", d)
+	// The injected 429 is not the rate limit's.
+	if n := f.RateLimited(); n != 2 {
+		t.Errorf("RateLimited = %d, want 2", n)
+	}
+	if n := f.Count("", "/v1/*"); n != 3 {
+		t.Errorf("Count(/v1/*) = %d, want 3 (429s included)", n)
+	}
+	f.ResetRequests()
+	if n := f.RateLimited(); n != 0 {
+		t.Errorf("RateLimited = %d after ResetRequests", n)
+	}
+}
+
+// The handler of a Base serves in memory what its URL serves, so it runs inside a
+// synctest bubble, where the latency takes no real time.
+func TestBaseHandlerInBubble(t *testing.T) {
+	t.Parallel()
+	const latency = 150 * time.Millisecond
+	f := newFake(t, fakeserver.Options{Name: "fake.Server", Latency: func() time.Duration { return latency }})
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		w := httptest.NewRecorder()
+		f.Handler().ServeHTTP(w, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/v1/me", nil))
+		if el := time.Since(start); el != latency {
+			t.Errorf("answered after %v, want the %v latency", el, latency)
+		}
+		if w.Code != 200 || w.Body.String() != `{"path":"/v1/me"}` {
+			t.Errorf("in memory: %d %s", w.Code, w.Body)
+		}
+	})
+	if n := f.Count("GET", "/v1/me"); n != 1 {
+		t.Errorf("the in-memory request was not recorded: Count = %d", n)
+	}
+	var idle base
+	if idle.Handler() != nil {
+		t.Error("an unstarted Base has a handler")
 	}
 }
 

@@ -1,8 +1,12 @@
 // Package fakeserver is the machinery the in-process fake API servers (personiotest,
 // latticetest) share: request recording, scripted fault injection (status codes, latency,
-// truncated bodies, connection resets, invalid JSON), a token-bucket rate limit that
-// answers 429 with Retry-After, and [Base], the server lifecycle and test-facing methods
-// (Requests, Count, Inject, Close, ...) that each fake embeds.
+// truncated bodies, connection resets, invalid JSON), token-bucket rate limits that answer
+// 429, a fixed response time, and [Base], the server lifecycle and test-facing methods
+// (Requests, Count, RateLimited, Inject, Close, ...) that each fake embeds.
+//
+// Every wait (latency, a fault's delay) is an ordinary Go timer, so inside a
+// testing/synctest bubble it runs on the bubble's virtual clock when the handler is
+// called in memory ([Base.Handler]).
 //
 // Everything here is safe for concurrent use by the server's handlers and the test that
 // drives it.
@@ -12,6 +16,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -33,7 +38,9 @@ type Request struct {
 	Status int
 	// Fault is the name of the fault that answered the request, or "".
 	Fault string
-	At    time.Time
+	// RateLimited is true when a [Limiter] answered the request with 429.
+	RateLimited bool
+	At          time.Time
 }
 
 // Recorder keeps the requests a server received.
@@ -59,6 +66,19 @@ func (r *Recorder) Count(method, path string) int {
 	n := 0
 	for _, q := range r.reqs {
 		if (method == "" || q.Method == method) && pathMatch(path, q.Path) {
+			n++
+		}
+	}
+	return n
+}
+
+// RateLimited returns how many requests a [Limiter] answered with 429.
+func (r *Recorder) RateLimited() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, q := range r.reqs {
+		if q.RateLimited {
 			n++
 		}
 	}
@@ -105,7 +125,9 @@ type Fault struct {
 	// number means forever.
 	Times int
 
-	// Delay sleeps before answering (ended early if the client goes away).
+	// Delay holds the request this long before the server handles it, as a queue in
+	// front of the API would; the latency counts from then. If the client goes away
+	// during the delay, the request is not handled at all.
 	Delay time.Duration
 	// Status, when non-zero, answers with this status, Header and Body instead of calling
 	// the real handler.
@@ -195,37 +217,84 @@ func (fs *Faults) next(r *http.Request) *Fault {
 	return nil
 }
 
-// Limiter answers 429 when a token bucket runs dry.
+// Limiter is a token bucket that answers 429 when it runs dry, as a rate-limited API
+// does: it holds at most Burst tokens, gains PerMinute of them a minute (one every
+// minute/PerMinute, continuously), and every request it counts takes one. The bucket
+// belongs to the server, not to a client: a second client of the same credentials finds
+// it as the first one left it.
 type Limiter struct {
-	// PerMinute and Burst size the bucket.
+	// PerMinute and Burst size the bucket (a Burst below 1 counts as 1).
 	PerMinute int
 	Burst     int
 	// Path restricts the limit ("" = every path; a trailing "*" = prefix).
 	Path string
-	// RetryAfter, when true, sends Retry-After with the seconds until a token is available
-	// (at least 1).
+	// Key, when set, gives every credential a bucket of its own: it returns the
+	// credential a request presents, or false for a request the limit does not count
+	// (one the API refuses before it counts, such as one without a valid key). Nil means
+	// one bucket for every request.
+	Key func(*http.Request) (string, bool)
+	// RetryAfter, when true, sends Retry-After with the whole seconds until a token is
+	// available (at least 1).
 	RetryAfter bool
-	// Reject writes the 429 body; nil writes a short JSON error.
+	// Headers, when true, sends X-RateLimit-Limit (PerMinute), X-RateLimit-Remaining
+	// (whole tokens left) and X-RateLimit-Reset (the Unix second at which the bucket is
+	// full again) on every answer to a request the limit counts, 429s included.
+	Headers bool
+	// Reject writes the 429 body; nil writes {"error":"rate limit exceeded"}.
 	Reject func(w http.ResponseWriter, retryAfter time.Duration)
 
-	once sync.Once
-	lim  *rate.Limiter
+	mu      sync.Mutex
+	buckets map[string]*rate.Limiter
 }
 
-func (l *Limiter) allow(now time.Time) (bool, time.Duration) {
-	l.once.Do(func() {
-		burst := l.Burst
-		if burst <= 0 {
-			burst = 1
+// take counts r at now. It reports whether r was counted at all, whether a token was
+// left for it, how long until the next token when none was, and the tokens left.
+func (l *Limiter) take(r *http.Request, now time.Time) (counted, ok bool, wait time.Duration, left float64) {
+	key := ""
+	if l.Key != nil {
+		var known bool
+		if key, known = l.Key(r); !known {
+			return false, true, 0, 0
 		}
-		l.lim = rate.NewLimiter(rate.Limit(float64(l.PerMinute)/60), burst)
-	})
-	r := l.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
 	}
-	return true, 0
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[key]
+	if b == nil {
+		if l.buckets == nil {
+			l.buckets = make(map[string]*rate.Limiter)
+		}
+		b = rate.NewLimiter(l.perSecond(), max(l.Burst, 1))
+		l.buckets[key] = b
+	}
+	ok = b.AllowN(now, 1)
+	left = b.TokensAt(now)
+	if !ok {
+		wait = seconds((1 - left) / float64(l.perSecond()))
+	}
+	return true, ok, wait, left
+}
+
+func (l *Limiter) perSecond() rate.Limit { return rate.Limit(float64(l.PerMinute) / 60) }
+
+// setHeaders writes the X-RateLimit headers for a bucket with left tokens at now.
+func (l *Limiter) setHeaders(h http.Header, now time.Time, left float64) {
+	full := now.Add(seconds((float64(max(l.Burst, 1)) - left) / float64(l.perSecond())))
+	reset := full.Unix()
+	if full.Nanosecond() > 0 {
+		reset++
+	}
+	h.Set("X-RateLimit-Limit", strconv.Itoa(l.PerMinute))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(max(0, int(math.Floor(left)))))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
+}
+
+// seconds converts s seconds to a Duration, 0 for s <= 0.
+func seconds(s float64) time.Duration {
+	if s <= 0 {
+		return 0
+	}
+	return time.Duration(s * float64(time.Second))
 }
 
 // Middleware wraps a fake API handler with recording, faults, rate limits and a fixed
@@ -236,10 +305,11 @@ type Middleware struct {
 	// Limiters are checked in order after faults; the first that rejects answers 429.
 	Limiters []*Limiter
 	// Latency is the response time: the answer (a fault's too) leaves no earlier than
-	// Latency after the request arrived, the handler's work included. The wait ends early
-	// if the client goes away.
+	// Latency after the request arrived, the handler's work included. The wait is a Go
+	// timer, accurate to about a millisecond on an idle machine, and ends early if the
+	// client goes away.
 	Latency func() time.Duration
-	// Now is the clock (default time.Now).
+	// Now is the clock of the request log and the rate limits (default time.Now).
 	Now func() time.Time
 }
 
@@ -265,13 +335,6 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 			}
 		}
 		defer func() { commit(rec.Status) }()
-		// The answer leaves no earlier than the latency after the request arrived: the
-		// latency is the API's response time, the handler's own work included.
-		var until time.Time
-		if m.Latency != nil {
-			until = time.Now().Add(m.Latency())
-		}
-		wait := func() bool { return sleep(r.Context(), time.Until(until)) }
 		var f *Fault
 		if m.Faults != nil {
 			f = m.Faults.next(r)
@@ -281,35 +344,54 @@ func (m *Middleware) Wrap(h http.Handler) http.Handler {
 			if rec.Fault == "" {
 				rec.Fault = "fault"
 			}
-			if !wait() || !sleep(r.Context(), f.Delay) {
+			if !sleep(r.Context(), f.Delay) {
 				return
 			}
-			if f.ResetBeforeHeaders {
+		}
+		// The answer leaves no earlier than the latency after the request arrived (or
+		// after a fault's delay released it): the latency is the API's response time, the
+		// handler's own work included.
+		until := time.Now()
+		if m.Latency != nil {
+			until = until.Add(m.Latency())
+		}
+		wait := func() bool { return sleep(r.Context(), time.Until(until)) }
+		if f != nil && f.ResetBeforeHeaders {
+			if wait() {
 				commit(0)
 				resetConn(w, nil)
+			}
+			return
+		}
+		if f != nil && f.Status != 0 {
+			if !wait() {
 				return
 			}
-			if f.Status != 0 {
-				for k, v := range f.Header {
-					w.Header()[k] = v
-				}
-				commit(f.Status)
-				w.WriteHeader(f.Status)
-				_, _ = w.Write([]byte(f.Body))
-				return
+			for k, v := range f.Header {
+				w.Header()[k] = v
 			}
+			commit(f.Status)
+			w.WriteHeader(f.Status)
+			_, _ = w.Write([]byte(f.Body))
+			return
 		}
 		for _, l := range m.Limiters {
 			if !pathMatch(l.Path, r.URL.Path) {
 				continue
 			}
-			if ok, retry := l.allow(now()); !ok {
+			at := now()
+			counted, ok, retry, left := l.take(r, at)
+			if counted && l.Headers {
+				l.setHeaders(w.Header(), at, left)
+			}
+			if !ok {
 				if !wait() {
 					return
 				}
 				if l.RetryAfter {
 					w.Header().Set("Retry-After", strconv.Itoa(max(1, int((retry+time.Second-1)/time.Second))))
 				}
+				rec.RateLimited = true
 				commit(http.StatusTooManyRequests)
 				if l.Reject != nil {
 					l.Reject(w, retry)
@@ -425,22 +507,8 @@ func closeConn(w http.ResponseWriter, raw []byte) {
 	_ = conn.Close()
 }
 
-// sleep waits d and reports true, or false when ctx ends first. On Linux it waits on a
-// timerfd (timerfdSleep), which ends the wait within about a tenth of a millisecond
-// where a Go timer of an idle process can end it a millisecond late: a fake API with a
-// 20 ms latency would otherwise add 5 % to every request.
+// sleep waits d on a Go timer and reports true, or false when ctx ends first.
 func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	if ok, handled := timerfdSleep(ctx, d); handled {
-		return ok
-	}
-	return sleepTimer(ctx, d)
-}
-
-// sleepTimer is sleep on a Go timer.
-func sleepTimer(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}

@@ -75,16 +75,25 @@
 // Custom attribute values are strings, except numbers (JSON numbers) and multi-select
 // values (arrays of strings). URLs are "/v1/..." paths, or absolute with [WithAbsoluteURLs].
 //
-// # Rate limits and faults
+// # Rate limits, latency and faults
 //
-// [WithRateLimit] gives every key a token bucket; over it the server answers 429 with
-// Retry-After in seconds and an {"error": ...} body, and no X-RateLimit headers unless
-// [WithRateLimitHeaders] asks for them. Server.Inject queues faults (status bursts,
-// latency, truncated bodies, connection resets, invalid JSON, rewritten bodies) that act
+// [WithDocumentedRateLimit] enforces Lattice's documented limit, 240 requests per minute
+// per API key (with bursts of 4, an assumption); [WithRateLimit] sets another. Each key has a token bucket that belongs to the server, so a client that
+// starts right after another finds the bucket as the first one left it. Over the limit
+// the server answers 429 with Retry-After in seconds (as Lattice does) and an
+// {"error": ...} body, and no X-RateLimit headers unless [WithRateLimitHeaders] asks for
+// them. [WithLatency] sets the response time. Server.Inject queues faults (status bursts,
+// delays, truncated bodies, connection resets, invalid JSON, rewritten bodies) that act
 // before authentication; [Quirks] make the list endpoints misbehave in the ways that lose
 // or duplicate data in careless clients (a repeated or backwards cursor, a user on two
 // pages, oversized pages, an empty page with more to come, hasMore without a cursor).
-// Server.Requests and Server.Count report what the server received.
+// Server.Requests, Server.Count and Server.RateLimited report what the server received
+// and how many requests its rate limit refused.
+//
+// Server.Handler serves the same API in memory, without a socket: called inside a
+// testing/synctest bubble, the latency and the rate limit follow the bubble's virtual
+// clock, so a test of a client's pacing takes no real time and does not depend on the
+// machine's speed.
 //
 // # SCIM
 //

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Page sizes of the list endpoints.
@@ -36,7 +35,6 @@ type response struct {
 	status int
 	body   []byte
 	header http.Header
-	pooled bool // body came from bufferPool and goes back after writing
 }
 
 func jsonResponse(status int, v any) response {
@@ -62,9 +60,6 @@ func (resp response) write(w http.ResponseWriter, contentType string) {
 	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
 	w.WriteHeader(resp.status)
 	_, _ = w.Write(resp.body)
-	if resp.pooled {
-		putBuffer(resp.body)
-	}
 }
 
 const jsonType = "application/json; charset=utf-8"
@@ -107,9 +102,6 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !known {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="Lattice API", error="invalid_token"`)
 		fail(http.StatusUnauthorized, "Unauthorized: the API key is not valid")
-		return
-	}
-	if s.limiter != nil && !s.limiter.allow(w, key, time.Now()) {
 		return
 	}
 	if scim {
@@ -320,7 +312,7 @@ func (s *Server) listUsers(ix *index, p listParams) response {
 	if err != nil {
 		return pageError(err)
 	}
-	return s.renderer(ix).usersListResponse(pg)
+	return listResponse(pg, s.renderer(ix).users(pg.items))
 }
 
 func (ix *index) userID(i int32) string { return ix.c.People[i].LatticeID }
@@ -333,7 +325,7 @@ func (s *Server) getUser(ix *index, id string, me bool) response {
 		}
 		return errorResponse(http.StatusNotFound, "Not found: no user with id "+strconv.Quote(id))
 	}
-	return s.renderer(ix).userResponse(pos)
+	return jsonResponse(http.StatusOK, s.renderer(ix).user(pos))
 }
 
 func (s *Server) listDirectReports(ix *index, id string, p listParams) response {
@@ -355,7 +347,7 @@ func (s *Server) listDirectReports(ix *index, id string, p listParams) response 
 	if err != nil {
 		return pageError(err)
 	}
-	return s.renderer(ix).usersListResponse(pg)
+	return listResponse(pg, s.renderer(ix).users(pg.items))
 }
 
 func (s *Server) listCustomAttributes(ix *index, id string, p listParams) response {

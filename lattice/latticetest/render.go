@@ -4,12 +4,55 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // The JSON shapes of the Lattice Talent API v1. Field order follows the API notes, and
 // pointer fields render as null when nil.
+
+// userJSON is a user.
+type userJSON struct {
+	ID               string      `json:"id"`
+	Object           string      `json:"object"`
+	URL              string      `json:"url"`
+	Name             *string     `json:"name"`
+	PreferredName    *string     `json:"preferredName"`
+	Email            string      `json:"email"`
+	Title            *string     `json:"title"`
+	Status           string      `json:"status"`
+	IsAdmin          bool        `json:"isAdmin"`
+	ExternalUserID   *string     `json:"externalUserId"`
+	StartDate        *string     `json:"startDate"`
+	BirthDate        *string     `json:"birthDate"`
+	Gender           string      `json:"gender"`
+	Timezone         *string     `json:"timezone"`
+	JobFunction      *string     `json:"jobFunction"`
+	JobLevel         *string     `json:"jobLevel"`
+	JobType          *string     `json:"jobType"`
+	Manager          *refJSON    `json:"manager"`
+	Department       *refJSON    `json:"department"`
+	DirectReports    listRefJSON `json:"directReports"`
+	Tasks            listRefJSON `json:"tasks"`
+	CustomAttributes listRefJSON `json:"customAttributes"`
+	CreatedAt        *int64      `json:"createdAt"`
+	UpdatedAt        *int64      `json:"updatedAt"`
+}
+
+// refJSON is the reference stub of a user or a department.
+type refJSON struct {
+	Object string `json:"object"`
+	ID     string `json:"id"`
+	URL    string `json:"url"`
+}
+
+// listRefJSON is the reference to a list.
+type listRefJSON struct {
+	Object string `json:"object"`
+	URL    string `json:"url"`
+}
 
 type departmentJSON struct {
 	ID          string  `json:"id"`
@@ -61,6 +104,73 @@ func nullable(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// date renders d as "2006-01-02", or null for the zero Date.
+func date(d unified.Date) *string {
+	if d.IsZero() {
+		return nil
+	}
+	return nullable(d.String())
+}
+
+// unix renders t as Unix seconds, or null for the zero time.
+func unix(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.Unix()
+	return &u
+}
+
+// user renders the person at position i.
+func (rd *renderer) user(i int32) userJSON {
+	ix := rd.ix
+	p := &ix.c.People[i]
+	u := userJSON{
+		ID:            p.LatticeID,
+		Object:        "user",
+		URL:           rd.userURL(p.LatticeID),
+		Name:          nullable(p.DisplayName()),
+		PreferredName: nullable(p.PreferredName),
+		Email:         p.Email,
+		Title:         nullable(p.Position),
+		Status:        statusNames[ix.status[i]],
+		IsAdmin:       p.IsAdmin,
+		StartDate:     date(p.HireDate),
+		BirthDate:     date(p.BirthDate),
+		Gender:        latticeGender(p.Gender),
+		Timezone:      nullable(p.Timezone),
+		JobLevel:      nullable(ix.jobLevel[i]),
+		CreatedAt:     unix(p.CreatedAt),
+		UpdatedAt:     unix(p.UpdatedAt),
+	}
+	if rd.externalIDs || !CreatedInLattice(p) {
+		u.ExternalUserID = nullable(personIDString(p))
+	}
+	if mid := ix.mgrID[i]; mid != "" {
+		u.Manager = &refJSON{Object: "user", ID: mid, URL: rd.userURL(mid)}
+	}
+	if d := ix.dept[i]; d >= 0 {
+		did := ix.c.Departments[d].LatticeID
+		u.Department = &refJSON{Object: "department", ID: did, URL: rd.prefix + "/v1/department/" + did}
+	}
+	for _, l := range []struct {
+		ref  *listRefJSON
+		name string
+	}{{&u.DirectReports, "directReports"}, {&u.Tasks, "tasks"}, {&u.CustomAttributes, "customAttributes"}} {
+		*l.ref = listRefJSON{Object: "list", URL: rd.userURL(p.LatticeID) + "/" + l.name}
+	}
+	return u
+}
+
+// users renders the people at the positions of a page.
+func (rd *renderer) users(items []int32) []userJSON {
+	out := make([]userJSON, len(items))
+	for k, i := range items {
+		out[k] = rd.user(i)
+	}
+	return out
 }
 
 // latticeGender maps the company's genders to Lattice's enum.

@@ -3,6 +3,7 @@ package latticetest
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -116,12 +117,21 @@ func WithAPIKey(key string) Option { return func(cfg *config) { cfg.apiKey = key
 
 // WithRateLimit limits every API key to perMinute requests per minute with bursts of up to
 // burst requests (a token bucket per key; burst <= 0 means 1). Over the limit the server
-// answers 429 with Retry-After (whole seconds, at least 1) and an {"error": ...} body.
-// Real Lattice allows 240 requests per minute per key. perMinute <= 0 means no limit,
-// the default.
+// answers 429 with Retry-After (whole seconds, at least 1, as Lattice sends it) and an
+// {"error": ...} body. The bucket belongs to the key, not to a client: a client that
+// starts right after another one with the same key finds the bucket as the first left
+// it. Requests without a known key are refused with 401 and take no token.
+// perMinute <= 0 means no limit, the default. [WithDocumentedRateLimit] sets Lattice's
+// documented limit.
 func WithRateLimit(perMinute, burst int) Option {
 	return func(cfg *config) { cfg.ratePerMinute, cfg.rateBurst = perMinute, burst }
 }
+
+// WithDocumentedRateLimit enforces Lattice's documented limit: 240 requests per minute
+// per API key. Lattice documents no burst; the fake assumes one second's worth, 4, so a
+// client that paces itself to 240 a minute passes and one that sends a minute's worth
+// at once is refused. It is WithRateLimit(240, 4).
+func WithDocumentedRateLimit() Option { return WithRateLimit(240, 4) }
 
 // WithRateLimitHeaders makes the server send X-RateLimit-Limit (requests per minute),
 // X-RateLimit-Remaining (whole tokens left in the key's bucket) and X-RateLimit-Reset (the
@@ -132,8 +142,8 @@ func WithRateLimitHeaders() Option { return func(cfg *config) { cfg.rateHeaders 
 
 // WithLatency makes d the response time of every request: the answer leaves no earlier
 // than d after the request arrived, the server's own work included, as with an API whose
-// round trip is d. On Linux it leaves within about a tenth of a millisecond of that (the
-// wait is a timerfd); elsewhere a Go timer can add up to a millisecond.
+// round trip is d. The wait is a Go timer, accurate to about a millisecond on an idle
+// machine (later on a busy one).
 func WithLatency(d time.Duration) Option { return func(cfg *config) { cfg.latency = max(d, 0) } }
 
 // WithAbsoluteURLs renders the url of objects, reference stubs and list references as
@@ -158,11 +168,13 @@ func WithAllExternalIDs() Option { return func(cfg *config) { cfg.allExternalIDs
 //
 //	Requests() []Request            // the requests received, oldest first
 //	Count(method, path string) int  // how many had method ("" = any) and path ("/v1/*" = prefix)
+//	RateLimited() int               // how many the rate limit answered with 429
 //	ResetRequests()
 //	Inject(f Fault)                 // queue a fault; the first that matches a request applies
 //	ClearFaults()
 //	PendingFaults() int             // faults with applications left
 //	Client() *http.Client
+//	Handler() http.Handler          // the same API in memory, e.g. inside a synctest bubble
 //	Close()                         // waits for requests in flight; may be called again
 //
 // and its String and GoString print the URL, never a key. Faults act before
@@ -174,7 +186,6 @@ type Server struct {
 	APIKey string
 
 	serverBase
-	limiter  *keyLimiter
 	cfg      config
 	restrict string
 
@@ -220,9 +231,6 @@ func NewServer(opts ...Option) *Server {
 		s.APIKey = newKey("lat_test_")
 	}
 	s.restrict = newKey("lat_restricted_")
-	if cfg.ratePerMinute > 0 {
-		s.limiter = newKeyLimiter(cfg.ratePerMinute, cfg.rateBurst, cfg.rateHeaders)
-	}
 	s.reindexLocked()
 	s.meID, s.restrictedMeID = s.chooseMe()
 	s.keys[s.APIKey] = Key{MeID: s.meID}
@@ -236,6 +244,12 @@ func NewServer(opts ...Option) *Server {
 		d := cfg.latency
 		o.Latency = func() time.Duration { return d }
 	}
+	if cfg.ratePerMinute > 0 {
+		o.Limiters = []*fakeserver.Limiter{{
+			PerMinute: cfg.ratePerMinute, Burst: cfg.rateBurst, Key: s.knownKey,
+			RetryAfter: true, Headers: cfg.rateHeaders, Reject: s.rejectRate,
+		}}
+	}
 	s.URL = fakeserver.Start(&s.serverBase, http.HandlerFunc(s.serveHTTP), o)
 	return s
 }
@@ -246,6 +260,26 @@ func NewTestServer(tb testing.TB, opts ...Option) *Server {
 	s := NewServer(opts...)
 	tb.Cleanup(s.Close)
 	return s
+}
+
+// knownKey returns the API key of a request, or false when it has none the server knows:
+// such a request is refused with 401 and never reaches the rate limit.
+func (s *Server) knownKey(r *http.Request) (string, bool) {
+	key, ok := bearer(r)
+	if !ok {
+		return "", false
+	}
+	s.mu.RLock()
+	_, known := s.keys[key]
+	s.mu.RUnlock()
+	return key, known
+}
+
+// rejectRate writes the 429 of an exhausted bucket (Retry-After is already set).
+func (s *Server) rejectRate(w http.ResponseWriter, retryAfter time.Duration) {
+	secs := max(1, int((retryAfter+time.Second-1)/time.Second))
+	writeError(w, http.StatusTooManyRequests, "Rate limit exceeded: "+strconv.Itoa(s.cfg.ratePerMinute)+
+		" requests per minute per API key. Retry after "+strconv.Itoa(secs)+" seconds.")
 }
 
 // chooseMe picks the default "me" user (the first active admin, else the first active

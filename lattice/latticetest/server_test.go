@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -702,56 +703,111 @@ func TestDepartments(t *testing.T) {
 	}
 }
 
+// The rate limit runs on the bubble's clock when the server is called in memory, so its
+// refill is exact.
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
-	// 6 a minute: a token every 10 s, so a slow test run cannot refill the bucket.
 	srv := latticetest.NewTestServer(t, latticetest.WithRateLimit(6, 2))
-	for i := range 2 {
-		if r := get(t, srv, "/v1/me"); r.status != 200 {
-			t.Fatalf("request %d: %d", i, r.status)
+	synctest.Test(t, func(t *testing.T) {
+		for i := range 2 {
+			if r := serve(t, srv, srv.APIKey, "/v1/me"); r.status != 200 {
+				t.Fatalf("request %d: %d", i, r.status)
+			}
 		}
+		r := serve(t, srv, srv.APIKey, "/v1/me")
+		if r.status != 429 || r.header.Get("Retry-After") != "10" {
+			t.Fatalf("third request: %d with Retry-After %q, want 429 with 10 (6 a minute)", r.status, r.header.Get("Retry-After"))
+		}
+		if msg := r.errorMessage(t); !strings.Contains(msg, "6 requests per minute") {
+			t.Errorf("429 message %q", msg)
+		}
+		if r.header.Get("X-RateLimit-Remaining") != "" {
+			t.Error("X-RateLimit headers sent without WithRateLimitHeaders")
+		}
+		// Each key has its own bucket.
+		if r := serve(t, srv, srv.RestrictedKey(), "/v1/me"); r.status != 200 {
+			t.Errorf("another key: %d, want 200", r.status)
+		}
+		// Unauthenticated requests are refused before they touch a bucket.
+		for _, key := range []string{"", "lat_unknown"} {
+			if r := serve(t, srv, key, "/v1/me"); r.status != 401 {
+				t.Errorf("key %q: %d, want 401", key, r.status)
+			}
+		}
+		time.Sleep(9 * time.Second) // virtual time: the bubble's clock advances
+		if r := serve(t, srv, srv.APIKey, "/v1/me"); r.status != 429 || r.header.Get("Retry-After") != "1" {
+			t.Errorf("after 9s: %d with Retry-After %q, want 429 with 1", r.status, r.header.Get("Retry-After"))
+		}
+		time.Sleep(time.Second)
+		if r := serve(t, srv, srv.APIKey, "/v1/me"); r.status != 200 {
+			t.Errorf("after 10s: %d, want the token that came back", r.status)
+		}
+	})
+	if n := srv.RateLimited(); n != 2 {
+		t.Errorf("RateLimited = %d, want 2", n)
 	}
-	r := get(t, srv, "/v1/me")
-	if r.status != 429 {
-		t.Fatalf("third request: %d, want 429", r.status)
+	if n := srv.Count("GET", "/v1/me"); n != 8 {
+		t.Errorf("Count = %d, want 8 (401s and 429s included)", n)
 	}
-	secs, err := strconv.Atoi(r.header.Get("Retry-After"))
-	if err != nil || secs < 1 || secs > 10 {
-		t.Errorf("Retry-After %q, want 1 to 10 seconds at 6/min", r.header.Get("Retry-After"))
-	}
-	r.errorMessage(t)
-	if r.header.Get("X-RateLimit-Remaining") != "" {
-		t.Error("X-RateLimit headers sent without WithRateLimitHeaders")
-	}
-	// Each key has its own bucket.
-	if r := do(t, srv, http.MethodGet, srv.RestrictedKey(), "/v1/me", nil); r.status != 200 {
-		t.Errorf("another key: %d, want 200", r.status)
-	}
-	// Unauthenticated requests are refused before they touch a bucket.
-	if r := do(t, srv, http.MethodGet, "", "/v1/me", nil); r.status != 401 {
-		t.Errorf("no key: %d, want 401", r.status)
+}
+
+// WithDocumentedRateLimit is 240 a minute per key with bursts of 4: a client that paces
+// itself to 4 requests a second is never refused, a burst beyond 4 is, and the bucket
+// belongs to the key, so a second client right after a first finds it spent.
+func TestDocumentedRateLimit(t *testing.T) {
+	t.Parallel()
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(3, 20), latticetest.WithDocumentedRateLimit())
+	synctest.Test(t, func(t *testing.T) {
+		var codes []int
+		for range 5 {
+			codes = append(codes, serve(t, srv, srv.APIKey, "/v1/users").status)
+		}
+		if diff := cmp.Diff([]int{200, 200, 200, 200, 429}, codes); diff != "" {
+			t.Errorf("a burst of 5 (-want +got):\n%s", diff)
+		}
+		time.Sleep(time.Minute) // in the bubble: a minute of virtual time, the bucket is full again
+		srv.ResetRequests()
+		for i := range 240 {
+			if r := serve(t, srv, srv.APIKey, "/v1/users"); r.status != 200 {
+				t.Fatalf("paced request %d: %d", i, r.status)
+			}
+			time.Sleep(time.Minute / 240)
+		}
+		// A minute's worth at a steady pace leaves a full bucket: a second client of the
+		// same key may burst 4, and then finds the bucket spent.
+		codes = codes[:0]
+		for range 5 {
+			codes = append(codes, serve(t, srv, srv.APIKey, "/v1/users").status)
+		}
+		if diff := cmp.Diff([]int{200, 200, 200, 200, 429}, codes); diff != "" {
+			t.Errorf("a second client (-want +got):\n%s", diff)
+		}
+		if r := serve(t, srv, srv.APIKey, "/v1/users"); r.status != 429 || r.header.Get("Retry-After") != "1" {
+			t.Errorf("429 with Retry-After %q, want 1", r.header.Get("Retry-After"))
+		}
+	})
+	if n, total := srv.RateLimited(), srv.Count("GET", "/v1/users"); n != 2 || total != 246 {
+		t.Errorf("RateLimited = %d of %d requests, want 2 of 246", n, total)
 	}
 }
 
 func TestRateLimitHeaders(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithRateLimit(6, 3), latticetest.WithRateLimitHeaders())
-	var remaining []string
-	for range 4 {
-		before := time.Now().Unix()
-		r := get(t, srv, "/v1/me")
-		remaining = append(remaining, r.header.Get("X-RateLimit-Remaining"))
-		if got := r.header.Get("X-RateLimit-Limit"); got != "6" {
-			t.Errorf("X-RateLimit-Limit %q, want 6", got)
+	synctest.Test(t, func(t *testing.T) {
+		now := time.Now().Unix()
+		type headers struct{ Limit, Remaining, Reset string }
+		var got []headers
+		for range 4 {
+			r := serve(t, srv, srv.APIKey, "/v1/me")
+			got = append(got, headers{r.header.Get("X-RateLimit-Limit"), r.header.Get("X-RateLimit-Remaining"), r.header.Get("X-RateLimit-Reset")})
 		}
-		reset, err := strconv.ParseInt(r.header.Get("X-RateLimit-Reset"), 10, 64)
-		if err != nil || reset < before || reset > before+31 {
-			t.Errorf("X-RateLimit-Reset %q, want a Unix time within the next 30 s", r.header.Get("X-RateLimit-Reset"))
+		reset := func(secs int64) string { return strconv.FormatInt(now+secs, 10) }
+		want := []headers{{"6", "2", reset(10)}, {"6", "1", reset(20)}, {"6", "0", reset(30)}, {"6", "0", reset(30)}}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("X-RateLimit headers (-want +got):\n%s", diff)
 		}
-	}
-	if diff := cmp.Diff([]string{"2", "1", "0", "0"}, remaining); diff != "" {
-		t.Errorf("X-RateLimit-Remaining (-want +got):\n%s", diff)
-	}
+	})
 }
 
 func TestFaultsAndRecording(t *testing.T) {
@@ -847,11 +903,15 @@ func TestFaultKinds(t *testing.T) {
 func TestLatency(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithLatency(50*time.Millisecond))
-	start := time.Now()
-	get(t, srv, "/v1/me")
-	if d := time.Since(start); d < 50*time.Millisecond {
-		t.Errorf("request took %v, want at least 50ms", d)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		if r := serve(t, srv, srv.APIKey, "/v1/me"); r.status != 200 {
+			t.Fatalf("status %d", r.status)
+		}
+		if d := time.Since(start); d != 50*time.Millisecond {
+			t.Errorf("request took %v, want the 50ms latency", d)
+		}
+	})
 }
 
 func TestAbsoluteURLs(t *testing.T) {

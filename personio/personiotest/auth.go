@@ -8,12 +8,9 @@ import (
 	"mime"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 )
 
 // tokenKind tells v1 tokens from v2 access tokens: each API accepts only its own.
@@ -154,12 +151,15 @@ func (s *Server) v1Auth(w http.ResponseWriter, r *http.Request) {
 		s.issued.Add(1)
 	}
 	ts.mu.Unlock()
-	b := make([]byte, 0, 96)
-	b = append(b, `{"success":true,"data":{"token":`...)
-	b = jsonw.AppendString(b, tok)
-	b = append(b, "}}"...)
+	var body struct {
+		Success bool `json:"success"`
+		Data    struct {
+			Token string `json:"token"`
+		} `json:"data"`
+	}
+	body.Success, body.Data.Token = true, tok
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, "application/json", b)
+	writeJSON(w, http.StatusOK, "application/json", body)
 }
 
 // v1Authorize checks the bearer token of a v1 data request. It returns the token the
@@ -246,16 +246,14 @@ func (s *Server) v2Token(w http.ResponseWriter, r *http.Request) {
 	s.tokens.mu.Unlock()
 	s.issued.Add(1)
 
-	b := make([]byte, 0, 256)
-	b = append(b, `{"access_token":`...)
-	b = jsonw.AppendString(b, tok)
-	b = append(b, `,"token_type":"Bearer","expires_in":`...)
-	b = strconv.AppendInt(b, int64(s.cfg.ttl/time.Second), 10)
-	b = append(b, `,"scope":`...)
-	b = jsonw.AppendString(b, strings.Join(scopes, " "))
-	b = append(b, `,"refresh_token":null}`...)
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, "application/json", b)
+	writeJSON(w, http.StatusOK, "application/json", struct {
+		AccessToken  string  `json:"access_token"`
+		TokenType    string  `json:"token_type"`
+		ExpiresIn    int64   `json:"expires_in"`
+		Scope        string  `json:"scope"`
+		RefreshToken *string `json:"refresh_token"`
+	}{tok, "Bearer", int64(s.cfg.ttl / time.Second), strings.Join(scopes, " "), nil})
 }
 
 // v2Authorize checks the bearer token and scope of a v2 resource request; on failure it

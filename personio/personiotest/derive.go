@@ -1,14 +1,14 @@
 package personiotest
 
 import (
-	"strconv"
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/internal/fakeid"
-	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -33,52 +33,14 @@ const (
 	uuidEmployment = 0x454d504c // "EMPL"
 )
 
-// personIndex maps person ids to their index in Company.People. Ids are dense in
-// practice (fakecompany numbers people consecutively with small gaps), so the index is a
-// slice over the id range; a sparse company falls back to a map.
-type personIndex struct {
-	minID int
-	dense []int32 // dense[id-minID] = index+1; 0 = no such person
-	m     map[int]int32
-}
-
-// build indexes c.People. It runs under the server's write lock.
-func (ix *personIndex) build(c *Company) {
-	*ix = personIndex{}
-	if len(c.People) == 0 {
-		return
-	}
-	lo, hi := c.People[0].ID, c.People[0].ID
-	for i := range c.People {
-		lo, hi = min(lo, c.People[i].ID), max(hi, c.People[i].ID)
-	}
-	if span := hi - lo + 1; span > 0 && span <= 4*len(c.People)+64 {
-		ix.minID, ix.dense = lo, make([]int32, span)
-		for i := range c.People {
-			ix.dense[c.People[i].ID-lo] = int32(i + 1)
-		}
-		return
-	}
-	ix.m = make(map[int]int32, len(c.People))
-	for i := range c.People {
-		ix.m[c.People[i].ID] = int32(i + 1)
-	}
-}
-
-// person returns the person with the id, or nil. The server's read lock must be held.
+// person returns the person with the id, or nil. People are ordered by ID. The server's
+// read lock must be held.
 func (s *Server) person(id int) *Person {
-	var k int32
-	if s.index.dense != nil {
-		if j := id - s.index.minID; j >= 0 && j < len(s.index.dense) {
-			k = s.index.dense[j]
-		}
-	} else {
-		k = s.index.m[id]
+	ps := s.company.People
+	if i, ok := slices.BinarySearchFunc(ps, id, func(p Person, id int) int { return cmp.Compare(p.ID, id) }); ok {
+		return &ps[i]
 	}
-	if k == 0 || int(k) > len(s.company.People) {
-		return nil
-	}
-	return &s.company.People[k-1]
+	return nil
 }
 
 // fullTimeHours is the full-time week of a legal entity's country.
@@ -162,41 +124,6 @@ func calendarOf(c *Company, p *Person) (holidayCalendar, bool) {
 		}
 	}
 	return holidayCalendar{}, false
-}
-
-// appendSchedule appends p's work schedule as a v1 WorkSchedule object: the weekly hours
-// spread evenly over Monday to Friday.
-func appendSchedule(b []byte, p *Person, strNums bool) []byte {
-	h := p.WeeklyHours
-	if h <= 0 {
-		h = 40
-	}
-	mins := int(h*60/5 + 0.5)
-	b = append(b, `{"type":"WorkSchedule","attributes":{"id":`...)
-	b = jsonw.AppendInt(b, 97000+int(h*10), strNums)
-	if h < 37.5 {
-		b = append(b, `,"name":"Part-time, `...)
-	} else {
-		b = append(b, `,"name":"Full-time, `...)
-	}
-	b = jsonw.AppendFloat(b, h)
-	b = append(b, ` hours (Mon–Fri)","valid_from":null`...)
-	for _, day := range [...]string{`,"monday":"`, `,"tuesday":"`, `,"wednesday":"`, `,"thursday":"`, `,"friday":"`} {
-		b = append(b, day...)
-		b = appendTwoDigits(b, mins/60)
-		b = append(b, ':')
-		b = appendTwoDigits(b, mins%60)
-		b = append(b, '"')
-	}
-	return append(b, `,"saturday":"00:00","sunday":"00:00"}}`...)
-}
-
-// appendTwoDigits appends n (>= 0) in decimal with at least two digits.
-func appendTwoDigits(b []byte, n int) []byte {
-	if n < 10 {
-		b = append(b, '0')
-	}
-	return strconv.AppendInt(b, int64(n), 10)
 }
 
 // entitlementDays returns p's yearly paid vacation, 0 for contractors.

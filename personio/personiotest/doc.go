@@ -113,10 +113,25 @@
 //   - Legal entities: {"id":"170","name":"… GmbH","country":"DE","created_at":"…"},
 //     created the day(s) before the company's first person record.
 //   - The v1 429 body is {"success":false,"error":{"code":429,"message":"Too Many
-//     Requests"}}, the v2 one a problem+json envelope; neither has Retry-After unless
+//     Requests"}}, the v2 one a problem+json envelope, that of POST /v2/auth/token an
+//     OAuth2 error (temporarily_unavailable); none has Retry-After unless
 //     [WithRateLimitRetryAfter].
+//   - The v2 rate limits: Personio documents none for persons and employments;
+//     [WithDocumentedRateLimits] gives them the v1 employee list's limit.
 //   - Wrong v2 credentials answer 400 unauthorized_client (as Personio's token endpoint
 //     documents), not 401.
+//
+// # Rate limits and latency
+//
+// [WithDocumentedRateLimits] enforces Personio's documented limits (300 requests a
+// minute in bursts of 15 on the employee list, 60 a minute on /v1/auth) and states what
+// it assumes for v2; [WithRateLimit] and [WithAuthRateLimit] set other limits. The token
+// buckets belong to the server, as Personio's belong to the credential, so a client that
+// starts right after another finds them as the first one left them. Server.RateLimited
+// counts the 429s they answered, Server.Count the requests per path. [WithLatency] sets
+// the response time. Server.Handler serves the same API in memory, without a socket:
+// called inside a testing/synctest bubble, the latency and the rate limits follow the
+// bubble's virtual clock, so a test of a client's pacing takes no real time.
 //
 // # Quirks and faults
 //
@@ -131,8 +146,8 @@
 // re-authentication, and Server.Requests and Server.Count tell a test what its client
 // sent.
 //
-// Pages are rendered on demand from the company under a read lock; a page of 100 v1
-// employees takes well under a millisecond, so companies of 100,000 people are
-// practical. Everything a server renders is a function of its company and options
+// Pages are rendered on demand from the company under a read lock, with encoding/json;
+// a page of 100 v1 employees with every attribute takes a few milliseconds whatever the
+// size of the company, so companies of 100,000 people are practical. Everything a server renders is a function of its company and options
 // (tokens, which are random, aside), and every method is safe for concurrent use.
 package personiotest

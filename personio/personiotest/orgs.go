@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 )
 
 // Paging limits of legal entities and org units.
@@ -54,18 +52,18 @@ func legalEntityOrder(c *Company) []int {
 	return idx
 }
 
-// appendLegalEntity appends {"id","name","country","created_at"}.
-func appendLegalEntity(b []byte, c *Company, i int) []byte {
+// legalEntityJSON is a v2 legal entity.
+type legalEntityJSON struct {
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	Country   *string `json:"country"`
+	CreatedAt *string `json:"created_at"`
+}
+
+// legalEntity renders the i-th legal entity of c.
+func legalEntity(c *Company, i int) legalEntityJSON {
 	le := &c.LegalEntities[i]
-	b = append(b, `{"id":`...)
-	b = jsonw.AppendInt(b, le.ID, true)
-	b = append(b, `,"name":`...)
-	b = jsonw.AppendString(b, le.Name)
-	b = append(b, `,"country":`...)
-	b = jsonw.AppendStringOrNull(b, le.Country)
-	b = append(b, `,"created_at":`...)
-	b = appendV2Time(b, legalEntityCreated(c, i))
-	return append(b, '}')
+	return legalEntityJSON{strconv.Itoa(le.ID), le.Name, nullable(le.Country), v2Time(legalEntityCreated(c, i))}
 }
 
 // v2LegalEntities serves GET /v2/legal-entities and /v2/legal-entities/{id}.
@@ -77,9 +75,9 @@ func (s *Server) v2LegalEntities(w http.ResponseWriter, r *http.Request, parts [
 		c := s.company
 		for i := range c.LegalEntities {
 			if id > 0 && c.LegalEntities[i].ID == id {
-				b := appendLegalEntity(nil, c, i)
+				body := legalEntity(c, i)
 				s.mu.RUnlock()
-				writeJSON(w, http.StatusOK, "application/json", b)
+				writeJSON(w, http.StatusOK, "application/json", body)
 				return
 			}
 		}
@@ -92,7 +90,7 @@ func (s *Server) v2LegalEntities(w http.ResponseWriter, r *http.Request, parts [
 		return
 	}
 	f := st.filter.(*legalEntityFilter)
-	b := append(make([]byte, 0, 1024), `{"_data":[`...)
+	data := []legalEntityJSON{}
 	next := s.emptyFirstPage(st, q)
 	s.mu.RLock()
 	if next == nil {
@@ -104,10 +102,14 @@ func (s *Server) v2LegalEntities(w http.ResponseWriter, r *http.Request, parts [
 				items = append(items, i)
 			}
 		}
-		b, next = appendIndexPage(s, b, st, q, items, func(b []byte, i int) []byte { return appendLegalEntity(b, c, i) })
+		var page []int
+		page, next = indexPage(s, st, q, items)
+		for _, i := range page {
+			data = append(data, legalEntity(c, i))
+		}
 	}
 	s.mu.RUnlock()
-	s.writeListPage(w, r, b, next, q)
+	s.writeListPage(w, r, data, next, q)
 }
 
 // Org unit types.
@@ -158,33 +160,33 @@ func findOrgUnit(c *Company, typ string, id int) (orgUnit, bool) {
 	return orgUnit{}, false
 }
 
-// appendOrgUnit appends {"id","type","name","abbreviation","description","parent_id"}
-// and, with chain, "parent_chain": the ancestors from the parent up.
-func appendOrgUnit(b []byte, c *Company, u orgUnit, chain bool) []byte {
-	b = append(b, `{"id":`...)
-	b = jsonw.AppendInt(b, u.id, true)
-	b = append(b, `,"type":`...)
-	b = jsonw.AppendString(b, u.typ)
-	b = append(b, `,"name":`...)
-	b = jsonw.AppendString(b, u.name)
-	b = append(b, `,"abbreviation":`...)
-	b = jsonw.AppendStringOrNull(b, abbreviation(u.name))
-	b = append(b, `,"description":null,"parent_id":`...)
+// orgUnitJSON is a v2 org unit; ParentChain is there only when asked for.
+type orgUnitJSON struct {
+	ID           string         `json:"id"`
+	Type         string         `json:"type"`
+	Name         string         `json:"name"`
+	Abbreviation *string        `json:"abbreviation"`
+	Description  *string        `json:"description"`
+	ParentID     *string        `json:"parent_id"`
+	ParentChain  *[]orgUnitJSON `json:"parent_chain,omitempty"`
+}
+
+// orgUnitOf renders u and, with chain, its ancestors from the parent up.
+func orgUnitOf(c *Company, u orgUnit, chain bool) orgUnitJSON {
+	out := orgUnitJSON{ID: strconv.Itoa(u.id), Type: u.typ, Name: u.name, Abbreviation: nullable(abbreviation(u.name))}
 	if u.parentID != 0 {
-		b = jsonw.AppendInt(b, u.parentID, true)
-	} else {
-		b = append(b, "null"...)
+		out.ParentID = nullable(strconv.Itoa(u.parentID))
 	}
 	if chain {
-		b = append(b, `,"parent_chain":[`...)
+		parents := []orgUnitJSON{}
 		if u.parentID != 0 {
 			if d, ok := findOrgUnit(c, orgDepartment, u.parentID); ok {
-				b = appendOrgUnit(b, c, d, false)
+				parents = append(parents, orgUnitOf(c, d, false))
 			}
 		}
-		b = append(b, ']')
+		out.ParentChain = &parents
 	}
-	return append(b, '}')
+	return out
 }
 
 // orgUnitFilter is the parsed filter of GET /v2/org-units.
@@ -230,16 +232,16 @@ func (s *Server) v2OrgUnits(w http.ResponseWriter, r *http.Request, parts []stri
 		id, _ := strconv.Atoi(parts[1])
 		s.mu.RLock()
 		u, ok := findOrgUnit(s.company, f.typ, id)
-		var b []byte
+		var body orgUnitJSON
 		if ok {
-			b = appendOrgUnit(nil, s.company, u, f.chain)
+			body = orgUnitOf(s.company, u, f.chain)
 		}
 		s.mu.RUnlock()
 		if !ok {
 			s.notFoundV2(w)
 			return
 		}
-		writeJSON(w, http.StatusOK, "application/json", b)
+		writeJSON(w, http.StatusOK, "application/json", body)
 		return
 	}
 	parse := func(q url.Values) (any, string) {
@@ -251,15 +253,17 @@ func (s *Server) v2OrgUnits(w http.ResponseWriter, r *http.Request, parts []stri
 		return
 	}
 	f := st.filter.(*orgUnitFilter)
-	b := append(make([]byte, 0, 4096), `{"_data":[`...)
+	data := []orgUnitJSON{}
 	next := s.emptyFirstPage(st, q)
 	s.mu.RLock()
 	if next == nil {
 		c := s.company
-		b, next = appendIndexPage(s, b, st, q, orgUnits(c, f.typ), func(b []byte, u orgUnit) []byte {
-			return appendOrgUnit(b, c, u, f.chain)
-		})
+		var page []orgUnit
+		page, next = indexPage(s, st, q, orgUnits(c, f.typ))
+		for _, u := range page {
+			data = append(data, orgUnitOf(c, u, f.chain))
+		}
 	}
 	s.mu.RUnlock()
-	s.writeListPage(w, r, b, next, q)
+	s.writeListPage(w, r, data, next, q)
 }

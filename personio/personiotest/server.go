@@ -10,7 +10,6 @@ import (
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/internal/fakeserver"
-	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 )
 
 // Company is the company model a server renders: a [fakecompany.Company].
@@ -114,10 +113,11 @@ type config struct {
 	attrs          []string // nil: every attribute
 	lang           int
 	scopes         []string
-	ratePerMinute  int
+	ratePerMinute  int // GET /v1/company/employees* and GET /v2/persons*, each its own bucket
 	rateBurst      int
 	rateRetryAfter bool
-	authPerMinute  int
+	v1AuthPerMin   int // POST /v1/auth
+	v2AuthPerMin   int // POST /v2/auth/token
 	latency        func() time.Duration
 	legacyRotation bool
 	ttl            time.Duration
@@ -185,31 +185,58 @@ func WithScopes(scopes ...string) Option {
 }
 
 // WithRateLimit limits GET /v1/company/employees* and GET /v2/persons* (each its own
-// token bucket) to perMinute requests per minute with bursts of burst; beyond it they
-// answer 429. The real v1 limit is 300 per minute with bursts of 15. Off by default;
-// perMinute <= 0 turns it off.
+// token bucket, employments included in the second) to perMinute requests per minute
+// with bursts of burst; beyond it they answer 429. The buckets belong to the server, as
+// Personio's belong to the credential: a client that starts right after another finds
+// them as the first one left them. Off by default; perMinute <= 0 turns it off.
+// [WithDocumentedRateLimits] sets Personio's documented limits.
 func WithRateLimit(perMinute, burst int) Option {
 	return func(cf *config) { cf.ratePerMinute, cf.rateBurst = perMinute, burst }
 }
 
-// WithRateLimitRetryAfter makes the 429 answers of [WithRateLimit] and
-// [WithAuthRateLimit] carry a Retry-After header (whole seconds). Personio documents none,
-// so by default there is none.
+// WithRateLimitRetryAfter makes the 429 answers of the rate limits carry a Retry-After
+// header (whole seconds). Personio documents none, so by default there is none, and a
+// client must not depend on it.
 func WithRateLimitRetryAfter() Option {
 	return func(cf *config) { cf.rateRetryAfter = true }
 }
 
 // WithAuthRateLimit limits POST /v1/auth and POST /v2/auth/token (each its own bucket,
-// with bursts of a whole minute's worth) to perMinute requests per minute. The real v1
-// limit is 60 per minute. Off by default.
+// with bursts of a whole minute's worth) to perMinute requests per minute. Off by
+// default.
 func WithAuthRateLimit(perMinute int) Option {
-	return func(cf *config) { cf.authPerMinute = perMinute }
+	return func(cf *config) { cf.v1AuthPerMin, cf.v2AuthPerMin = perMinute, perMinute }
+}
+
+// WithDocumentedRateLimits enforces the rate limits Personio documents, and assumes the
+// ones it does not:
+//
+//   - GET /v1/company/employees (and /{id}, /attributes): 300 requests per minute in
+//     bursts of at most 15, as Personio's changelog of 6 May 2024 states.
+//   - POST /v1/auth: 60 requests per minute (bursts of 60). Personio then refuses for
+//     a 60-second cool-down; the fake instead lets one request through per second.
+//   - POST /v2/auth/token: 150 requests per minute (bursts of 150), as reported for the
+//     v2 token endpoint; the 1-request-a-second throttling after it is not modelled.
+//   - GET /v2/persons and the employments under it: Personio documents no limit (its
+//     forum reports throttling); the fake assumes the v1 employee list's, 300 per
+//     minute in bursts of 15, in a bucket of its own.
+//
+// The 429 answers have the body of the API they belong to (see the package
+// documentation) and no Retry-After unless [WithRateLimitRetryAfter]. Personio's limit
+// of 2,000 requests per minute per source IP over every v1 endpoint is not modelled: the
+// limits above always bind first on the endpoints the fake serves. Options after this
+// one override it.
+func WithDocumentedRateLimits() Option {
+	return func(cf *config) {
+		cf.ratePerMinute, cf.rateBurst = 300, 15
+		cf.v1AuthPerMin, cf.v2AuthPerMin = 60, 150
+	}
 }
 
 // WithLatency makes d the response time of every request: the answer leaves no earlier
 // than d after the request arrived, the server's own work included, as with an API whose
-// round trip is d. On Linux it leaves within about a tenth of a millisecond of that (the
-// wait is a timerfd); elsewhere a Go timer can add up to a millisecond.
+// round trip is d. The wait is a Go timer, accurate to about a millisecond on an idle
+// machine (later on a busy one).
 func WithLatency(d time.Duration) Option {
 	return func(cf *config) {
 		cf.latency = nil
@@ -287,11 +314,13 @@ func WithMaxCursors(n int) Option {
 //
 //	Requests() []Request            // the requests received, oldest first
 //	Count(method, path string) int  // how many had method ("" = any) and path ("/v2/*" = prefix)
+//	RateLimited() int               // how many the rate limits answered with 429
 //	ResetRequests()
 //	Inject(f Fault)                 // queue a fault; the first that matches a request applies
 //	ClearFaults()
 //	PendingFaults() int             // faults with applications left
 //	Client() *http.Client           // trusts the certificate of a WithTLS server
+//	Handler() http.Handler          // the same API in memory, e.g. inside a synctest bubble
 //	Close()                         // waits for requests in flight; may be called again
 //
 // and its String and GoString print the URL, never the client secret.
@@ -310,9 +339,8 @@ type Server struct {
 	issued  atomic.Int64
 	traces  atomic.Uint64
 
-	mu      sync.RWMutex // guards company and the index
+	mu      sync.RWMutex // guards company
 	company *Company
-	index   personIndex
 
 	qmu    sync.Mutex
 	quirks Quirks
@@ -320,14 +348,6 @@ type Server struct {
 	// whitelist, resolved from cfg.attrs.
 	std      [numStdAttrs]bool
 	dynAllow map[string]bool // nil: every custom attribute
-	// prefixes of the standard attributes, per language.
-	prefix [2][numStdAttrs][]byte
-	suffix [numStdAttrs][]byte
-
-	// pages recycles the buffers employee pages are rendered into (*[]byte): a page is
-	// hundreds of kilobytes, and the garbage of a fake in the client's process would be
-	// collected on the client's time, which a remote API never costs it.
-	pages sync.Pool
 }
 
 // NewServer starts a fake Personio server. Close it when done.
@@ -358,7 +378,6 @@ func NewServer(opts ...Option) *Server {
 		cursors:      newCursorStore(cfg.maxCursors),
 	}
 	s.cfg.company = nil
-	s.index.build(s.company)
 	s.zone = zone{loc: cfg.loc}
 	if !cfg.locSet {
 		if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
@@ -366,7 +385,6 @@ func NewServer(opts ...Option) *Server {
 		}
 	}
 	s.resolveWhitelist()
-	s.buildPrefixes()
 
 	s.URL = fakeserver.Start(&s.serverBase, http.HandlerFunc(s.route), fakeserver.Options{
 		Name:     "personiotest.Server",
@@ -399,7 +417,6 @@ func (s *Server) Company() *Company {
 func (s *Server) Mutate(f func(c *Company)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	defer s.index.build(s.company) // also after a panic in f: the company may have changed
 	f(s.company)
 }
 
@@ -460,46 +477,19 @@ func (s *Server) resolveWhitelist() {
 // allowedDyn reports whether the credential may read the custom attribute key.
 func (s *Server) allowedDyn(key string) bool { return s.dynAllow == nil || s.dynAllow[key] }
 
-// buildPrefixes renders the constant parts of every standard attribute object once:
-// `"key":{"label":"…","value":` and `,"type":"…","universal_id":"key"}`.
-func (s *Server) buildPrefixes() {
-	for i, a := range stdAttrs {
-		for lang := range 2 {
-			var b []byte
-			b = jsonw.AppendKey(b, a.key)
-			b = append(b, `{"label":`...)
-			b = jsonw.AppendString(b, a.labels[lang])
-			b = append(b, `,"value":`...)
-			s.prefix[lang][i] = b
-		}
-		var b []byte
-		b = append(b, `,"type":`...)
-		b = jsonw.AppendString(b, a.typ)
-		b = append(b, `,"universal_id":`...)
-		b = jsonw.AppendString(b, a.key)
-		b = append(b, '}')
-		s.suffix[i] = b
-	}
-}
-
 // limiters builds the rate limits of the configuration.
 func (s *Server) limiters() []*fakeserver.Limiter {
 	var ls []*fakeserver.Limiter
-	if s.cfg.authPerMinute > 0 {
-		ls = append(ls,
-			&fakeserver.Limiter{PerMinute: s.cfg.authPerMinute, Burst: s.cfg.authPerMinute, Path: "/v1/auth",
-				RetryAfter: s.cfg.rateRetryAfter, Reject: s.rejectV1},
-			&fakeserver.Limiter{PerMinute: s.cfg.authPerMinute, Burst: s.cfg.authPerMinute, Path: "/v2/auth/token",
-				RetryAfter: s.cfg.rateRetryAfter, Reject: s.rejectOAuth})
+	add := func(perMinute, burst int, path string, reject func(http.ResponseWriter, time.Duration)) {
+		if perMinute > 0 {
+			ls = append(ls, &fakeserver.Limiter{PerMinute: perMinute, Burst: burst, Path: path,
+				RetryAfter: s.cfg.rateRetryAfter, Reject: reject})
+		}
 	}
-	if s.cfg.ratePerMinute > 0 {
-		burst := max(s.cfg.rateBurst, 1)
-		ls = append(ls,
-			&fakeserver.Limiter{PerMinute: s.cfg.ratePerMinute, Burst: burst, Path: "/v1/company/employees*",
-				RetryAfter: s.cfg.rateRetryAfter, Reject: s.rejectV1},
-			&fakeserver.Limiter{PerMinute: s.cfg.ratePerMinute, Burst: burst, Path: "/v2/persons*",
-				RetryAfter: s.cfg.rateRetryAfter, Reject: s.rejectV2})
-	}
+	add(s.cfg.v1AuthPerMin, s.cfg.v1AuthPerMin, "/v1/auth", s.rejectV1)
+	add(s.cfg.v2AuthPerMin, s.cfg.v2AuthPerMin, "/v2/auth/token", s.rejectOAuth)
+	add(s.cfg.ratePerMinute, s.cfg.rateBurst, "/v1/company/employees*", s.rejectV1)
+	add(s.cfg.ratePerMinute, s.cfg.rateBurst, "/v2/persons*", s.rejectV2)
 	return ls
 }
 

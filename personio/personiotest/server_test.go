@@ -5,11 +5,13 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -212,13 +214,98 @@ func TestTLS(t *testing.T) {
 	}
 }
 
+// The latency is waited on a Go timer, so the server called in memory inside a synctest
+// bubble answers after exactly the latency of the bubble's clock.
 func TestLatency(t *testing.T) {
 	t.Parallel()
 	s := personiotest.NewTestServer(t, personiotest.WithGenerated(1, 2), personiotest.WithLatency(40*time.Millisecond))
-	start := time.Now()
-	get(t, s, "", "/v1/company/employees")
-	if d := time.Since(start); d < 40*time.Millisecond {
-		t.Errorf("request took %v, want at least 40ms", d)
+	synctest.Test(t, func(t *testing.T) {
+		for _, path := range []string{"/v1/company/employees", "/v2/persons", "/nowhere"} {
+			start := time.Now()
+			w := httptest.NewRecorder()
+			s.Handler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+			if el := time.Since(start); el != 40*time.Millisecond || w.Code/100 != 4 {
+				t.Errorf("%s: %d after %v, want a 4xx after the 40ms latency", path, w.Code, el)
+			}
+		}
+	})
+	if n := s.Count("", "*"); n != 3 {
+		t.Errorf("Count = %d, want the 3 in-memory requests", n)
+	}
+}
+
+// WithDocumentedRateLimits: 300 a minute in bursts of 15 on the employee list, 60 a
+// minute on /v1/auth, 150 on /v2/auth/token, the employee list's limit on v2 persons. The
+// buckets belong to the server: a second client finds them as the first left them.
+func TestDocumentedRateLimits(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	s := personiotest.NewTestServer(t, personiotest.WithGenerated(1, 5), personiotest.WithClock(clk.Now),
+		personiotest.WithDocumentedRateLimits())
+	v1, v2 := v1Token(t, s), v2Token(t, s, "")
+	// count sends n requests with c and returns how many got through; every refusal
+	// must be a 429 without Retry-After.
+	count := func(c *http.Client, n int, method, path string, hdr http.Header, body string) int {
+		t.Helper()
+		ok := 0
+		for range n {
+			req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, v := range hdr {
+				req.Header[k] = v
+			}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			switch {
+			case resp.StatusCode == http.StatusOK:
+				ok++
+			case resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "":
+				t.Fatalf("%s %s: %d, Retry-After %q", method, path, resp.StatusCode, resp.Header.Get("Retry-After"))
+			}
+		}
+		return ok
+	}
+	first, second := s.Client(), &http.Client{Transport: &http.Transport{}}
+	defer second.CloseIdleConnections()
+	employees := func(c *http.Client, n int) int {
+		return count(c, n, http.MethodGet, "/v1/company/employees?limit=1", bearerHeader(v1), "")
+	}
+	persons := func(c *http.Client, n int) int {
+		return count(c, n, http.MethodGet, "/v2/persons?limit=1", bearerHeader(v2), "")
+	}
+	auth := url.Values{"client_id": {s.ClientID}, "client_secret": {s.ClientSecret}}.Encode()
+	token := url.Values{"grant_type": {"client_credentials"}, "client_id": {s.ClientID}, "client_secret": {s.ClientSecret}}.Encode()
+	var got []int
+	got = append(got, employees(first, 20), employees(second, 1)) // a burst of 15, then nothing for anyone
+	got = append(got, persons(second, 20))                        // its own bucket
+	clk.Advance(199 * time.Millisecond)
+	got = append(got, employees(second, 1))
+	clk.Advance(time.Millisecond)
+	got = append(got, employees(second, 2)) // one every 200ms
+	clk.Advance(time.Second)
+	got = append(got, employees(first, 10))                                         // five a second
+	got = append(got, count(first, 61, http.MethodPost, "/v1/auth?"+auth, nil, "")) // v1Token's token came back
+	got = append(got, count(first, 151, http.MethodPost, "/v2/auth/token", formHeader, token))
+	if diff := cmp.Diff([]int{15, 0, 15, 0, 1, 5, 60, 150}, got); diff != "" {
+		t.Errorf("requests through (-want +got):\n%s", diff)
+	}
+	// A second later one /v1/auth token has come back.
+	clk.Advance(time.Second)
+	if n := count(second, 2, http.MethodPost, "/v1/auth?"+auth, nil, ""); n != 1 {
+		t.Errorf("/v1/auth a second later: %d through, want 1", n)
+	}
+	if n, want := s.RateLimited(), 5+1+5+1+1+5+1+1+1; n != want {
+		t.Errorf("RateLimited = %d, want %d", n, want)
+	}
+	// Other endpoints are not limited.
+	if n := count(first, 20, http.MethodGet, "/v2/legal-entities", bearerHeader(v2), ""); n != 20 {
+		t.Errorf("legal entities: %d of 20 through", n)
 	}
 }
 

@@ -1,14 +1,13 @@
 package personiotest
 
 import (
+	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
-	"github.com/hrisconnect/hrisconnect/internal/jsonw"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -18,11 +17,75 @@ const (
 	v1MaxLimit     = 100
 )
 
+// v1EmployeeJSON is a v1 Employee: {"type":"Employee","attributes":{key: attribute}}.
+// The attributes are a map, since the set of keys depends on the credential and the
+// request; their order carries no meaning.
+type v1EmployeeJSON struct {
+	Type       string                `json:"type"`
+	Attributes map[string]v1AttrJSON `json:"attributes"`
+}
+
+// v1AttrJSON is one attribute of an employee: {label, value, type, universal_id}, and
+// the currency of salary fields.
+type v1AttrJSON struct {
+	Label       string  `json:"label"`
+	Value       any     `json:"value"`
+	Type        string  `json:"type"`
+	UniversalID *string `json:"universal_id"`
+	Currency    string  `json:"currency,omitempty"`
+}
+
+// v1NestedJSON is a plain nested object: {"type":"Department","attributes":{...}}.
+type v1NestedJSON struct {
+	Type       string `json:"type"`
+	Attributes any    `json:"attributes"`
+}
+
+// v1EntityJSON holds the attributes of a subcompany, office, department or team.
+type v1EntityJSON struct {
+	ID   any    `json:"id"`
+	Name string `json:"name"`
+}
+
+type v1CostCenterJSON struct {
+	ID         any     `json:"id"`
+	Name       string  `json:"name"`
+	Percentage float64 `json:"percentage"`
+}
+
+type v1CalendarJSON struct {
+	ID      any     `json:"id"`
+	Name    string  `json:"name"`
+	Country string  `json:"country"`
+	State   *string `json:"state"`
+}
+
+type v1TimeOffTypeJSON struct {
+	ID          any    `json:"id"`
+	Name        string `json:"name"`
+	Category    string `json:"category"`
+	Entitlement int    `json:"entitlement"`
+}
+
+type v1WorkScheduleJSON struct {
+	ID        any     `json:"id"`
+	Name      string  `json:"name"`
+	ValidFrom *string `json:"valid_from"`
+	Monday    string  `json:"monday"`
+	Tuesday   string  `json:"tuesday"`
+	Wednesday string  `json:"wednesday"`
+	Thursday  string  `json:"thursday"`
+	Friday    string  `json:"friday"`
+	Saturday  string  `json:"saturday"`
+	Sunday    string  `json:"sunday"`
+}
+
 // dynAttr is a custom attribute as rendered for one request.
 type dynAttr struct {
-	attr   *fakecompany.CustomAttribute // nil for the personnel number
-	prefix []byte                       // `"key":{"label":"…","value":`
-	suffix []byte                       // `,"type":"…","universal_id":…}`
+	attr        *fakecompany.CustomAttribute // nil for the personnel number
+	key, label  string
+	typ         string
+	universalID *string
 }
 
 // v1Renderer renders v1 employee objects for one request.
@@ -45,10 +108,7 @@ func (s *Server) newV1Renderer(c *Company, proj map[string]bool, q Quirks) *v1Re
 	r.std[aID] = true
 	want := func(key string) bool { return s.allowedDyn(key) && (proj == nil || proj[key]) }
 	if want(PersonnelNumberKey) {
-		r.dyn = append(r.dyn, dynAttr{
-			prefix: dynPrefix(PersonnelNumberKey, personnelNumberLabels[r.lang]),
-			suffix: dynSuffix(fakecompany.AttrText, ""),
-		})
+		r.dyn = append(r.dyn, dynAttr{key: PersonnelNumberKey, label: personnelNumberLabels[r.lang], typ: fakecompany.AttrText})
 	}
 	for i := range c.Attributes {
 		a := &c.Attributes[i]
@@ -59,277 +119,236 @@ func (s *Server) newV1Renderer(c *Company, proj map[string]bool, q Quirks) *v1Re
 		if r.lang == langDE && a.LabelDE != "" {
 			label = a.LabelDE
 		}
-		r.dyn = append(r.dyn, dynAttr{attr: a, prefix: dynPrefix(a.Key, label), suffix: dynSuffix(a.Type, a.UniversalID)})
+		r.dyn = append(r.dyn, dynAttr{attr: a, key: a.Key, label: label, typ: a.Type, universalID: nullable(a.UniversalID)})
 	}
 	return r
 }
 
-func dynPrefix(key, label string) []byte {
-	var b []byte
-	b = jsonw.AppendString(b, key)
-	b = append(b, `:{"label":`...)
-	b = jsonw.AppendString(b, label)
-	return append(b, `,"value":`...)
+// nullable returns nil for "", which renders as null, and &s otherwise.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
-func dynSuffix(typ, universalID string) []byte {
-	var b []byte
-	b = append(b, `,"universal_id":`...)
-	b = jsonw.AppendStringOrNull(b, universalID)
-	b = append(b, `,"type":`...)
-	b = jsonw.AppendString(b, typ)
-	return append(b, '}')
+// num renders an id or a counter: a number, or a string under the StringNumbers quirk.
+func (r *v1Renderer) num(n int) any {
+	if r.strNums {
+		return strconv.Itoa(n)
+	}
+	return n
 }
 
-// employee appends p as a v1 Employee object.
-func (r *v1Renderer) employee(b []byte, p *Person) []byte {
-	s, c := r.s, r.c
-	b = append(b, `{"type":"Employee","attributes":{`...)
-	first := true
+// stdAttr returns standard attribute i with value v.
+func (r *v1Renderer) stdAttr(i int, v any) v1AttrJSON {
+	a := &stdAttrs[i]
+	return v1AttrJSON{Label: a.labels[r.lang], Value: v, Type: a.typ, UniversalID: &a.key}
+}
+
+// employee renders p as a v1 Employee object.
+func (r *v1Renderer) employee(p *Person) v1EmployeeJSON {
+	attrs := make(map[string]v1AttrJSON, numStdAttrs+len(r.dyn))
 	for i := range numStdAttrs {
 		if !r.std[i] {
 			continue
 		}
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = append(b, s.prefix[r.lang][i]...)
-		b = r.value(b, i, p, c)
+		a := r.stdAttr(i, r.value(i, p))
 		if i == aFixSalary || i == aHourlySalary {
-			suf := s.suffix[i]
-			b = append(b, suf[:len(suf)-1]...)
-			b = append(b, `,"currency":`...)
-			b = jsonw.AppendString(b, currencyOf(c, p))
-			b = append(b, '}')
-		} else {
-			b = append(b, s.suffix[i]...)
+			a.Currency = currencyOf(r.c, p)
 		}
+		attrs[stdAttrs[i].key] = a
 	}
 	for _, d := range r.dyn {
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = append(b, d.prefix...)
-		b = r.dynValue(b, d.attr, p)
-		b = append(b, d.suffix...)
+		attrs[d.key] = v1AttrJSON{Label: d.label, Value: r.dynValue(d.attr, p), Type: d.typ, UniversalID: d.universalID}
 	}
-	return append(b, "}}"...)
+	return v1EmployeeJSON{Type: "Employee", Attributes: attrs}
 }
 
-// value appends the value of standard attribute i.
-func (r *v1Renderer) value(b []byte, i int, p *Person, c *Company) []byte {
+// value returns the value of standard attribute i (nil renders as null).
+func (r *v1Renderer) value(i int, p *Person) any {
+	c := r.c
 	switch i {
 	case aID:
-		return jsonw.AppendInt(b, p.ID, r.strNums)
+		return r.num(p.ID)
 	case aFirstName:
-		return jsonw.AppendString(b, p.FirstName)
+		return p.FirstName
 	case aLastName:
-		return jsonw.AppendString(b, p.LastName)
+		return p.LastName
 	case aPreferredName:
-		return jsonw.AppendString(b, preferredName(p))
+		return preferredName(p)
 	case aEmail:
-		return jsonw.AppendString(b, p.Email)
+		return p.Email
 	case aGender:
-		return jsonw.AppendString(b, p.Gender)
+		return p.Gender
 	case aStatus:
-		return jsonw.AppendString(b, p.Status)
+		return p.Status
 	case aPosition:
-		return jsonw.AppendString(b, p.Position)
+		return p.Position
 	case aSupervisor:
-		return r.supervisor(b, p.SupervisorID)
+		return r.supervisor(p.SupervisorID)
 	case aEmploymentType:
-		return jsonw.AppendString(b, p.EmploymentType)
+		return p.EmploymentType
 	case aWeeklyHours:
-		b = append(b, '"')
-		b = jsonw.AppendFloat(b, p.WeeklyHours)
-		return append(b, '"')
+		return strconv.FormatFloat(p.WeeklyHours, 'f', -1, 64)
 	case aHireDate:
-		return r.dayInstant(b, p.HireDate)
+		return r.dayInstant(p.HireDate)
 	case aContractEnd:
-		return r.dayInstant(b, p.ContractEndDate)
+		return r.dayInstant(p.ContractEndDate)
 	case aTerminationDate:
-		return r.dayInstant(b, p.TerminationDate)
+		return r.dayInstant(p.TerminationDate)
 	case aTerminationType:
-		return jsonw.AppendStringOrNull(b, p.TerminationType)
+		return nullable(p.TerminationType)
 	case aTerminationReason:
-		return jsonw.AppendStringOrNull(b, p.TerminationReason)
+		return nullable(p.TerminationReason)
 	case aProbationEnd:
-		return r.dayInstant(b, p.ProbationEnd)
+		return r.dayInstant(p.ProbationEnd)
 	case aCreatedAt:
-		return r.localTime(b, p.CreatedAt)
+		return r.localTime(p.CreatedAt)
 	case aLastModified:
-		return r.localTime(b, p.UpdatedAt)
+		return r.localTime(p.UpdatedAt)
 	case aSubcompany:
 		if le := c.LegalEntity(p.LegalEntityID); le != nil {
-			return r.entity(b, "Subcompany", le.ID, le.Name)
+			return r.entity("Subcompany", le.ID, le.Name)
 		}
 	case aOffice:
 		if o := c.Office(p.OfficeID); o != nil {
-			return r.entity(b, "Office", o.ID, o.Name)
+			return r.entity("Office", o.ID, o.Name)
 		}
 	case aDepartment:
 		if d := c.Department(p.DepartmentID); d != nil {
-			return r.entity(b, "Department", d.ID, d.Name)
+			return r.entity("Department", d.ID, d.Name)
 		}
 	case aTeam:
 		if t := c.Team(p.TeamID); t != nil {
-			return r.entity(b, "Team", t.ID, t.Name)
+			return r.entity("Team", t.ID, t.Name)
 		}
 	case aCostCenters:
-		b = append(b, '[')
-		n := 0
+		ccs := []v1NestedJSON{}
 		for _, sh := range p.CostCenters {
-			cc := c.CostCenter(sh.ID)
-			if cc == nil {
-				continue
+			if cc := c.CostCenter(sh.ID); cc != nil {
+				ccs = append(ccs, v1NestedJSON{"CostCenter", v1CostCenterJSON{r.num(cc.ID), cc.Name, sh.Percentage}})
 			}
-			if n > 0 {
-				b = append(b, ',')
-			}
-			n++
-			b = append(b, `{"type":"CostCenter","attributes":{"id":`...)
-			b = jsonw.AppendInt(b, cc.ID, r.strNums)
-			b = append(b, `,"name":`...)
-			b = jsonw.AppendString(b, cc.Name)
-			b = append(b, `,"percentage":`...)
-			b = jsonw.AppendFloat(b, sh.Percentage)
-			b = append(b, "}}"...)
 		}
-		return append(b, ']')
+		return ccs
 	case aHolidayCalendar:
 		if cal, ok := calendarOf(c, p); ok {
-			b = append(b, `{"type":"HolidayCalendar","attributes":{"id":`...)
-			b = jsonw.AppendInt(b, cal.id, r.strNums)
-			b = append(b, `,"name":`...)
-			b = jsonw.AppendString(b, cal.name)
-			b = append(b, `,"country":`...)
-			b = jsonw.AppendString(b, cal.country)
-			b = append(b, `,"state":`...)
-			b = jsonw.AppendStringOrNull(b, cal.state)
-			return append(b, "}}"...)
+			return v1NestedJSON{"HolidayCalendar", v1CalendarJSON{r.num(cal.id), cal.name, cal.country, nullable(cal.state)}}
 		}
 	case aAbsenceEntitlement:
 		days := entitlementDays(c, p)
 		if days == 0 {
-			return append(b, "[]"...)
+			return []v1NestedJSON{}
 		}
-		b = append(b, `[{"type":"TimeOffType","attributes":{"id":`...)
-		b = jsonw.AppendInt(b, 113437, r.strNums)
-		b = append(b, `,"name":"Paid vacation","category":"paid_vacation","entitlement":`...)
-		b = strconv.AppendInt(b, int64(days), 10)
-		return append(b, "}}]"...)
+		return []v1NestedJSON{{"TimeOffType", v1TimeOffTypeJSON{r.num(113437), "Paid vacation", "paid_vacation", days}}}
 	case aWorkSchedule:
-		return appendSchedule(b, p, r.strNums)
+		return v1NestedJSON{"WorkSchedule", r.schedule(p)}
 	case aFixSalary:
 		m, _ := salaryOf(c, p)
-		return jsonw.AppendFloat(b, m)
+		return m
 	case aFixSalaryInterval:
-		return append(b, `"monthly"`...)
+		return "monthly"
 	case aHourlySalary:
 		_, h := salaryOf(c, p)
-		return jsonw.AppendFloat(b, h)
+		return h
 	case aVacationBalance:
-		return jsonw.AppendFloat(b, vacationBalance(p))
+		return vacationBalance(p)
 	case aLastWorkingDay:
-		return r.dayInstant(b, p.LastWorkingDay)
+		return r.dayInstant(p.LastWorkingDay)
 	case aProfilePicture:
-		b = append(b, '"')
-		b = append(b, r.s.URL...)
-		b = append(b, "/v1/company/employees/"...)
-		b = strconv.AppendInt(b, int64(p.ID), 10)
-		return append(b, `/profile-picture"`...)
+		return r.s.URL + "/v1/company/employees/" + strconv.Itoa(p.ID) + "/profile-picture"
 	case aDateOfBirth:
-		return r.dayInstant(b, p.BirthDate)
+		return r.dayInstant(p.BirthDate)
 	}
-	return append(b, "null"...)
+	return nil
 }
 
-// supervisor appends the nested, attribute-wrapped Employee of a supervisor, or null.
-func (r *v1Renderer) supervisor(b []byte, id int) []byte {
-	if id == 0 {
-		return append(b, "null"...)
+// schedule returns p's work schedule: the weekly hours spread evenly over Monday to
+// Friday.
+func (r *v1Renderer) schedule(p *Person) v1WorkScheduleJSON {
+	h := p.WeeklyHours
+	if h <= 0 {
+		h = 40
 	}
-	b = append(b, `{"type":"Employee","attributes":{`...)
-	b = append(b, r.s.prefix[r.lang][aID]...)
-	b = jsonw.AppendInt(b, id, r.strNums)
-	b = append(b, r.s.suffix[aID]...)
+	mins := int(h*60/5 + 0.5)
+	day := fmt.Sprintf("%02d:%02d", mins/60, mins%60)
+	kind := "Full-time"
+	if h < 37.5 {
+		kind = "Part-time"
+	}
+	return v1WorkScheduleJSON{
+		ID:     r.num(97000 + int(h*10)),
+		Name:   kind + ", " + strconv.FormatFloat(h, 'f', -1, 64) + " hours (Mon–Fri)",
+		Monday: day, Tuesday: day, Wednesday: day, Thursday: day, Friday: day,
+		Saturday: "00:00", Sunday: "00:00",
+	}
+}
+
+// supervisor returns the nested, attribute-wrapped Employee of a supervisor, or nil.
+func (r *v1Renderer) supervisor(id int) any {
+	if id == 0 {
+		return nil
+	}
+	attrs := map[string]v1AttrJSON{"id": r.stdAttr(aID, r.num(id))}
 	if sup := r.s.person(id); sup != nil {
 		for _, i := range [...]int{aFirstName, aLastName, aEmail} {
-			if !r.s.std[i] {
-				continue
+			if r.s.std[i] {
+				attrs[stdAttrs[i].key] = r.stdAttr(i, r.value(i, sup))
 			}
-			b = append(b, ',')
-			b = append(b, r.s.prefix[r.lang][i]...)
-			b = r.value(b, i, sup, r.c)
-			b = append(b, r.s.suffix[i]...)
 		}
 	}
-	return append(b, "}}"...)
+	return v1EmployeeJSON{Type: "Employee", Attributes: attrs}
 }
 
-// entity appends a plain nested object {"type":…,"attributes":{"id":…,"name":…}}.
-func (r *v1Renderer) entity(b []byte, typ string, id int, name string) []byte {
-	b = append(b, `{"type":"`...)
-	b = append(b, typ...)
-	b = append(b, `","attributes":{"id":`...)
-	b = jsonw.AppendInt(b, id, r.strNums)
-	b = append(b, `,"name":`...)
-	b = jsonw.AppendString(b, name)
-	return append(b, "}}"...)
+// entity returns a plain nested object {"type":…,"attributes":{"id":…,"name":…}}.
+func (r *v1Renderer) entity(typ string, id int, name string) v1NestedJSON {
+	return v1NestedJSON{Type: typ, Attributes: v1EntityJSON{ID: r.num(id), Name: name}}
 }
 
-// dayInstant appends a calendar day as the instant of its midnight in the company's
-// zone, in UTC ("2014-11-08T23:00:00.000Z" for 9 November in Berlin), or null.
-func (r *v1Renderer) dayInstant(b []byte, d unified.Date) []byte {
+// dayInstant returns a calendar day as the instant of its midnight in the company's
+// zone, in UTC ("2014-11-08T23:00:00.000Z" for 9 November in Berlin), or nil.
+func (r *v1Renderer) dayInstant(d unified.Date) *string {
 	if d.IsZero() {
-		return append(b, "null"...)
+		return nil
 	}
-	b = append(b, '"')
-	b = appendInstant(b, r.s.zone.midnight(d))
-	return append(b, '"')
+	return nullable(r.s.zone.midnight(d).UTC().Format(layoutInstant))
 }
 
-// localTime appends t as local time in the company's zone with its offset, or null.
-func (r *v1Renderer) localTime(b []byte, t time.Time) []byte {
+// localTime returns t as local time in the company's zone with its offset, or nil.
+func (r *v1Renderer) localTime(t time.Time) *string {
 	if t.IsZero() {
-		return append(b, "null"...)
+		return nil
 	}
-	b = append(b, '"')
-	b = appendOffsetTime(b, r.s.zone.local(t))
-	return append(b, '"')
+	return nullable(r.s.zone.local(t).Format(layoutOffsetTime))
 }
 
-// dynValue appends the value of a custom attribute (a nil attr is the personnel number).
+// dynValue returns the value of a custom attribute (a nil attr is the personnel number).
 // Dates are rendered as midnight UTC, as Personio's example does for custom dates;
 // integers and decimals as numbers; text, list and tags values as strings; unset values
 // as null.
-func (r *v1Renderer) dynValue(b []byte, a *fakecompany.CustomAttribute, p *Person) []byte {
+func (r *v1Renderer) dynValue(a *fakecompany.CustomAttribute, p *Person) any {
 	if a == nil {
-		return jsonw.AppendStringOrNull(b, p.EmployeeNumber)
+		return nullable(p.EmployeeNumber)
 	}
 	v, ok := p.Custom[a.Key]
 	if !ok {
-		return append(b, "null"...)
+		return nil
 	}
 	switch a.Type {
 	case fakecompany.AttrDate:
 		if d, err := unified.ParseDate(v); err == nil {
-			b = append(b, '"')
-			b = appendInstant(b, d.Time(time.UTC))
-			return append(b, '"')
+			return d.Time(time.UTC).Format(layoutInstant)
 		}
 	case fakecompany.AttrInteger:
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return strconv.AppendInt(b, n, 10)
+			return n
 		}
 	case fakecompany.AttrDecimal:
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return jsonw.AppendFloat(b, f)
+			return f
 		}
 	}
-	return jsonw.AppendString(b, v)
+	return v
 }
 
 // projection returns the attributes[] projection of a v1 request, or nil when there is
@@ -419,41 +438,42 @@ func (s *Server) v1ListEmployees(w http.ResponseWriter, r *http.Request, _ strin
 	start, end = min(start, total), min(end, total)
 
 	rd := s.newV1Renderer(c, proj, quirks)
-	buf, _ := s.pages.Get().(*[]byte)
-	if buf == nil {
-		buf = new([]byte)
-	}
-	b := slices.Grow((*buf)[:0], 256+(end-start)*4096)
-	b = append(b, `{"success":true,"metadata":{"total_elements":`...)
-	b = jsonw.AppendInt(b, total, quirks.StringNumbers)
-	b = append(b, `,"current_page":`...)
 	page, pages := 0, 0
 	if limit > 0 {
 		page, pages = offset/limit, (total+limit-1)/limit
 	}
-	b = jsonw.AppendInt(b, page, quirks.StringNumbers)
-	b = append(b, `,"total_pages":`...)
-	b = jsonw.AppendInt(b, pages, quirks.StringNumbers)
-	b = append(b, `},"offset":`...)
-	b = jsonw.AppendInt(b, offset, quirks.StringNumbers)
-	b = append(b, `,"limit":`...)
-	b = jsonw.AppendInt(b, limit, quirks.StringNumbers)
-	b = append(b, `,"data":[`...)
+	out := v1ListJSON{
+		Success:  true,
+		Metadata: v1MetaJSON{TotalElements: rd.num(total), CurrentPage: rd.num(page), TotalPages: rd.num(pages)},
+		Offset:   rd.num(offset),
+		Limit:    rd.num(limit),
+		Data:     make([]v1EmployeeJSON, 0, end-start),
+	}
 	for k := start; k < end; k++ {
-		if k > start {
-			b = append(b, ',')
-		}
 		i := k
 		if filtered {
 			i = sel[k]
 		}
-		b = rd.employee(b, &c.People[i])
+		out.Data = append(out.Data, rd.employee(&c.People[i]))
 	}
 	s.mu.RUnlock()
-	b = append(b, "]}"...)
-	writeJSON(w, http.StatusOK, "application/json", b)
-	*buf = b
-	s.pages.Put(buf)
+	writeJSON(w, http.StatusOK, "application/json", out)
+}
+
+// v1ListJSON is a page of GET /v1/company/employees. metadata comes before data, as
+// Personio sends it, so a client can read the total before the records.
+type v1ListJSON struct {
+	Success  bool             `json:"success"`
+	Metadata v1MetaJSON       `json:"metadata"`
+	Offset   any              `json:"offset"`
+	Limit    any              `json:"limit"`
+	Data     []v1EmployeeJSON `json:"data"`
+}
+
+type v1MetaJSON struct {
+	TotalElements any `json:"total_elements"`
+	CurrentPage   any `json:"current_page"`
+	TotalPages    any `json:"total_pages"`
 }
 
 // v1GetEmployee serves GET /v1/company/employees/{id}.
@@ -471,43 +491,32 @@ func (s *Server) v1GetEmployee(w http.ResponseWriter, _ *http.Request, arg strin
 		writeV1Error(w, http.StatusNotFound, notFoundMessage)
 		return
 	}
-	b := make([]byte, 0, 4096)
-	b = append(b, `{"success":true,"data":`...)
-	b = s.newV1Renderer(s.company, nil, quirks).employee(b, p)
+	e := s.newV1Renderer(s.company, nil, quirks).employee(p)
 	s.mu.RUnlock()
-	b = append(b, '}')
-	writeJSON(w, http.StatusOK, "application/json", b)
+	writeJSON(w, http.StatusOK, "application/json", struct {
+		Success bool           `json:"success"`
+		Data    v1EmployeeJSON `json:"data"`
+	}{true, e})
 }
 
 // v1Attributes serves GET /v1/company/employees/attributes and its alias
 // /custom-attributes: the attributes the credential may read, standard ones first.
 func (s *Server) v1Attributes(w http.ResponseWriter, _ *http.Request, _ string) {
-	lang := s.cfg.lang
-	b := make([]byte, 0, 4096)
-	b = append(b, `{"success":true,"data":[`...)
-	n := 0
-	item := func(key, label, typ, universalID string) {
-		if n > 0 {
-			b = append(b, ',')
-		}
-		n++
-		b = append(b, `{"key":`...)
-		b = jsonw.AppendString(b, key)
-		b = append(b, `,"label":`...)
-		b = jsonw.AppendString(b, label)
-		b = append(b, `,"type":`...)
-		b = jsonw.AppendString(b, typ)
-		b = append(b, `,"universal_id":`...)
-		b = jsonw.AppendStringOrNull(b, universalID)
-		b = append(b, '}')
+	type attr struct {
+		Key         string  `json:"key"`
+		Label       string  `json:"label"`
+		Type        string  `json:"type"`
+		UniversalID *string `json:"universal_id"`
 	}
+	lang := s.cfg.lang
+	data := []attr{}
 	for i, a := range stdAttrs {
 		if s.std[i] {
-			item(a.key, a.labels[lang], a.typ, a.key)
+			data = append(data, attr{a.key, a.labels[lang], a.typ, nullable(a.key)})
 		}
 	}
 	if s.allowedDyn(PersonnelNumberKey) {
-		item(PersonnelNumberKey, personnelNumberLabels[lang], fakecompany.AttrText, "")
+		data = append(data, attr{PersonnelNumberKey, personnelNumberLabels[lang], fakecompany.AttrText, nil})
 	}
 	s.mu.RLock()
 	for _, a := range s.company.Attributes {
@@ -518,11 +527,13 @@ func (s *Server) v1Attributes(w http.ResponseWriter, _ *http.Request, _ string) 
 		if lang == langDE && a.LabelDE != "" {
 			label = a.LabelDE
 		}
-		item(a.Key, label, a.Type, a.UniversalID)
+		data = append(data, attr{a.Key, label, a.Type, nullable(a.UniversalID)})
 	}
 	s.mu.RUnlock()
-	b = append(b, "]}"...)
-	writeJSON(w, http.StatusOK, "application/json", b)
+	writeJSON(w, http.StatusOK, "application/json", struct {
+		Success bool   `json:"success"`
+		Data    []attr `json:"data"`
+	}{true, data})
 }
 
 // intParam parses an integer query parameter that must be at least lo; "" gives def.

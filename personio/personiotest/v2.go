@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
-	"github.com/hrisconnect/hrisconnect/internal/jsonw"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // v2 paging limits of persons and employments.
@@ -211,54 +211,50 @@ func (s *Server) nextState(st *cursorState, hasMore bool, resume, dup int, q Qui
 	return next
 }
 
-// appendLinks appends `"_meta":{"links":{"self":…,"next":…}}` for a list page.
-func (s *Server) appendLinks(b []byte, r *http.Request, next *cursorState, q Quirks) []byte {
-	base := s.URL
-	if q.RelativeNext {
-		base = ""
-	}
-	self := base + r.URL.Path
-	if r.URL.RawQuery != "" {
-		self += "?" + r.URL.RawQuery
-	}
-	b = append(b, `"_meta":{"links":{"self":{"href":`...)
-	b = jsonw.AppendString(b, self)
-	b = append(b, '}')
-	if next != nil {
-		key := s.cursors.put(next)
-		b = append(b, `,"next":{"href":`...)
-		b = jsonw.AppendString(b, base+next.path+"?cursor="+url.QueryEscape(key))
-		b = append(b, '}')
-	}
-	return append(b, "}}"...)
+// v2ListJSON is a page of a v2 list: {"_data":[...],"_meta":{"links":{"self","next"}}}.
+type v2ListJSON struct {
+	Data any `json:"_data"`
+	Meta struct {
+		Links struct {
+			Self v2HrefJSON  `json:"self"`
+			Next *v2HrefJSON `json:"next,omitempty"`
+		} `json:"links"`
+	} `json:"_meta"`
 }
 
-// appendIndexPage appends the page of items that st asks for, rendered by appendItem and
-// separated by commas, and returns the state its next link leads to (nil on the last
-// page). It serves the listings paged by position: a page starts at index st.pos.
-func appendIndexPage[T any](s *Server, b []byte, st *cursorState, q Quirks, items []T,
-	appendItem func([]byte, T) []byte) ([]byte, *cursorState) {
+type v2HrefJSON struct {
+	Href string `json:"href"`
+}
+
+// indexPage returns the page of items that st asks for and the state its next link
+// leads to (nil on the last page). It serves the listings paged by position: a page
+// starts at index st.pos.
+func indexPage[T any](s *Server, st *cursorState, q Quirks, items []T) ([]T, *cursorState) {
 	start, end := min(st.pos, len(items)), min(st.pos+pageSize(st, q), len(items))
-	for k := start; k < end; k++ {
-		if k > start {
-			b = append(b, ',')
-		}
-		b = appendItem(b, items[k])
-	}
 	dup := -1 // DuplicateAcrossPages resumes at the page's last item, unless it has one only
 	if end-start >= 2 {
 		dup = end - 1
 	}
-	return b, s.nextState(st, end < len(items), end, dup, q)
+	return items[start:end], s.nextState(st, end < len(items), end, dup, q)
 }
 
-// writeListPage finishes a list page whose items b holds, after `{"_data":[`: it closes
-// the list, adds the links (next leads to the next page, nil on the last) and sends it.
-func (s *Server) writeListPage(w http.ResponseWriter, r *http.Request, b []byte, next *cursorState, q Quirks) {
-	b = append(b, "],"...)
-	b = s.appendLinks(b, r, next, q)
-	b = append(b, '}')
-	writeJSON(w, http.StatusOK, "application/json", b)
+// writeListPage sends a list page holding data (a slice, never nil), with its self link
+// and, unless next is nil, a link to the next page.
+func (s *Server) writeListPage(w http.ResponseWriter, r *http.Request, data any, next *cursorState, q Quirks) {
+	base := s.URL
+	if q.RelativeNext {
+		base = ""
+	}
+	out := v2ListJSON{Data: data}
+	out.Meta.Links.Self.Href = base + r.URL.Path
+	if r.URL.RawQuery != "" {
+		out.Meta.Links.Self.Href += "?" + r.URL.RawQuery
+	}
+	if next != nil {
+		key := s.cursors.put(next)
+		out.Meta.Links.Next = &v2HrefJSON{Href: base + next.path + "?cursor=" + url.QueryEscape(key)}
+	}
+	writeJSON(w, http.StatusOK, "application/json", out)
 }
 
 // personFilter is the parsed filter of GET /v2/persons.
@@ -332,9 +328,9 @@ func (s *Server) v2Persons(w http.ResponseWriter, r *http.Request, parts []strin
 			s.notFoundV2(w)
 			return
 		}
-		b := s.v2Renderer(q).person(make([]byte, 0, 2048), p)
+		body := s.v2Renderer(q).person(p)
 		s.mu.RUnlock()
-		writeJSON(w, http.StatusOK, "application/json", b)
+		writeJSON(w, http.StatusOK, "application/json", body)
 		return
 	}
 	st := s.startListing(w, r, "/v2/persons", v2DefaultLimit, v2MaxLimit, maps.Clone(personFields), s.parsePersonFilter)
@@ -342,8 +338,7 @@ func (s *Server) v2Persons(w http.ResponseWriter, r *http.Request, parts []strin
 		return
 	}
 	f := st.filter.(*personFilter)
-	b := make([]byte, 0, 1024+st.limit*1500)
-	b = append(b, `{"_data":[`...)
+	data := []v2PersonJSON{}
 	next := s.emptyFirstPage(st, q)
 	s.mu.RLock()
 	if next == nil {
@@ -362,10 +357,7 @@ func (s *Server) v2Persons(w http.ResponseWriter, r *http.Request, parts []strin
 				hasMore = true
 				break
 			}
-			if len(ids) > 0 {
-				b = append(b, ',')
-			}
-			b = rd.person(b, p)
+			data = append(data, rd.person(p))
 			ids = append(ids, p.ID)
 		}
 		resume, dup := st.pos, -1
@@ -378,7 +370,7 @@ func (s *Server) v2Persons(w http.ResponseWriter, r *http.Request, parts []strin
 		next = s.nextState(st, hasMore, resume, dup, q)
 	}
 	s.mu.RUnlock()
-	s.writeListPage(w, r, b, next, q)
+	s.writeListPage(w, r, data, next, q)
 }
 
 // personByPath returns the person of a path id, or nil. s.mu must be read-locked.
@@ -425,9 +417,9 @@ func (s *Server) v2Employments(w http.ResponseWriter, r *http.Request, parts []s
 	if len(parts) == 4 {
 		for i := range ems {
 			if ems[i].id == strings.ToLower(parts[3]) {
-				b := s.v2Renderer(q).employment(make([]byte, 0, 1024), p, &ems[i])
+				body := s.v2Renderer(q).employment(p, &ems[i])
 				s.mu.RUnlock()
-				writeJSON(w, http.StatusOK, "application/json", b)
+				writeJSON(w, http.StatusOK, "application/json", body)
 				return
 			}
 		}
@@ -443,8 +435,7 @@ func (s *Server) v2Employments(w http.ResponseWriter, r *http.Request, parts []s
 		return
 	}
 	f := st.filter.(*employmentFilter)
-	b := make([]byte, 0, 2048)
-	b = append(b, `{"_data":[`...)
+	data := []v2EmploymentJSON{}
 	next := s.emptyFirstPage(st, q)
 	s.mu.RLock()
 	if next == nil {
@@ -457,11 +448,15 @@ func (s *Server) v2Employments(w http.ResponseWriter, r *http.Request, parts []s
 				}
 			}
 		}
+		var page []*employment
+		page, next = indexPage(s, st, q, items)
 		rd := s.v2Renderer(q)
-		b, next = appendIndexPage(s, b, st, q, items, func(b []byte, e *employment) []byte { return rd.employment(b, p, e) })
+		for _, e := range page {
+			data = append(data, rd.employment(p, e))
+		}
 	}
 	s.mu.RUnlock()
-	s.writeListPage(w, r, b, next, q)
+	s.writeListPage(w, r, data, next, q)
 }
 
 // v2Renderer renders v2 objects for one request. s.mu must be read-locked while it is
@@ -490,72 +485,90 @@ func v2CustomType(t string) string {
 	return "STRING"
 }
 
-// person appends a v2 Person. Fields the credential may not read are omitted.
-func (r *v2Renderer) person(b []byte, p *Person) []byte {
+// The v2 objects. A field of type any is left out (nil) when the credential may not read
+// the attribute that feeds it, as Personio leaves it out; a nil pointer in it renders as
+// null.
+
+// v2IDJSON is a reference {"id":"…"}.
+type v2IDJSON struct {
+	ID string `json:"id"`
+}
+
+// v2PersonJSON is a v2 Person.
+type v2PersonJSON struct {
+	ID               string           `json:"id"`
+	Email            any              `json:"email,omitempty"`
+	CreatedAt        any              `json:"created_at,omitempty"`
+	UpdatedAt        any              `json:"updated_at,omitempty"`
+	FirstName        any              `json:"first_name,omitempty"`
+	LastName         any              `json:"last_name,omitempty"`
+	PreferredName    any              `json:"preferred_name,omitempty"`
+	Gender           any              `json:"gender,omitempty"`
+	ProfilePicture   any              `json:"profile_picture,omitempty"`
+	Status           any              `json:"status,omitempty"`
+	CustomAttributes []v2CustomJSON   `json:"custom_attributes"`
+	Employments      []v2IDJSON       `json:"employments"`
+	Meta             v2PersonMetaJSON `json:"_meta"`
+}
+
+type v2CustomJSON struct {
+	ID       string  `json:"id"`
+	Type     string  `json:"type"`
+	Value    any     `json:"value"`
+	GlobalID *string `json:"global_id"`
+}
+
+type v2PersonMetaJSON struct {
+	Links struct {
+		Employments v2HrefJSON `json:"employments"`
+	} `json:"links"`
+}
+
+// person renders a v2 Person.
+func (r *v2Renderer) person(p *Person) v2PersonJSON {
 	s, std := r.s, &r.s.std
-	b = append(b, `{"id":`...)
-	b = jsonw.AppendInt(b, p.ID, true)
+	out := v2PersonJSON{ID: strconv.Itoa(p.ID), CustomAttributes: []v2CustomJSON{}, Employments: []v2IDJSON{}}
 	if std[aEmail] {
-		b = append(b, `,"email":`...)
-		b = jsonw.AppendString(b, p.Email)
+		out.Email = p.Email
 	}
 	if std[aCreatedAt] {
-		b = append(b, `,"created_at":`...)
-		b = appendV2Time(b, p.CreatedAt)
+		out.CreatedAt = v2Time(p.CreatedAt)
 	}
 	if std[aLastModified] {
-		b = append(b, `,"updated_at":`...)
-		b = appendV2Time(b, p.UpdatedAt)
+		out.UpdatedAt = v2Time(p.UpdatedAt)
 	}
 	if std[aFirstName] {
-		b = append(b, `,"first_name":`...)
-		b = jsonw.AppendString(b, p.FirstName)
+		out.FirstName = p.FirstName
 	}
 	if std[aLastName] {
-		b = append(b, `,"last_name":`...)
-		b = jsonw.AppendString(b, p.LastName)
+		out.LastName = p.LastName
 	}
 	if std[aPreferredName] {
-		b = append(b, `,"preferred_name":`...)
-		b = jsonw.AppendString(b, preferredName(p))
+		out.PreferredName = preferredName(p)
 	}
 	if std[aGender] {
 		g := strings.ToUpper(p.Gender)
 		if g == "" {
 			g = "UNSPECIFIED"
 		}
-		b = append(b, `,"gender":`...)
-		b = jsonw.AppendString(b, g)
+		out.Gender = g
 	}
 	if std[aProfilePicture] {
-		b = append(b, `,"profile_picture":{"url":`...)
-		b = jsonw.AppendString(b, s.URL+"/v1/company/employees/"+strconv.Itoa(p.ID)+"/profile-picture")
-		b = append(b, '}')
+		out.ProfilePicture = struct {
+			URL string `json:"url"`
+		}{s.URL + "/v1/company/employees/" + strconv.Itoa(p.ID) + "/profile-picture"}
 	}
 	if std[aStatus] {
-		b = append(b, `,"status":`...)
-		b = jsonw.AppendString(b, v2Status(p))
+		out.Status = v2Status(p)
 	}
-	b = append(b, `,"custom_attributes":[`...)
-	n := 0
-	custom := func(id, typ, globalID string) {
-		if n > 0 {
-			b = append(b, ',')
-		}
-		n++
+	custom := func(id, typ string, v any, globalID string) {
 		if r.q.LowercaseCustomTypes {
 			typ = strings.ToLower(typ)
 		}
-		b = append(b, `{"id":`...)
-		b = jsonw.AppendString(b, id)
-		b = append(b, `,"type":`...)
-		b = jsonw.AppendString(b, typ)
-		b = append(b, `,"value":`...)
+		out.CustomAttributes = append(out.CustomAttributes, v2CustomJSON{id, typ, v, nullable(globalID)})
 	}
 	if p.EmployeeNumber != "" && s.allowedDyn(PersonnelNumberKey) {
-		custom(PersonnelNumberKey, "STRING", "")
-		b = jsonw.AppendString(b, p.EmployeeNumber)
-		b = append(b, `,"global_id":null}`...)
+		custom(PersonnelNumberKey, "STRING", p.EmployeeNumber, "")
 	}
 	for i := range r.c.Attributes {
 		a := &r.c.Attributes[i]
@@ -563,202 +576,186 @@ func (r *v2Renderer) person(b []byte, p *Person) []byte {
 		if !ok || !s.allowedDyn(a.Key) {
 			continue
 		}
-		custom(a.Key, v2CustomType(a.Type), a.UniversalID)
-		b = appendV2CustomValue(b, a.Type, v)
-		b = append(b, `,"global_id":`...)
-		b = jsonw.AppendStringOrNull(b, a.UniversalID)
-		b = append(b, '}')
+		custom(a.Key, v2CustomType(a.Type), v2CustomValue(a.Type, v), a.UniversalID)
 	}
-	b = append(b, `],"employments":[`...)
-	for i, e := range employmentsOf(r.c, p) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"id":`...)
-		b = jsonw.AppendString(b, e.id)
-		b = append(b, '}')
+	for _, e := range employmentsOf(r.c, p) {
+		out.Employments = append(out.Employments, v2IDJSON{e.id})
 	}
-	b = append(b, `],"_meta":{"links":{"employments":{"href":`...)
-	b = jsonw.AppendString(b, s.URL+"/v2/persons/"+strconv.Itoa(p.ID)+"/employments")
-	return append(b, "}}}}"...)
+	out.Meta.Links.Employments.Href = s.URL + "/v2/persons/" + strconv.Itoa(p.ID) + "/employments"
+	return out
 }
 
-// appendV2CustomValue appends a custom attribute value in its v2 form: dates as
-// "2006-01-02", integers and decimals as numbers, tags as a list of strings.
-func appendV2CustomValue(b []byte, typ, v string) []byte {
+// v2CustomValue returns a custom attribute value in its v2 form: dates as "2006-01-02",
+// integers and decimals as numbers, tags as a list of strings.
+func v2CustomValue(typ, v string) any {
 	switch typ {
 	case fakecompany.AttrInteger:
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return strconv.AppendInt(b, n, 10)
+			return n
 		}
 	case fakecompany.AttrDecimal:
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return jsonw.AppendFloat(b, f)
+			return f
 		}
 	case fakecompany.AttrTags:
-		b = append(b, '[')
-		i := 0
+		tags := []string{}
 		for t := range strings.SplitSeq(v, ",") {
-			if t = strings.TrimSpace(t); t == "" {
-				continue
+			if t = strings.TrimSpace(t); t != "" {
+				tags = append(tags, t)
 			}
-			if i > 0 {
-				b = append(b, ',')
-			}
-			i++
-			b = jsonw.AppendString(b, t)
 		}
-		return append(b, ']')
+		return tags
 	}
-	return jsonw.AppendString(b, v)
+	return v
 }
 
-// appendV2Time appends t in UTC with second precision, or null.
-func appendV2Time(b []byte, t time.Time) []byte {
+// v2Time returns t in UTC with second precision, or nil for the zero time.
+func v2Time(t time.Time) *string {
 	if t.IsZero() {
-		return append(b, "null"...)
+		return nil
 	}
-	b = append(b, '"')
-	b = t.UTC().AppendFormat(b, layoutV2Time)
-	return append(b, '"')
+	return nullable(t.UTC().Format(layoutV2Time))
 }
 
-// appendRef appends {"id":"…"} or null.
-func appendRef(b []byte, id int) []byte {
+// v2Date returns d as "2006-01-02", or nil for the zero Date.
+func v2Date(d unified.Date) *string { return nullable(d.String()) }
+
+// ref returns the reference {"id":"…"}, or nil for id 0.
+func ref(id int) *v2IDJSON {
 	if id == 0 {
-		return append(b, "null"...)
+		return nil
 	}
-	b = append(b, `{"id":`...)
-	b = jsonw.AppendInt(b, id, true)
-	return append(b, '}')
+	return &v2IDJSON{strconv.Itoa(id)}
 }
 
-// employment appends a v2 Employment of p. Fields the credential may not read are
-// omitted.
-func (r *v2Renderer) employment(b []byte, p *Person, e *employment) []byte {
+// v2EmploymentJSON is a v2 Employment.
+type v2EmploymentJSON struct {
+	ID                         string           `json:"id"`
+	Status                     any              `json:"status,omitempty"`
+	Type                       any              `json:"type,omitempty"`
+	Position                   any              `json:"position,omitempty"`
+	WeeklyWorkingHours         any              `json:"weekly_working_hours,omitempty"`
+	FullTimeWeeklyWorkingHours any              `json:"full_time_weekly_working_hours,omitempty"`
+	ProbationEndDate           any              `json:"probation_end_date,omitempty"`
+	EmploymentStartDate        any              `json:"employment_start_date,omitempty"`
+	EmploymentEndDate          any              `json:"employment_end_date,omitempty"`
+	ContractEndDate            any              `json:"contract_end_date,omitempty"`
+	CreatedAt                  any              `json:"created_at,omitempty"`
+	UpdatedAt                  any              `json:"updated_at,omitempty"`
+	Supervisor                 any              `json:"supervisor,omitempty"`
+	Office                     any              `json:"office,omitempty"`
+	LegalEntity                any              `json:"legal_entity,omitempty"`
+	SubCompany                 any              `json:"sub_company,omitempty"`
+	Job                        *v2IDJSON        `json:"job"`
+	OrgUnits                   []v2OrgUnitRef   `json:"org_units"`
+	CostCenters                any              `json:"cost_centers,omitempty"`
+	Person                     v2IDJSON         `json:"person"`
+	Termination                any              `json:"termination,omitempty"`
+	Meta                       v2EmploymentMeta `json:"_meta"`
+}
+
+type v2OrgUnitRef struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+type v2CostCenterRef struct {
+	ID     string  `json:"id"`
+	Weight float64 `json:"weight"`
+}
+
+// v2TerminationJSON is the termination of an employment; the last working day goes by
+// one name or the other (the LastWorkingDate quirk).
+type v2TerminationJSON struct {
+	TerminationDate *string `json:"termination_date"`
+	LastWorkingDay  any     `json:"last_working_day,omitempty"`
+	LastWorkingDate any     `json:"last_working_date,omitempty"`
+	TerminatedAt    *string `json:"terminated_at"`
+	Type            string  `json:"type"`
+	Reason          *string `json:"reason"`
+}
+
+type v2EmploymentMeta struct {
+	Links struct {
+		Person     v2HrefJSON  `json:"person"`
+		Supervisor *v2HrefJSON `json:"supervisor,omitempty"`
+	} `json:"links"`
+}
+
+// employment renders a v2 Employment of p.
+func (r *v2Renderer) employment(p *Person, e *employment) v2EmploymentJSON {
 	s, std, c := r.s, &r.s.std, r.c
-	b = append(b, `{"id":`...)
-	b = jsonw.AppendString(b, e.id)
+	out := v2EmploymentJSON{ID: e.id, OrgUnits: []v2OrgUnitRef{}, Person: v2IDJSON{strconv.Itoa(p.ID)}}
 	if std[aStatus] {
-		b = append(b, `,"status":`...)
-		b = jsonw.AppendString(b, e.status)
+		out.Status = e.status
 	}
 	if std[aEmploymentType] {
-		b = append(b, `,"type":`...)
-		b = jsonw.AppendString(b, strings.ToUpper(p.EmploymentType))
+		out.Type = strings.ToUpper(p.EmploymentType)
 	}
 	if std[aPosition] {
-		b = append(b, `,"position":{"title":`...)
-		b = jsonw.AppendString(b, p.Position)
-		b = append(b, '}')
+		out.Position = struct {
+			Title string `json:"title"`
+		}{p.Position}
 	}
 	if std[aWeeklyHours] {
-		b = append(b, `,"weekly_working_hours":`...)
-		b = jsonw.AppendFloat(b, p.WeeklyHours)
-		b = append(b, `,"full_time_weekly_working_hours":`...)
-		b = jsonw.AppendFloat(b, fullTimeHours(c, p))
+		out.WeeklyWorkingHours, out.FullTimeWeeklyWorkingHours = p.WeeklyHours, fullTimeHours(c, p)
 	}
 	if std[aProbationEnd] {
-		b = append(b, `,"probation_end_date":`...)
-		b = jsonw.AppendDate(b, e.ifCurrent(p.ProbationEnd))
+		out.ProbationEndDate = v2Date(e.ifCurrent(p.ProbationEnd))
 	}
 	if std[aHireDate] {
-		b = append(b, `,"employment_start_date":`...)
-		b = jsonw.AppendDate(b, e.start)
+		out.EmploymentStartDate = v2Date(e.start)
 	}
 	if std[aTerminationDate] {
-		b = append(b, `,"employment_end_date":`...)
-		b = jsonw.AppendDate(b, e.end)
+		out.EmploymentEndDate = v2Date(e.end)
 	}
 	if std[aContractEnd] {
-		b = append(b, `,"contract_end_date":`...)
-		b = jsonw.AppendDate(b, e.ifCurrent(p.ContractEndDate))
+		out.ContractEndDate = v2Date(e.ifCurrent(p.ContractEndDate))
 	}
 	if std[aCreatedAt] {
-		b = append(b, `,"created_at":`...)
-		b = appendV2Time(b, e.created)
+		out.CreatedAt = v2Time(e.created)
 	}
 	if std[aLastModified] {
-		b = append(b, `,"updated_at":`...)
-		b = appendV2Time(b, e.updated)
+		out.UpdatedAt = v2Time(e.updated)
 	}
 	if std[aSupervisor] {
-		b = append(b, `,"supervisor":`...)
-		b = appendRef(b, p.SupervisorID)
+		out.Supervisor = ref(p.SupervisorID)
 	}
 	if std[aOffice] {
-		b = append(b, `,"office":`...)
-		b = appendRef(b, p.OfficeID)
+		out.Office = ref(p.OfficeID)
 	}
 	if std[aSubcompany] {
-		b = append(b, `,"legal_entity":`...)
-		b = appendRef(b, e.legalEntityID)
-		b = append(b, `,"sub_company":`...)
-		b = appendRef(b, e.legalEntityID)
+		out.LegalEntity, out.SubCompany = ref(e.legalEntityID), ref(e.legalEntityID)
 	}
-	b = append(b, `,"job":null,"org_units":[`...)
-	n := 0
 	if std[aTeam] && p.TeamID != 0 {
-		b = append(b, `{"type":"team","id":`...)
-		b = jsonw.AppendInt(b, p.TeamID, true)
-		b = append(b, '}')
-		n++
+		out.OrgUnits = append(out.OrgUnits, v2OrgUnitRef{orgTeam, strconv.Itoa(p.TeamID)})
 	}
 	if std[aDepartment] && p.DepartmentID != 0 {
-		if n > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"type":"department","id":`...)
-		b = jsonw.AppendInt(b, p.DepartmentID, true)
-		b = append(b, '}')
+		out.OrgUnits = append(out.OrgUnits, v2OrgUnitRef{orgDepartment, strconv.Itoa(p.DepartmentID)})
 	}
-	b = append(b, ']')
 	if std[aCostCenters] {
-		b = append(b, `,"cost_centers":[`...)
-		for i, sh := range p.CostCenters {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"id":`...)
-			b = jsonw.AppendInt(b, sh.ID, true)
-			b = append(b, `,"weight":`...)
-			b = jsonw.AppendFloat(b, sh.Percentage)
-			b = append(b, '}')
+		ccs := []v2CostCenterRef{}
+		for _, sh := range p.CostCenters {
+			ccs = append(ccs, v2CostCenterRef{strconv.Itoa(sh.ID), sh.Percentage})
 		}
-		b = append(b, ']')
+		out.CostCenters = ccs
 	}
-	b = append(b, `,"person":{"id":`...)
-	b = jsonw.AppendInt(b, p.ID, true)
-	b = append(b, '}')
 	if std[aTerminationDate] {
-		b = append(b, `,"termination":`...)
-		if e.termDate.IsZero() {
-			b = append(b, "null"...)
-		} else {
-			b = append(b, `{"termination_date":`...)
-			b = jsonw.AppendDate(b, e.termDate)
+		var t *v2TerminationJSON
+		if !e.termDate.IsZero() {
+			t = &v2TerminationJSON{TerminationDate: v2Date(e.termDate), TerminatedAt: v2Date(e.terminatedAt),
+				Type: e.termType, Reason: nullable(e.termReason)}
 			if r.q.LastWorkingDate {
-				b = append(b, `,"last_working_date":`...)
+				t.LastWorkingDate = v2Date(e.lastDay)
 			} else {
-				b = append(b, `,"last_working_day":`...)
+				t.LastWorkingDay = v2Date(e.lastDay)
 			}
-			b = jsonw.AppendDate(b, e.lastDay)
-			b = append(b, `,"terminated_at":`...)
-			b = jsonw.AppendDate(b, e.terminatedAt)
-			b = append(b, `,"type":`...)
-			b = jsonw.AppendString(b, e.termType)
-			b = append(b, `,"reason":`...)
-			b = jsonw.AppendStringOrNull(b, e.termReason)
-			b = append(b, '}')
 		}
+		out.Termination = t
 	}
-	b = append(b, `,"_meta":{"links":{"person":{"href":`...)
-	b = jsonw.AppendString(b, s.URL+"/v2/persons/"+strconv.Itoa(p.ID))
-	b = append(b, '}')
+	out.Meta.Links.Person.Href = s.URL + "/v2/persons/" + strconv.Itoa(p.ID)
 	if p.SupervisorID != 0 && std[aSupervisor] {
-		b = append(b, `,"supervisor":{"href":`...)
-		b = jsonw.AppendString(b, s.URL+"/v2/persons/"+strconv.Itoa(p.SupervisorID))
-		b = append(b, '}')
+		out.Meta.Links.Supervisor = &v2HrefJSON{s.URL + "/v2/persons/" + strconv.Itoa(p.SupervisorID)}
 	}
-	return append(b, "}}}"...)
+	return out
 }

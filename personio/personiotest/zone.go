@@ -1,7 +1,6 @@
 package personiotest
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -13,42 +12,11 @@ const (
 	layoutV2Time = "2006-01-02T15:04:05Z07:00"
 	// layoutProblemTime is the timestamp of v2 error envelopes ("2021-05-28T11:17:30+00:00").
 	layoutProblemTime = "2006-01-02T15:04:05+00:00"
+	// layoutInstant is a day's midnight in UTC with milliseconds: "2014-11-08T23:00:00.000Z".
+	layoutInstant = "2006-01-02T15:04:05.000Z"
+	// layoutOffsetTime is a local time with its numeric offset: "2017-05-23T09:49:03+02:00".
+	layoutOffsetTime = "2006-01-02T15:04:05-07:00"
 )
-
-// appendClock appends "2006-01-02T15:04:05" for t in its own location.
-func appendClock(b []byte, t time.Time) []byte {
-	y, mo, d := t.Date()
-	h, mi, sec := t.Clock()
-	if y < 0 || y > 9999 {
-		b = strconv.AppendInt(b, int64(y), 10)
-	} else {
-		b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10))
-	}
-	b = append(b, '-', byte('0'+int(mo)/10), byte('0'+int(mo)%10), '-', byte('0'+d/10), byte('0'+d%10),
-		'T', byte('0'+h/10), byte('0'+h%10), ':', byte('0'+mi/10), byte('0'+mi%10), ':', byte('0'+sec/10), byte('0'+sec%10))
-	return b
-}
-
-// appendInstant appends t in UTC with milliseconds: "2014-11-08T23:00:00.000Z".
-func appendInstant(b []byte, t time.Time) []byte {
-	t = t.UTC()
-	b = appendClock(b, t)
-	ms := t.Nanosecond() / 1e6
-	return append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')
-}
-
-// appendOffsetTime appends t in its location with a numeric offset:
-// "2017-05-23T09:49:03+02:00".
-func appendOffsetTime(b []byte, t time.Time) []byte {
-	b = appendClock(b, t)
-	_, off := t.Zone()
-	sign := byte('+')
-	if off < 0 {
-		sign, off = '-', -off
-	}
-	off /= 60
-	return append(b, sign, byte('0'+off/600), byte('0'+off/60%10), ':', byte('0'+off%60/10), byte('0'+off%10))
-}
 
 // zone converts calendar days to instants and instants to local time in the company's
 // time zone. It uses the IANA database when it is available and, failing that, the
