@@ -34,8 +34,11 @@ const (
 
 // Client-side rate limit defaults. Lattice allows 240 requests per minute per API key.
 const (
-	// DefaultRateLimit is 240 requests per minute.
-	DefaultRateLimit rate.Limit = 4
+	// DefaultRateLimit is 235 requests per minute, a little under Lattice's 240: when the
+	// client sends at exactly the API's rate, a request that reaches the API a millisecond
+	// sooner after the one before than it left the client finds the API's bucket a
+	// fraction of a token short, and is answered 429 (which costs a second at least).
+	DefaultRateLimit rate.Limit = 235.0 / 60
 	// DefaultBurst is how many requests may go out at once before the rate applies.
 	DefaultBurst = 4
 )
@@ -78,7 +81,8 @@ type Config struct {
 	// requests open a new connection each.
 	HTTPClient *http.Client
 	// RateLimit is the client-side request rate in requests per second; 0 means
-	// DefaultRateLimit (Lattice's 240 requests per minute), rate.Inf means no limit.
+	// DefaultRateLimit (just under Lattice's 240 requests per minute), rate.Inf means no
+	// limit.
 	RateLimit rate.Limit
 	// Burst is how many requests may go out at once; 0 means DefaultBurst.
 	Burst int

@@ -227,8 +227,8 @@ func TestRateLimitedGivesUp(t *testing.T) {
 
 func TestClientRateLimitPaces(t *testing.T) {
 	t.Parallel()
-	// The default limiter allows 240 requests per minute with a burst of 4: the fifth
-	// request waits 250 ms.
+	// The default limiter allows 235 requests per minute with a burst of 4: the fifth
+	// request waits 60/235 s.
 	synctest.Test(t, func(t *testing.T) {
 		mt := httpmock.NewMockTransport()
 		mt.RegisterResponder("GET", apiBase+"/v1/me", httpmock.NewStringResponder(200, userJSON("me")))
@@ -246,7 +246,7 @@ func TestClientRateLimitPaces(t *testing.T) {
 			}
 			want := time.Duration(0)
 			if i == lattice.DefaultBurst {
-				want = 250 * time.Millisecond
+				want = time.Minute / 235
 			}
 			if el := time.Since(start); el < want-time.Millisecond || el > want+time.Millisecond {
 				t.Errorf("request %d went out after %v, want %v", i+1, el, want)

@@ -52,9 +52,10 @@ type syncRun struct {
 }
 
 func benchSync(b *testing.B, n int, latency time.Duration, limited, second bool) {
+	const perMinute = 240 // Lattice's documented limit
 	opts := []latticetest.Option{latticetest.WithGenerated(1, n), latticetest.WithLatency(latency)}
 	if limited {
-		opts = append(opts, latticetest.WithRateLimit(240, DefaultBurst))
+		opts = append(opts, latticetest.WithRateLimit(perMinute, DefaultBurst))
 	}
 	srv := latticetest.NewServer(opts...)
 	defer srv.Close()
@@ -62,9 +63,10 @@ func benchSync(b *testing.B, n int, latency time.Duration, limited, second bool)
 	requests := pages + (len(srv.Company().Departments)+MaxPageSize-1)/MaxPageSize
 	floor := time.Duration(pages) * latency
 	if limited {
-		rateFloor := time.Duration(float64(requests-DefaultBurst)/float64(DefaultRateLimit)*float64(time.Second)) + latency
+		perRequest := time.Minute / perMinute
+		rateFloor := time.Duration(requests-DefaultBurst)*perRequest + latency
 		if second {
-			rateFloor = time.Duration(float64(requests) / float64(DefaultRateLimit) * float64(time.Second))
+			rateFloor = time.Duration(requests) * perRequest
 		}
 		floor = max(floor, rateFloor)
 	}
