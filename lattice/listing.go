@@ -25,13 +25,17 @@ func (d *Directory) ListUsers(ctx context.Context, opts *unified.ListOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	users, next, err := d.page(ctx, &o.Filter, size, pos)
+	rp, err := d.fetchPage(ctx, &o.Filter, size, pos, nil)
+	if err != nil {
+		return nil, err
+	}
+	users, err := d.finish(ctx, &o.Filter, rp)
 	if err != nil {
 		return nil, err
 	}
 	p := &unified.Page{Users: users, Total: -1}
-	if next != nil {
-		if p.NextCursor, err = cursor.Encode(ProviderName, o.Filter.Fingerprint(), next); err != nil {
+	if rp.next != nil {
+		if p.NextCursor, err = cursor.Encode(ProviderName, o.Filter.Fingerprint(), rp.next); err != nil {
 			return nil, fmt.Errorf("%s: %w", ProviderName, err)
 		}
 	}
@@ -105,20 +109,6 @@ type rawPage struct {
 	raws     []json.RawMessage // with WithRaw
 	next     *position         // nil after the last page
 	filtered bool              // the API filtered the page by status
-}
-
-// page reads the page at pos and returns its mapped users that match f, and the position
-// of the next page (nil after the last).
-func (d *Directory) page(ctx context.Context, f *unified.Filter, size int, pos position) ([]unified.User, *position, error) {
-	rp, err := d.fetchPage(ctx, f, size, pos, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	users, err := d.finish(ctx, f, rp)
-	if err != nil {
-		return nil, nil, err
-	}
-	return users, rp.next, nil
 }
 
 // fetchPage reads the page at pos, drops users repeated from the previous page (or within

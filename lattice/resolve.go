@@ -162,34 +162,44 @@ func (d *Directory) departments(ctx context.Context, users []User) (map[string]s
 		return names, nil
 	}
 	// Departments created after the list was cached: fetch them one by one.
-	found := make([]string, len(missing))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(d.cfg.concurrency)
+	found, err := lookUp(ctx, d, "department", missing, d.c.FollowDepartment)
+	if err != nil {
+		return nil, err
+	}
+	extra := make(map[string]string, len(missing))
 	for i, r := range missing {
+		extra[r.ID] = "" // not visible: not asked for again
+		if found[i] != nil {
+			extra[r.ID] = found[i].Name
+		}
+	}
+	d.depts.add(extra)
+	all := maps.Clone(names)
+	maps.Copy(all, extra)
+	return all, nil
+}
+
+// lookUp reads what each of refs points to with get, at most WithConcurrency at a time.
+// An object the API does not show (404, 403) is nil; other errors fail the lookups.
+func lookUp[T any](ctx context.Context, d *Directory, what string, refs []*Ref, get func(context.Context, Ref) (*T, error)) ([]*T, error) {
+	found := make([]*T, len(refs))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(d.cfg.concurrency)
+	for i, r := range refs {
 		g.Go(func() error {
-			dep, err := d.c.FollowDepartment(gctx, *r)
+			v, err := get(ctx, *r)
 			switch {
 			case err == nil:
-				found[i] = dep.Name
+				found[i] = v
 			case errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden):
-				d.log.LogAttrs(gctx, slog.LevelDebug, "department not visible; referring to it by ID", slog.String("department", r.ID))
+				d.log.LogAttrs(ctx, slog.LevelDebug, what+" not visible; referring to it by ID", slog.String("id", r.ID))
 			default:
 				return err
 			}
 			return nil
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	extra := make(map[string]string, len(missing))
-	for i, r := range missing {
-		extra[r.ID] = found[i]
-	}
-	d.depts.add(extra)
-	all := maps.Clone(names)
-	maps.Copy(all, extra)
-	return all, nil
+	return found, g.Wait()
 }
 
 func (d *Directory) loadDepartments(ctx context.Context) (map[string]string, error) {
@@ -204,14 +214,12 @@ func (d *Directory) loadDepartments(ctx context.Context) (map[string]string, err
 }
 
 // managers returns the managers of users by ID, with name and email where known: from
-// users itself, the people cache (users read before), or (when lookup is set) a request
-// for each manager not known yet. Without lookup, unknown managers have their ID only.
+// users itself and the users read before (the people cache), or (when lookup is set) a
+// request for each manager not known yet. Without lookup, unknown managers have their ID
+// only.
 func (d *Directory) managers(ctx context.Context, users []User, lookup bool) (map[string]unified.Ref, error) {
-	byID := make(map[string]*User, len(users))
 	for i := range users {
-		u := &users[i]
-		byID[u.ID] = u
-		d.people.put(u.ID, person{name: u.Name, email: u.Email, found: true})
+		d.people.put(users[i].ID, person{name: users[i].Name, email: users[i].Email, found: true})
 	}
 	out := map[string]unified.Ref{}
 	var missing []*Ref
@@ -221,10 +229,6 @@ func (d *Directory) managers(ctx context.Context, users []User, lookup bool) (ma
 			continue
 		}
 		if _, done := out[r.ID]; done {
-			continue
-		}
-		if m, ok := byID[r.ID]; ok {
-			out[r.ID] = unified.Ref{ID: r.ID, Name: m.Name, Email: m.Email}
 			continue
 		}
 		if p, ok := d.people.get(r.ID); ok {
@@ -237,29 +241,17 @@ func (d *Directory) managers(ctx context.Context, users []User, lookup bool) (ma
 	if len(missing) == 0 || !lookup {
 		return out, nil
 	}
-	found := make([]person, len(missing))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(d.cfg.concurrency)
-	for i, r := range missing {
-		g.Go(func() error {
-			m, err := d.c.FollowUser(gctx, *r)
-			switch {
-			case err == nil:
-				found[i] = person{name: m.Name, email: m.Email, found: true}
-			case errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden):
-				d.log.LogAttrs(gctx, slog.LevelDebug, "manager not visible; referring to them by ID", slog.String("manager", r.ID))
-			default:
-				return err
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	found, err := lookUp(ctx, d, "manager", missing, d.c.FollowUser)
+	if err != nil {
 		return nil, err
 	}
 	for i, r := range missing {
-		d.people.put(r.ID, found[i])
-		out[r.ID] = found[i].ref(r.ID)
+		var p person
+		if m := found[i]; m != nil {
+			p = person{name: m.Name, email: m.Email, found: true}
+		}
+		d.people.put(r.ID, p)
+		out[r.ID] = p.ref(r.ID)
 	}
 	return out, nil
 }
