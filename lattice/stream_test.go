@@ -203,6 +203,16 @@ func TestStreamChecksEachPageBeforeTheNext(t *testing.T) {
 			wantReqs: map[string]int{"": 2, "B": 1},
 		},
 		{
+			name: "a page never read whole: MaxAttempts requests, then the error",
+			pages: map[string][]string{
+				"":   {listJSON(true, "c1", userJSON("u1"))},
+				"c1": {cut},
+			},
+			wantIDs:  []string{"u1"},
+			wantErr:  unified.ErrUnavailable,
+			wantReqs: map[string]int{"": 1, "c1": 4},
+		},
+		{
 			name: "a page that fails its checks",
 			pages: map[string][]string{
 				"":   {listJSON(true, "u1", userJSON("u1"))},
