@@ -102,7 +102,7 @@ func userIDs(us []unified.User) []string {
 	return out
 }
 
-// TestDirectoryLists1000 is the "must show": a generated 1,000-person company
+// TestDirectoryLists1000 checks that a generated 1,000-person company
 // lists completely (active, invited, created and deactivated users) exactly once with
 // 100-user pages, in 10 list requests plus the department listing.
 func TestDirectoryLists1000(t *testing.T) {
