@@ -1,77 +1,77 @@
 package lattice
 
 import (
-	"container/list"
 	"context"
+	"errors"
 	"maps"
 	"sync"
 	"time"
 
-	"github.com/hrisconnect/hrisconnect/internal/fanout"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// deptCache holds the department names of a Directory: loaded with one listing, shared by
-// every call until it is older than the TTL, and loaded by one caller at a time.
-type deptCache struct {
-	mu      sync.Mutex
-	names   map[string]string // published maps are never modified
-	at      time.Time
-	loading chan struct{} // closed when the running load ends; nil when none runs
+// deptNames holds the department names of a Directory: loaded with one listing, shared by
+// every call until they are older than the TTL, and loaded by one caller at a time.
+type deptNames struct {
+	load  singleflight.Group
+	mu    sync.Mutex
+	names map[string]string // published maps are never modified
+	at    time.Time
 }
 
-// get returns the cached names, loading them when there are none or they are older than
-// ttl. Concurrent callers wait for one load; a caller whose context ends stops waiting.
-func (c *deptCache) get(ctx context.Context, ttl time.Duration, now func() time.Time, load func(context.Context) (map[string]string, error)) (map[string]string, error) {
+// get returns the cached names, loading them with load when there are none or they are
+// older than ttl. Concurrent callers share one load; a caller whose ctx ends stops
+// waiting, and a caller that shared the load of one whose ctx ended loads again.
+func (c *deptNames) get(ctx context.Context, ttl time.Duration, load func(context.Context) (map[string]string, error)) (map[string]string, error) {
 	for {
 		c.mu.Lock()
-		if c.names != nil && now().Sub(c.at) < ttl {
-			m := c.names
-			c.mu.Unlock()
+		m, at := c.names, c.at
+		c.mu.Unlock()
+		if m != nil && time.Since(at) < ttl {
 			return m, nil
 		}
-		if ch := c.loading; ch != nil {
-			c.mu.Unlock()
-			select {
-			case <-ch:
-				continue // the load ended; use its result, or load again if it failed
-			case <-ctx.Done():
-				return nil, ctx.Err()
+		mine := false
+		ch := c.load.DoChan("", func() (any, error) {
+			mine = true
+			m, err := load(ctx)
+			if err == nil {
+				c.mu.Lock()
+				c.names, c.at = m, time.Now()
+				c.mu.Unlock()
 			}
+			return m, err
+		})
+		select {
+		case r := <-ch:
+			switch {
+			case r.Err == nil:
+				return r.Val.(map[string]string), nil
+			case !mine && ctx.Err() == nil && (errors.Is(r.Err, context.Canceled) || errors.Is(r.Err, context.DeadlineExceeded)):
+				continue // the caller that loaded went away
+			}
+			return nil, r.Err
+		case <-ctx.Done():
+			return nil, ctx.Err()
 		}
-		ch := make(chan struct{})
-		c.loading = ch
-		c.mu.Unlock()
-
-		m, err := load(ctx)
-		c.mu.Lock()
-		c.loading = nil
-		if err == nil {
-			c.names, c.at = m, now()
-		}
-		c.mu.Unlock()
-		close(ch)
-		return m, err
 	}
 }
 
 // add publishes a copy of the cached names with extra added (departments looked up one by
 // one because the listing did not have them). It keeps the load time.
-func (c *deptCache) add(extra map[string]string) {
-	if len(extra) == 0 {
-		return
-	}
+func (c *deptNames) add(extra map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.names == nil {
+	if len(extra) == 0 || c.names == nil {
 		return
 	}
-	m := make(map[string]string, len(c.names)+len(extra))
-	maps.Copy(m, c.names)
+	m := maps.Clone(c.names)
 	maps.Copy(m, extra)
 	c.names = m
 }
 
-func (c *deptCache) reset() {
+func (c *deptNames) reset() {
 	c.mu.Lock()
 	c.names = nil
 	c.mu.Unlock()
@@ -83,98 +83,66 @@ type person struct {
 	// found is false for a user the API did not show (404 or 403): the manager reference
 	// then carries the ID only.
 	found bool
+	at    time.Time // when it was learnt
 }
 
-// peopleCache is a bounded least-recently-used map from user id to person, whose entries
-// expire after a TTL. Resolving a manager touches its entry, so managers stay cached while
-// their reports keep coming, whatever the size of the directory.
+func (p person) ref(id string) unified.Ref {
+	if !p.found {
+		return unified.Ref{ID: id}
+	}
+	return unified.Ref{ID: id, Name: p.name, Email: p.email}
+}
+
+// peopleCache remembers up to max users by ID, each for ttl. It keeps two generations of
+// max/2 entries: when the current one is full it becomes the old one, and the old one is
+// dropped. A user found in the old generation moves back to the current one, so managers
+// stay cached while their reports keep coming, whatever the size of the directory.
 type peopleCache struct {
-	mu  sync.Mutex
-	max int
-	ttl time.Duration
-	now func() time.Time
-	m   map[string]*list.Element
-	ll  list.List // of *personEntry, most recently used first
+	mu       sync.Mutex
+	max      int
+	ttl      time.Duration
+	cur, old map[string]person
 }
 
-type personEntry struct {
-	id string
-	p  person
-	at time.Time
-}
-
-func newPeopleCache(max int, ttl time.Duration, now func() time.Time) *peopleCache {
-	return &peopleCache{max: max, ttl: ttl, now: now, m: map[string]*list.Element{}}
+func newPeopleCache(max int, ttl time.Duration) *peopleCache {
+	return &peopleCache{max: max, ttl: ttl, cur: map[string]person{}}
 }
 
 func (c *peopleCache) get(id string) (person, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	el, ok := c.m[id]
+	p, ok := c.cur[id]
 	if !ok {
+		if p, ok = c.old[id]; ok {
+			c.putLocked(id, p)
+		}
+	}
+	if !ok || time.Since(p.at) >= c.ttl {
 		return person{}, false
 	}
-	e := el.Value.(*personEntry)
-	if c.now().Sub(e.at) >= c.ttl {
-		c.ll.Remove(el)
-		delete(c.m, id)
-		return person{}, false
-	}
-	c.ll.MoveToFront(el)
-	return e.p, true
+	return p, true
 }
 
-// peek is get without refreshing the entry's place in the LRU order.
-func (c *peopleCache) peek(id string) (person, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.m[id]
-	if !ok {
-		return person{}, false
-	}
-	e := el.Value.(*personEntry)
-	if c.now().Sub(e.at) >= c.ttl {
-		return person{}, false
-	}
-	return e.p, true
-}
-
+// put remembers p (learnt now) as the user with the given id.
 func (c *peopleCache) put(id string, p person) {
-	if id == "" || c.max <= 0 {
+	if id == "" {
 		return
 	}
+	p.at = time.Now()
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	if el, ok := c.m[id]; ok {
-		e := el.Value.(*personEntry)
-		e.p, e.at = p, now
-		c.ll.MoveToFront(el)
-		return
-	}
-	c.m[id] = c.ll.PushFront(&personEntry{id: id, p: p, at: now})
-	for c.ll.Len() > c.max {
-		last := c.ll.Back()
-		c.ll.Remove(last)
-		delete(c.m, last.Value.(*personEntry).id)
-	}
+	c.putLocked(id, p)
+	c.mu.Unlock()
 }
 
-func (c *peopleCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.ll.Len()
+func (c *peopleCache) putLocked(id string, p person) {
+	if _, ok := c.cur[id]; !ok && len(c.cur) >= max(c.max/2, 1) {
+		c.old, c.cur = c.cur, make(map[string]person, len(c.cur))
+	}
+	c.cur[id] = p
 }
 
 func (c *peopleCache) reset() {
 	c.mu.Lock()
-	c.m = map[string]*list.Element{}
-	c.ll.Init()
+	c.cur, c.old = map[string]person{}, nil
 	c.mu.Unlock()
-}
-
-// fanOut calls f(ctx, i) for i in [0, n) on at most limit goroutines and waits for all of
-// them: see [fanout.Run].
-func fanOut(ctx context.Context, n, limit int, f func(ctx context.Context, i int) error) error {
-	return fanout.Run(ctx, n, limit, f)
 }

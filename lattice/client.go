@@ -34,8 +34,11 @@ const (
 
 // Client-side rate limit defaults. Lattice allows 240 requests per minute per API key.
 const (
-	// DefaultRateLimit is 240 requests per minute.
-	DefaultRateLimit rate.Limit = 4
+	// DefaultRateLimit is 235 requests per minute, a little under Lattice's 240: when the
+	// client sends at exactly the API's rate, a request that reaches the API a millisecond
+	// sooner after the one before than it left the client finds the API's bucket a
+	// fraction of a token short, and is answered 429 (which costs a second at least).
+	DefaultRateLimit rate.Limit = 235.0 / 60
 	// DefaultBurst is how many requests may go out at once before the rate applies.
 	DefaultBurst = 4
 )
@@ -78,15 +81,17 @@ type Config struct {
 	// requests open a new connection each.
 	HTTPClient *http.Client
 	// RateLimit is the client-side request rate in requests per second; 0 means
-	// DefaultRateLimit (Lattice's 240 requests per minute), rate.Inf means no limit.
+	// DefaultRateLimit (just under Lattice's 240 requests per minute), rate.Inf means no
+	// limit.
 	RateLimit rate.Limit
 	// Burst is how many requests may go out at once; 0 means DefaultBurst.
 	Burst int
 	// Limiter, when set, replaces RateLimit and Burst, so that several clients (several
 	// directories of one tenant, say) share one budget. Lattice counts its limit per key.
 	Limiter *rate.Limiter
-	// MaxAttempts is how many times a request is sent at most (429, 502, 503, 504 and
-	// connection failures are retried); 0 means 4, 1 disables retries.
+	// MaxAttempts is how many requests one call sends at most, whatever fails (429, 502,
+	// 503, 504, connection failures, a body cut short or not JSON are retried, with
+	// backoff); 0 means 4, 1 disables retries.
 	MaxAttempts int
 	// MinWait is the first backoff between attempts; 0 means 500 ms.
 	MinWait time.Duration
@@ -100,9 +105,6 @@ type Config struct {
 	// Logger receives debug records of every request and info records of retries; nil
 	// means silent. Records never contain the API key, headers or bodies.
 	Logger *slog.Logger
-
-	// waitHook replaces the transport's sleeps in tests.
-	waitHook func(time.Duration) time.Duration
 }
 
 // baseURL returns the URL the client talks to: BaseURL when set, else the Region's.
@@ -235,7 +237,7 @@ func New(cfg Config) (*Client, error) {
 	tr, err := transport.New(transport.Config{
 		Provider:      ProviderName,
 		BaseURL:       base,
-		HTTPClient:    readAheadClient(cfg.HTTPClient),
+		HTTPClient:    cfg.HTTPClient,
 		Logger:        cfg.Logger,
 		UserAgent:     cfg.UserAgent,
 		RateLimit:     orDefault(cfg.RateLimit, DefaultRateLimit),
@@ -248,27 +250,11 @@ func New(cfg Config) (*Client, error) {
 		Auth:          bearer("Bearer " + key),
 		DecodeError:   decodeError,
 		Secrets:       func() []string { return []string{key} },
-		WaitHook:      cfg.waitHook,
 	})
 	if err != nil {
 		return nil, scrubKey(err, key)
 	}
 	return &Client{tr: tr, log: log.With(slog.String("provider", ProviderName))}, nil
-}
-
-// readAheadClient returns a copy of hc (or of the transport's default client, for nil)
-// whose transport is wrapped by a readAheadTransport.
-func readAheadClient(hc *http.Client) *http.Client {
-	if hc == nil {
-		hc = transport.NewDefaultClient()
-	}
-	c := *hc
-	base := c.Transport
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	c.Transport = &readAheadTransport{base: base}
-	return &c
 }
 
 func orDefault[T comparable](v, def T) T {
@@ -380,9 +366,9 @@ func (c *Client) call(ctx context.Context, path string, q url.Values, v any) err
 	if errors.As(err, &ae) {
 		switch ae.StatusCode {
 		case http.StatusUnauthorized:
-			return &hintError{err: err, hint: hintUnauthorized}
+			return withHint(err, hintUnauthorized)
 		case http.StatusForbidden:
-			return &hintError{err: err, hint: hintForbidden}
+			return withHint(err, hintForbidden)
 		}
 	}
 	return err
@@ -397,6 +383,14 @@ type hintError struct {
 func (e *hintError) Error() string { return e.err.Error() + " (" + e.hint + ")" }
 func (e *hintError) Unwrap() error { return e.err }
 
+// withHint adds hint to err, after the hint err already has, if any.
+func withHint(err error, hint string) error {
+	if h, ok := err.(*hintError); ok {
+		return &hintError{err: h.err, hint: h.hint + "; " + hint}
+	}
+	return &hintError{err: err, hint: hint}
+}
+
 // clip shortens s to n bytes (on a rune boundary) for error messages.
 func clip(s string, n int) string {
 	if len(s) <= n {
@@ -409,3 +403,9 @@ func clip(s string, n int) string {
 }
 
 func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// shownPath is path as error messages show it: without its query, clipped.
+func shownPath(path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	return clip(path, 120)
+}

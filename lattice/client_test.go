@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -83,7 +84,7 @@ func TestRegionAndBaseURL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, mt, _ := mockClient(t, tt.cfg)
+			c, mt := mockClient(t, tt.cfg)
 			rec := &recorder{}
 			mt.RegisterResponder("GET", tt.want, jsonResponder(rec, 200, userJSON("me")))
 			if _, err := c.Me(context.Background()); err != nil {
@@ -98,7 +99,7 @@ func TestRegionAndBaseURL(t *testing.T) {
 
 func TestRequestHeaders(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{UserAgent: "myapp/1.0"})
+	c, mt := mockClient(t, lattice.Config{UserAgent: "myapp/1.0"})
 	rec := &recorder{}
 	mt.RegisterResponder("GET", apiBase+"/v1/me", jsonResponder(rec, 200, userJSON("me")))
 	if _, err := c.Me(context.Background()); err != nil {
@@ -141,114 +142,124 @@ func TestAPIErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, mt, _ := mockClient(t, lattice.Config{MaxAttempts: 2})
-			rec := &recorder{}
-			mt.RegisterResponder("GET", apiBase+"/v1/user/abc", func(req *http.Request) (*http.Response, error) {
-				rec.add(req)
-				resp := httpmock.NewStringResponse(tt.status, tt.body)
-				if tt.ctype != "" {
-					resp.Header.Set("Content-Type", tt.ctype)
+			// Retries wait in virtual time.
+			synctest.Test(t, func(t *testing.T) {
+				c, mt := mockClient(t, lattice.Config{MaxAttempts: 2})
+				rec := &recorder{}
+				mt.RegisterResponder("GET", apiBase+"/v1/user/abc", func(req *http.Request) (*http.Response, error) {
+					rec.add(req)
+					resp := httpmock.NewStringResponse(tt.status, tt.body)
+					if tt.ctype != "" {
+						resp.Header.Set("Content-Type", tt.ctype)
+					}
+					resp.Header.Set("X-Request-Id", "req-42")
+					return resp, nil
+				})
+				_, err := c.GetUser(context.Background(), "abc")
+				if !errors.Is(err, tt.sentinel) {
+					t.Fatalf("err = %v, want %v", err, tt.sentinel)
 				}
-				resp.Header.Set("X-Request-Id", "req-42")
-				return resp, nil
+				var ae *unified.APIError
+				if !errors.As(err, &ae) {
+					t.Fatalf("err = %T, want a *unified.APIError inside", err)
+				}
+				if ae.Provider != "lattice" || ae.StatusCode != tt.status || ae.Message != tt.wantMessage || ae.RequestID != "req-42" {
+					t.Errorf("APIError = {Provider %q, Status %d, Message %q, RequestID %q}, want lattice, %d, %q, req-42",
+						ae.Provider, ae.StatusCode, ae.Message, ae.RequestID, tt.status, tt.wantMessage)
+				}
+				if !strings.Contains(err.Error(), tt.wantInError) {
+					t.Errorf("err = %q, want it to contain %q", err, tt.wantInError)
+				}
+				if n := len(rec.all()); n != tt.wantCalls {
+					t.Errorf("%d requests, want %d", n, tt.wantCalls)
+				}
 			})
-			_, err := c.GetUser(context.Background(), "abc")
-			if !errors.Is(err, tt.sentinel) {
-				t.Fatalf("err = %v, want %v", err, tt.sentinel)
-			}
-			var ae *unified.APIError
-			if !errors.As(err, &ae) {
-				t.Fatalf("err = %T, want a *unified.APIError inside", err)
-			}
-			if ae.Provider != "lattice" || ae.StatusCode != tt.status || ae.Message != tt.wantMessage || ae.RequestID != "req-42" {
-				t.Errorf("APIError = {Provider %q, Status %d, Message %q, RequestID %q}, want lattice, %d, %q, req-42",
-					ae.Provider, ae.StatusCode, ae.Message, ae.RequestID, tt.status, tt.wantMessage)
-			}
-			if !strings.Contains(err.Error(), tt.wantInError) {
-				t.Errorf("err = %q, want it to contain %q", err, tt.wantInError)
-			}
-			if n := len(rec.all()); n != tt.wantCalls {
-				t.Errorf("%d requests, want %d", n, tt.wantCalls)
-			}
 		})
 	}
 }
 
 func TestRateLimitedRetried(t *testing.T) {
 	t.Parallel()
-	c, mt, w := mockClient(t, lattice.Config{})
-	calls := 0
-	mt.RegisterResponder("GET", apiBase+"/v1/me", func(req *http.Request) (*http.Response, error) {
-		calls++
-		if calls <= 2 {
-			resp := httpmock.NewStringResponse(429, `{"error":"Too many requests"}`)
-			resp.Header.Set("Retry-After", "3")
-			return resp, nil
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := mockClient(t, lattice.Config{})
+		calls := 0
+		mt.RegisterResponder("GET", apiBase+"/v1/me", func(req *http.Request) (*http.Response, error) {
+			calls++
+			if calls <= 2 {
+				resp := httpmock.NewStringResponse(429, `{"error":"Too many requests"}`)
+				resp.Header.Set("Retry-After", "3")
+				return resp, nil
+			}
+			return httpmock.NewStringResponse(200, userJSON("me")), nil
+		})
+		start := time.Now()
+		u, err := c.Me(context.Background())
+		if err != nil {
+			t.Fatalf("Me: %v", err)
 		}
-		return httpmock.NewStringResponse(200, userJSON("me")), nil
+		if u.ID != "me" || calls != 3 {
+			t.Errorf("user %q after %d calls, want me after 3", u.ID, calls)
+		}
+		if waited := time.Since(start); waited < 6*time.Second {
+			t.Errorf("waited %v in all, want the two Retry-After: 3 honoured", waited)
+		}
 	})
-	u, err := c.Me(context.Background())
-	if err != nil {
-		t.Fatalf("Me: %v", err)
-	}
-	if u.ID != "me" || calls != 3 {
-		t.Errorf("user %q after %d calls, want me after 3", u.ID, calls)
-	}
-	var waited time.Duration
-	for _, d := range w.list() {
-		waited += d
-	}
-	if waited < 5900*time.Millisecond {
-		t.Errorf("waited %v in total (%v), want the two Retry-After: 3 honoured", waited, w.list())
-	}
 }
 
 func TestRateLimitedGivesUp(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{MaxAttempts: 2})
-	mt.RegisterResponder("GET", apiBase+"/v1/me", func(*http.Request) (*http.Response, error) {
-		resp := httpmock.NewStringResponse(429, `{"error":"Too many requests"}`)
-		resp.Header.Set("Retry-After", "1")
-		return resp, nil
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := mockClient(t, lattice.Config{MaxAttempts: 2})
+		mt.RegisterResponder("GET", apiBase+"/v1/me", func(*http.Request) (*http.Response, error) {
+			resp := httpmock.NewStringResponse(429, `{"error":"Too many requests"}`)
+			resp.Header.Set("Retry-After", "1")
+			return resp, nil
+		})
+		_, err := c.Me(context.Background())
+		if !errors.Is(err, unified.ErrRateLimited) {
+			t.Fatalf("err = %v, want ErrRateLimited", err)
+		}
+		if got := mt.GetTotalCallCount(); got != 2 {
+			t.Errorf("%d calls, want MaxAttempts = 2", got)
+		}
 	})
-	_, err := c.Me(context.Background())
-	if !errors.Is(err, unified.ErrRateLimited) {
-		t.Fatalf("err = %v, want ErrRateLimited", err)
-	}
-	if got := mt.GetTotalCallCount(); got != 2 {
-		t.Errorf("%d calls, want MaxAttempts = 2", got)
-	}
 }
 
 func TestClientRateLimitPaces(t *testing.T) {
 	t.Parallel()
-	// The default limiter allows 240 requests per minute with a burst of 4: the fifth
-	// request waits about 250 ms.
-	mt := httpmock.NewMockTransport()
-	mt.RegisterResponder("GET", apiBase+"/v1/me", httpmock.NewStringResponder(200, userJSON("me")))
-	c, err := lattice.New(lattice.Config{APIKey: testKey, HTTPClient: &http.Client{Transport: mt}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := c.Limiter().Limit(); got != lattice.DefaultRateLimit {
-		t.Errorf("limit = %v, want %v", got, lattice.DefaultRateLimit)
-	}
-	start := time.Now()
-	for range lattice.DefaultBurst + 1 {
-		if _, err := c.Me(context.Background()); err != nil {
+	// The default limiter allows 235 requests per minute with a burst of 4: the fifth
+	// request waits 60/235 s.
+	synctest.Test(t, func(t *testing.T) {
+		mt := httpmock.NewMockTransport()
+		mt.RegisterResponder("GET", apiBase+"/v1/me", httpmock.NewStringResponder(200, userJSON("me")))
+		c, err := lattice.New(lattice.Config{APIKey: testKey, HTTPClient: &http.Client{Transport: mt}})
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if el := time.Since(start); el < 200*time.Millisecond {
-		t.Errorf("%d requests took %v, want the limiter to pace the last one (~250 ms)", lattice.DefaultBurst+1, el)
-	}
+		if got := c.Limiter().Limit(); got != lattice.DefaultRateLimit || c.Limiter().Burst() != lattice.DefaultBurst {
+			t.Errorf("limit = %v, burst %d, want %v, %d", got, c.Limiter().Burst(), lattice.DefaultRateLimit, lattice.DefaultBurst)
+		}
+		start := time.Now()
+		for i := range lattice.DefaultBurst + 1 {
+			if _, err := c.Me(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			want := time.Duration(0)
+			if i == lattice.DefaultBurst {
+				want = time.Minute / 235
+			}
+			if el := time.Since(start); el < want-time.Millisecond || el > want+time.Millisecond {
+				t.Errorf("request %d went out after %v, want %v", i+1, el, want)
+			}
+		}
+	})
 }
 
 func TestSharedLimiter(t *testing.T) {
 	t.Parallel()
 	lim := rate.NewLimiter(1, 1)
-	c1, _, _ := mockClient(t, lattice.Config{Limiter: lim})
-	c2, _, _ := mockClient(t, lattice.Config{Limiter: lim})
+	c1, _ := mockClient(t, lattice.Config{Limiter: lim})
+	c2, _ := mockClient(t, lattice.Config{Limiter: lim})
 	if c1.Limiter() != lim || c2.Limiter() != lim {
 		t.Error("clients do not share the configured limiter")
 	}
@@ -256,7 +267,7 @@ func TestSharedLimiter(t *testing.T) {
 
 func TestForeignOriginRefused(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	mt.RegisterNoResponder(func(req *http.Request) (*http.Response, error) {
 		t.Errorf("unexpected request to %s (Authorization %q)", req.URL, req.Header.Get("Authorization"))
 		return httpmock.NewStringResponse(500, ""), nil
@@ -277,7 +288,7 @@ func TestForeignOriginRefused(t *testing.T) {
 
 func TestRedirectToOtherOriginRefused(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	mt.RegisterResponder("GET", apiBase+"/v1/me", func(*http.Request) (*http.Response, error) {
 		resp := httpmock.NewStringResponse(http.StatusFound, "")
 		resp.Header.Set("Location", "https://collector.example.net/steal")
@@ -299,7 +310,7 @@ func TestRedaction(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := lattice.Config{APIKey: testKey, Region: lattice.RegionEMEA, Logger: logger, MaxAttempts: 2}
-	c, mt, _ := mockClient(t, cfg)
+	c, mt := mockClient(t, cfg)
 	// The API echoes the key in its error (as some gateways do) and in a request id.
 	mt.RegisterResponder("GET", "https://api.emea.latticehq.com/v1/me", func(req *http.Request) (*http.Response, error) {
 		resp := httpmock.NewStringResponse(401, `{"error":"key `+testKey+` is not valid; sent `+req.Header.Get("Authorization")+`"}`)

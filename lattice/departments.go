@@ -47,7 +47,7 @@ func (c *Client) getDepartment(ctx context.Context, path string) (*Department, e
 		return nil, err
 	}
 	if w.ID == "" {
-		return nil, fmt.Errorf("%s: GET %s: the answer has no department id: %w", ProviderName, clip(path, 120), unified.ErrInvalidValue)
+		return nil, fmt.Errorf("%s: GET %s: the answer has no department id: %w", ProviderName, shownPath(path), unified.ErrInvalidValue)
 	}
 	d := w.department()
 	return &d, nil

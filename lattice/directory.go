@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"reflect"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/mapping"
@@ -52,8 +51,8 @@ const (
 //
 // Managers: unified.User.Manager always has the manager's ID. Its name and email come
 // from users the directory has already read: the same page, earlier pages, earlier calls
-// (a bounded cache of the 10,000 users most recently read or referred to as managers,
-// kept for WithCacheTTL). A listing of every status therefore makes no request beyond
+// (a cache of up to 10,000 users recently read or referred to as managers, kept for
+// WithCacheTTL). A listing of every status therefore makes no request beyond
 // the list pages and the department listing, and refers to a manager listed after all of
 // their reports by ID only (the first time: a second listing within the TTL has their
 // names). A listing the API filters by status (the leavers, say) fetches the managers it
@@ -70,19 +69,13 @@ type Directory struct {
 	err        error
 	log        *slog.Logger
 	pushStatus bool
-	now        func() time.Time
 
 	mapMu  sync.Mutex
-	mapper atomic.Pointer[mapperState]
+	mapper *mapping.Mapper            // compiled with the custom attributes in attrs
+	attrs  map[string]CustomAttribute // by ID
 
-	depts  deptCache
+	depts  deptNames
 	people *peopleCache
-}
-
-// mapperState is a compiled mapper and the custom attributes of its catalog.
-type mapperState struct {
-	m     *mapping.Mapper
-	attrs map[string]CustomAttribute
 }
 
 var (
@@ -95,12 +88,7 @@ var (
 // also implements unified.Streamer. Invalid options make every method fail with an error
 // matching unified.ErrInvalidConfig.
 func (c *Client) Directory(opts ...DirectoryOption) *Directory {
-	cfg := dirConfig{
-		pageSize:    MaxPageSize,
-		concurrency: DefaultConcurrency,
-		ttl:         DefaultCacheTTL,
-		peopleMax:   DefaultPeopleCacheSize,
-	}
+	cfg := dirConfig{pageSize: MaxPageSize, concurrency: DefaultConcurrency, ttl: DefaultCacheTTL}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -109,8 +97,7 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 	if cfg.pageSize == 0 || cfg.pageSize > MaxPageSize {
 		cfg.pageSize = MaxPageSize
 	}
-	d := &Directory{c: c, cfg: cfg, log: c.log, now: time.Now}
-	d.people = newPeopleCache(cfg.peopleMax, cfg.ttl, func() time.Time { return d.now() })
+	d := &Directory{c: c, cfg: cfg, log: c.log, people: newPeopleCache(DefaultPeopleCacheSize, cfg.ttl), attrs: map[string]CustomAttribute{}}
 	d.err = errors.Join(cfg.errs...)
 	if d.err == nil && cfg.mapper == nil {
 		if d.cfg.spec == nil {
@@ -120,7 +107,7 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 		if err != nil {
 			d.err = fmt.Errorf("%s: %w: mapping spec: %w", ProviderName, unified.ErrInvalidConfig, err)
 		} else {
-			d.mapper.Store(&mapperState{m: m, attrs: map[string]CustomAttribute{}})
+			d.mapper = m
 			d.pushStatus = sameStatusField(d.cfg.spec, mapping.LatticeToUnified())
 		}
 	}
@@ -156,72 +143,57 @@ func (d *Directory) Refresh() {
 	d.people.reset()
 }
 
-// Me returns the user the API key belongs to (GET /v1/me).
-func (d *Directory) Me(ctx context.Context) (*unified.User, error) {
+// ready returns the error every call fails with before it starts: invalid options or a
+// nil context.
+func (d *Directory) ready(ctx context.Context) error {
 	if d.err != nil {
-		return nil, d.err
+		return d.err
 	}
 	if ctx == nil {
-		return nil, errNilContext
+		return errNilContext
 	}
-	var raw json.RawMessage
-	u, err := d.fetchOne(ctx, "/v1/me", &raw)
-	if err != nil {
+	return nil
+}
+
+// Me returns the user the API key belongs to (GET /v1/me).
+func (d *Directory) Me(ctx context.Context) (*unified.User, error) {
+	if err := d.ready(ctx); err != nil {
 		return nil, err
 	}
-	return d.one(ctx, u, raw)
+	return d.one(ctx, "/v1/me")
 }
 
 // GetUser returns the user with the given ID (GET /v1/user/{id}), or an error matching
 // unified.ErrNotFound.
 func (d *Directory) GetUser(ctx context.Context, id string) (*unified.User, error) {
-	if d.err != nil {
-		return nil, d.err
-	}
-	if ctx == nil {
-		return nil, errNilContext
+	if err := d.ready(ctx); err != nil {
+		return nil, err
 	}
 	if checkID("user", id) != nil {
 		return nil, fmt.Errorf("%s: user %q: %w", ProviderName, clip(id, 64), unified.ErrNotFound)
 	}
-	var raw json.RawMessage
-	u, err := d.fetchOne(ctx, userPath(id), &raw)
-	if err != nil {
-		return nil, err
-	}
-	return d.one(ctx, u, raw)
+	return d.one(ctx, userPath(id))
 }
 
-// fetchOne reads one user, keeping its JSON when WithRaw is set.
-func (d *Directory) fetchOne(ctx context.Context, path string, raw *json.RawMessage) (*User, error) {
-	if !d.cfg.raw {
-		return d.c.getUser(ctx, path)
-	}
-	if err := d.c.call(ctx, path, nil, raw); err != nil {
+// one reads the user at path and maps it, looking up its manager if need be.
+func (d *Directory) one(ctx context.Context, path string) (*unified.User, error) {
+	var r rawUser
+	if err := d.c.call(ctx, path, nil, &r); err != nil {
 		return nil, err
 	}
-	var w wireUser
-	if err := json.Unmarshal(*raw, &w); err != nil {
-		return nil, fmt.Errorf("%s: GET %s: decoding the user: %w", ProviderName, clip(path, 120), err)
+	if r.ID == "" {
+		return nil, fmt.Errorf("%s: GET %s: the answer has no user id: %w", ProviderName, shownPath(path), unified.ErrInvalidValue)
 	}
-	if w.ID == "" {
-		return nil, fmt.Errorf("%s: GET %s: the answer has no user id: %w", ProviderName, clip(path, 120), unified.ErrInvalidValue)
-	}
-	u := w.user()
-	return &u, nil
-}
-
-func (d *Directory) one(ctx context.Context, u *User, raw json.RawMessage) (*unified.User, error) {
 	var raws []json.RawMessage
 	if d.cfg.raw {
-		raws = []json.RawMessage{raw}
+		raws = []json.RawMessage{r.raw}
 	}
-	out, err := d.convert(ctx, []User{*u}, raws, nil, true)
+	out, err := d.convert(ctx, []User{r.user()}, raws, true)
 	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: user %s could not be mapped: %w", ProviderName, clip(u.ID, 64), unified.ErrInvalidValue)
+		return nil, fmt.Errorf("%s: user %s could not be mapped: %w", ProviderName, clip(r.ID, 64), unified.ErrInvalidValue)
 	}
 	return &out[0], nil
 }

@@ -5,16 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jarcoal/httpmock"
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/lattice"
@@ -99,13 +102,13 @@ func userIDs(us []unified.User) []string {
 	return out
 }
 
-// TestDirectoryLists1000 is the issue's "must show": a generated 1,000-person company
+// TestDirectoryLists1000 checks that a generated 1,000-person company
 // lists completely (active, invited, created and deactivated users) exactly once with
 // 100-user pages, in 10 list requests plus the department listing.
 func TestDirectoryLists1000(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(42, 1000))
-	c, _ := fakeClient(t, srv, nil)
+	c := fakeClient(t, srv, nil)
 	company := srv.Company()
 	ctx := context.Background()
 
@@ -148,7 +151,6 @@ func TestDirectoryLists1000(t *testing.T) {
 			t.Errorf("no %s users listed (%v)", s, statuses)
 		}
 	}
-	settle(srv)
 	if got := srv.Count("GET", "/v1/users"); got != 10 {
 		t.Errorf("%d list requests, want 10", got)
 	}
@@ -170,13 +172,18 @@ func TestDirectoryLists1000(t *testing.T) {
 	if diff := cmp.Diff(streamed, paged); diff != "" {
 		t.Errorf("ListUsers paging differs from StreamUsers (-stream +pages):\n%s", diff)
 	}
-	settle(srv)
 	if got := srv.Count("GET", "/v1/users"); got != 10 {
 		t.Errorf("%d list requests while paging, want 10", got)
 	}
 
-	// With every manager looked up, all references are complete: the stream finds the
-	// late managers on the pages it reads ahead, paging with ListUsers fetches them.
+	// With every manager looked up, all references are complete: the stream and paging
+	// with ListUsers fetch each manager listed after all of their reports, once.
+	lateManagers := map[int]bool{}
+	for i := range company.People {
+		if p := &company.People[i]; p.SupervisorID != 0 && !known(p) {
+			lateManagers[p.SupervisorID] = true
+		}
+	}
 	srv.ResetRequests()
 	full := collect(t, unified.Users(ctx, c.Directory(lattice.WithManagerLookups(lattice.ManagerLookupsAlways)), nil))
 	for i := range full {
@@ -184,21 +191,13 @@ func TestDirectoryLists1000(t *testing.T) {
 			t.Errorf("user %s (-want +got):\n%s", full[i].ID, diff)
 		}
 	}
-	settle(srv)
-	if got := srv.Count("GET", "/v1/user/*"); got != 0 {
-		t.Errorf("stream with lookups: %d single-user requests, want 0 (the managers are on the pages read ahead)", got)
+	if got := srv.Count("GET", "/v1/user/*"); got != len(lateManagers) {
+		t.Errorf("stream with lookups: %d single-user requests, want one per late manager (%d)", got, len(lateManagers))
 	}
 	srv.ResetRequests()
 	pagedFull := collect(t, unified.Pages(ctx, c.Directory(lattice.WithManagerLookups(lattice.ManagerLookupsAlways)), nil))
 	if diff := cmp.Diff(full, pagedFull); diff != "" {
 		t.Errorf("ListUsers paging with lookups differs from StreamUsers (-stream +pages):\n%s", diff)
-	}
-	settle(srv)
-	lateManagers := map[int]bool{}
-	for i := range company.People {
-		if p := &company.People[i]; p.SupervisorID != 0 && !known(p) {
-			lateManagers[p.SupervisorID] = true
-		}
 	}
 	if got := srv.Count("GET", "/v1/user/*"); got != len(lateManagers) {
 		t.Errorf("paging with lookups: %d single-user requests, want one per late manager (%d)", got, len(lateManagers))
@@ -223,7 +222,7 @@ func TestDirectoryConformance(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c, _ := fakeClient(t, srv, nil)
+			c := fakeClient(t, srv, nil)
 			directorytest.Run(t, c.Directory(tc.opts...), &directorytest.Options{WantIDs: want, PageSizes: []int{0, 7, 1}, GetUserIgnore: tc.ignore})
 		})
 	}
@@ -232,7 +231,7 @@ func TestDirectoryConformance(t *testing.T) {
 func TestStreamEqualsPages(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(3, 120))
-	c, _ := fakeClient(t, srv, nil)
+	c := fakeClient(t, srv, nil)
 	d := c.Directory()
 	ctx := context.Background()
 	all := collect(t, unified.Pages(ctx, d, nil))
@@ -267,62 +266,10 @@ func TestStreamEqualsPages(t *testing.T) {
 	}
 }
 
-func TestStreamStopsOnBreakAndCancel(t *testing.T) {
-	t.Parallel()
-	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(5, 300), latticetest.WithLatency(2*time.Millisecond))
-	c, _ := fakeClient(t, srv, nil)
-	d := c.Directory(lattice.WithPageSize(10))
-	ctx := context.Background()
-
-	n := 0
-	for _, err := range d.StreamUsers(ctx, nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n++; n == 15 {
-			break
-		}
-	}
-	// The producer has ended when the loop returns, so no request starts afterwards (a
-	// request sent just before may still arrive); it may have read a few pages ahead of
-	// the 2 consumed, never more than the bound.
-	returned := time.Now()
-	time.Sleep(60 * time.Millisecond)
-	late := 0
-	for _, r := range srv.Requests() {
-		if r.At.After(returned.Add(30 * time.Millisecond)) {
-			late++
-		}
-	}
-	if late > 0 {
-		t.Errorf("%d requests arrived well after the loop ended", late)
-	}
-	if n := srv.Count("GET", "/v1/users"); n > 2+9 {
-		t.Errorf("%d list requests for 2 consumed pages: read-ahead is not bounded", n)
-	}
-
-	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var errs []error
-	n = 0
-	for _, err := range d.StreamUsers(cctx, nil) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if n++; n == 25 {
-			cancel()
-		}
-	}
-	if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
-		t.Errorf("errors after cancel = %v, want one context.Canceled", errs)
-	}
-}
-
 func TestStatusFilterPushDown(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(11, 150))
-	c, _ := fakeClient(t, srv, nil)
+	c := fakeClient(t, srv, nil)
 	ctx := context.Background()
 	all := collect(t, unified.Users(ctx, c.Directory(), nil))
 	st := func(s ...unified.Status) unified.Filter { return unified.Filter{Statuses: s} }
@@ -350,7 +297,6 @@ func TestStatusFilterPushDown(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// Not parallel: the subtests share the server's request log.
-			settle(srv)
 			srv.ResetRequests()
 			d := c.Directory(tt.opts...)
 			got := collect(t, unified.Users(ctx, d, &unified.ListOptions{Filter: tt.filter}))
@@ -358,7 +304,6 @@ func TestStatusFilterPushDown(t *testing.T) {
 			if diff := cmp.Diff(userIDs(want), userIDs(got)); diff != "" {
 				t.Errorf("users (-want +got):\n%s", diff)
 			}
-			settle(srv)
 			var sent []string
 			for _, r := range srv.Requests() {
 				if r.Path == "/v1/users" {
@@ -376,22 +321,21 @@ func TestStatusFilterPushDown(t *testing.T) {
 func TestRestrictedKey(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(2, 30))
-	c, _ := fakeClient(t, srv, func(cfg *lattice.Config) { cfg.APIKey = srv.RestrictedKey() })
+	c := fakeClient(t, srv, func(cfg *lattice.Config) { cfg.APIKey = srv.RestrictedKey() })
 	ctx := context.Background()
 
 	if _, err := c.ListDepartments(ctx, nil); !errors.Is(err, unified.ErrForbidden) {
 		t.Errorf("ListDepartments err = %v, want ErrForbidden", err)
 	}
 	_, err := c.Directory().ListUsers(ctx, nil)
-	if !errors.Is(err, unified.ErrForbidden) || !strings.Contains(err.Error(), "WithoutDepartmentNames") {
-		t.Errorf("ListUsers err = %v, want ErrForbidden suggesting WithoutDepartmentNames", err)
+	if !errors.Is(err, unified.ErrForbidden) || !strings.Contains(err.Error(), "WithoutDepartmentNames") || strings.Count(err.Error(), "lattice:") != 1 {
+		t.Errorf("ListUsers err = %v, want ErrForbidden suggesting WithoutDepartmentNames, with one provider prefix", err)
 	}
 	var ae *unified.APIError
 	if !errors.As(err, &ae) || ae.StatusCode != http.StatusForbidden {
 		t.Errorf("err = %v, want a 403 *unified.APIError inside", err)
 	}
 
-	settle(srv)
 	srv.ResetRequests()
 	users := collect(t, unified.Users(ctx, c.Directory(lattice.WithoutDepartmentNames()), nil))
 	if len(users) != len(srv.Company().People) {
@@ -402,40 +346,41 @@ func TestRestrictedKey(t *testing.T) {
 			t.Errorf("user %s department %+v, want an ID only", u.ID, u.Department)
 		}
 	}
-	settle(srv)
 	if n := srv.Count("", "/v1/department*"); n != 0 {
 		t.Errorf("%d department requests with WithoutDepartmentNames", n)
 	}
 
 	_, err = c.Directory(lattice.WithoutDepartmentNames(), lattice.WithCustomAttributes()).ListUsers(ctx, nil)
-	if !errors.Is(err, unified.ErrForbidden) {
-		t.Errorf("custom attributes err = %v, want ErrForbidden", err)
+	if !errors.Is(err, unified.ErrForbidden) || !strings.Contains(err.Error(), "WithCustomAttributes") || strings.Count(err.Error(), "lattice:") != 1 {
+		t.Errorf("custom attributes err = %v, want ErrForbidden suggesting to drop WithCustomAttributes, with one provider prefix", err)
 	}
 }
 
 func TestRetryAfterEndToEnd(t *testing.T) {
 	t.Parallel()
-	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(4, 60))
-	c, w := fakeClient(t, srv, nil)
-	srv.Inject(latticetest.Fault{Name: "limit", Path: "/v1/users", Status: http.StatusTooManyRequests, Times: 2,
-		Header: http.Header{"Retry-After": {"2"}}, Body: `{"error":"Rate limit exceeded"}`})
-	users := collect(t, unified.Users(context.Background(), c.Directory(), nil))
-	if len(users) != 60 {
-		t.Errorf("%d users, want 60", len(users))
-	}
-	var long int
-	for _, d := range w.list() {
-		if d > time.Second {
-			long++
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := mockClient(t, lattice.Config{})
+		calls := 0
+		mt.RegisterResponder("GET", apiBase+"/v1/users", func(*http.Request) (*http.Response, error) {
+			if calls++; calls <= 2 {
+				resp := httpmock.NewStringResponse(http.StatusTooManyRequests, `{"error":"Rate limit exceeded"}`)
+				resp.Header.Set("Retry-After", "2")
+				return resp, nil
+			}
+			return httpmock.NewStringResponse(http.StatusOK, listJSON(false, "", userJSON("u1"), userJSON("u2"))), nil
+		})
+		start := time.Now()
+		users := collect(t, unified.Users(context.Background(), c.Directory(), nil))
+		if len(users) != 2 {
+			t.Errorf("%d users, want 2", len(users))
 		}
-	}
-	if long < 2 {
-		t.Errorf("waits %v, want two Retry-After waits of about 2 s", w.list())
-	}
-	settle(srv)
-	if got := srv.Count("GET", "/v1/users"); got != 3 {
-		t.Errorf("%d list requests, want 1 page + 2 retries", got)
-	}
+		if waited := time.Since(start); waited < 4*time.Second {
+			t.Errorf("the listing took %v, want the two Retry-After: 2 honoured", waited)
+		}
+		if calls != 3 {
+			t.Errorf("%d list requests, want 1 page + 2 retries", calls)
+		}
+	})
 }
 
 // TestQuirks runs full listings against a server that misbehaves in the ways that lose or
@@ -460,7 +405,7 @@ func TestQuirks(t *testing.T) {
 			t.Parallel()
 			srv := latticetest.NewTestServer(t, latticetest.WithGenerated(9, 230))
 			srv.SetQuirks(tt.quirks)
-			c, _ := fakeClient(t, srv, nil)
+			c := fakeClient(t, srv, nil)
 			want := latticeIDs(srv.Company(), nil)
 			for mode, list := range map[string]func(context.Context, unified.Directory, *unified.ListOptions) func(func(unified.User, error) bool){
 				"pages": func(ctx context.Context, d unified.Directory, o *unified.ListOptions) func(func(unified.User, error) bool) {
@@ -506,43 +451,57 @@ func TestQuirks(t *testing.T) {
 	}
 }
 
-// countingTransport counts requests in flight to paths containing match.
-type countingTransport struct {
-	base          http.RoundTripper
-	match         string
-	inFlight, max atomic.Int32
-}
-
-func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !strings.Contains(req.URL.Path, c.match) {
-		return c.base.RoundTrip(req)
-	}
-	n := c.inFlight.Add(1)
-	defer c.inFlight.Add(-1)
-	for {
-		m := c.max.Load()
-		if n <= m || c.max.CompareAndSwap(m, n) {
-			break
+// TestCustomAttributesConcurrency checks that custom attribute values are read one
+// request per user, WithConcurrency at a time.
+func TestCustomAttributesConcurrency(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := mockClient(t, lattice.Config{})
+		var ids, items []string
+		for i := range 10 {
+			ids = append(ids, fmt.Sprint("u", i))
+			items = append(items, userJSON(ids[i]))
 		}
-	}
-	return c.base.RoundTrip(req)
+		mt.RegisterResponder("GET", apiBase+"/v1/users", jsonResponder(nil, http.StatusOK, listJSON(false, "", items...)))
+		var mu sync.Mutex
+		inFlight, peak, calls := 0, 0, 0
+		mt.RegisterRegexpResponder("GET", regexp.MustCompile(`/v1/user/[^/]+/customAttributes$`), func(req *http.Request) (*http.Response, error) {
+			mu.Lock()
+			calls++
+			inFlight++
+			peak = max(peak, inFlight)
+			mu.Unlock()
+			time.Sleep(50 * time.Millisecond)
+			mu.Lock()
+			inFlight--
+			mu.Unlock()
+			id := strings.Split(req.URL.Path, "/")[3]
+			return httpmock.NewStringResponse(http.StatusOK, listJSON(false, "",
+				`{"id":"v-`+id+`","attribute":{"id":"a1","name":"Shoe size","type":"NUMBER"},"value":`+strings.TrimPrefix(id, "u")+`}`)), nil
+		})
+		users := collect(t, unified.Users(context.Background(), c.Directory(lattice.WithCustomAttributes(), lattice.WithConcurrency(3)), nil))
+		if calls != 10 || peak != 3 {
+			t.Errorf("%d custom attribute requests, %d at once; want 10, 3 at once (WithConcurrency(3))", calls, peak)
+		}
+		for i, u := range users {
+			want := map[string]unified.Value{"a1": {Label: "Shoe size", Kind: unified.KindNumber, Number: float64(i)}}
+			if diff := cmp.Diff(want, u.Custom); diff != "" {
+				t.Errorf("user %s custom attributes (-want +got):\n%s", u.ID, diff)
+			}
+		}
+	})
 }
 
 func TestCustomAttributes(t *testing.T) {
 	t.Parallel()
-	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(6, 40), latticetest.WithLatency(5*time.Millisecond))
-	ct := &countingTransport{base: srv.Client().Transport, match: "/customAttributes"}
-	c, _ := fakeClient(t, srv, func(cfg *lattice.Config) { cfg.HTTPClient = &http.Client{Transport: ct} })
+	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(6, 40))
+	c := fakeClient(t, srv, nil)
 	company := srv.Company()
 	ctx := context.Background()
 
 	users := collect(t, unified.Users(ctx, c.Directory(lattice.WithCustomAttributes(), lattice.WithConcurrency(3)), nil))
-	settle(srv)
 	if got := countPaths(srv, "/customAttributes"); got != len(company.People) {
 		t.Errorf("%d custom attribute requests, want one per user (%d)", got, len(company.People))
-	}
-	if m := ct.max.Load(); m > 3 || m < 2 {
-		t.Errorf("at most %d custom attribute requests in flight, want 2 to 3 (WithConcurrency(3))", m)
 	}
 	byID := map[string]*latticetest.Person{}
 	for i := range company.People {
@@ -632,59 +591,69 @@ var cmpEmptyMap = cmp.FilterValues(func(a, b map[string]unified.Value) bool { re
 
 func TestDepartmentCache(t *testing.T) {
 	t.Parallel()
-	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(8, 50))
-	c, _ := fakeClient(t, srv, nil)
-	d := c.Directory(lattice.WithCacheTTL(time.Hour))
-	var now atomic.Int64
-	now.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
-	d.SetClock(func() time.Time { return time.Unix(0, now.Load()) })
-	ctx := context.Background()
-	list := func() []unified.User {
-		defer settle(srv)
-		return collect(t, unified.Users(ctx, d, nil))
-	}
-
-	list()
-	list()
-	if _, err := d.GetUser(ctx, srv.Company().People[3].LatticeID); err != nil {
-		t.Fatal(err)
-	}
-	settle(srv)
-	if got := srv.Count("GET", "/v1/departments"); got != 1 {
-		t.Errorf("%d department listings for two listings and a GetUser, want 1", got)
-	}
-	now.Add(int64(time.Hour))
-	list()
-	if got := srv.Count("GET", "/v1/departments"); got != 2 {
-		t.Errorf("%d department listings after the TTL, want 2", got)
-	}
-	d.Refresh()
-	list()
-	if got := srv.Count("GET", "/v1/departments"); got != 3 {
-		t.Errorf("%d department listings after Refresh, want 3", got)
-	}
-
-	// A department created after the names were cached is fetched on its own.
-	const newID = "9b1d4e2a-0000-4000-8000-000000000001"
-	var movedID string
-	srv.Mutate(func(c *latticetest.Company) {
-		c.Departments = append(c.Departments, fakecompany.Department{ID: 999, Name: "Skunkworks", LatticeID: newID})
-		c.People[0].DepartmentID = 999
-		c.People[0].TeamID = 0
-		movedID = c.People[0].LatticeID
-	})
-	users := list()
-	if got := srv.Count("GET", "/v1/department/"+newID); got != 1 {
-		t.Errorf("%d requests for the new department, want 1", got)
-	}
-	for _, u := range users {
-		if u.ID == movedID && (u.Department == nil || u.Department.Name != "Skunkworks") {
-			t.Errorf("moved user's department = %+v", u.Department)
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := mockClient(t, lattice.Config{})
+		user := func(id, dept string) string {
+			return strings.Replace(userJSON(id), `"department":null`, `"department":{"object":"department","id":"`+dept+`","url":"/v1/department/`+dept+`"}`, 1)
 		}
-	}
-	if got := srv.Count("GET", "/v1/departments"); got != 3 {
-		t.Errorf("%d department listings, want still 3", got)
-	}
+		var mu sync.Mutex
+		page := listJSON(false, "", user("u1", "d1"), user("u2", "d2"))
+		mt.RegisterResponder("GET", apiBase+"/v1/users", func(*http.Request) (*http.Response, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return httpmock.NewStringResponse(http.StatusOK, page), nil
+		})
+		mt.RegisterResponder("GET", apiBase+"/v1/user/u1", jsonResponder(nil, http.StatusOK, user("u1", "d1")))
+		mt.RegisterResponder("GET", apiBase+"/v1/departments", jsonResponder(nil, http.StatusOK,
+			listJSON(false, "", `{"id":"d1","name":"Engineering"}`, `{"id":"d2","name":"Sales"}`)))
+		mt.RegisterResponder("GET", apiBase+"/v1/department/d3", jsonResponder(nil, http.StatusOK, `{"id":"d3","name":"Skunkworks"}`))
+		d := c.Directory(lattice.WithCacheTTL(time.Hour))
+		ctx := context.Background()
+		listings := func() int { return mt.GetCallCountInfo()["GET "+apiBase+"/v1/departments"] }
+		departments := func() map[string]string {
+			out := map[string]string{}
+			for _, u := range collect(t, unified.Users(ctx, d, nil)) {
+				out[u.ID] = u.Department.Name
+			}
+			return out
+		}
+
+		if diff := cmp.Diff(map[string]string{"u1": "Engineering", "u2": "Sales"}, departments()); diff != "" {
+			t.Errorf("departments (-want +got):\n%s", diff)
+		}
+		departments()
+		if _, err := d.GetUser(ctx, "u1"); err != nil {
+			t.Fatal(err)
+		}
+		if got := listings(); got != 1 {
+			t.Errorf("%d department listings for two listings and a GetUser, want 1", got)
+		}
+		time.Sleep(time.Hour)
+		departments()
+		if got := listings(); got != 2 {
+			t.Errorf("%d department listings after the TTL, want 2", got)
+		}
+		d.Refresh()
+		departments()
+		if got := listings(); got != 3 {
+			t.Errorf("%d department listings after Refresh, want 3", got)
+		}
+
+		// A department created after the names were cached is fetched on its own, once.
+		mu.Lock()
+		page = listJSON(false, "", user("u1", "d3"), user("u2", "d2"), user("u3", "d3"))
+		mu.Unlock()
+		if diff := cmp.Diff(map[string]string{"u1": "Skunkworks", "u2": "Sales", "u3": "Skunkworks"}, departments()); diff != "" {
+			t.Errorf("departments (-want +got):\n%s", diff)
+		}
+		departments()
+		if got := mt.GetCallCountInfo()["GET "+apiBase+"/v1/department/d3"]; got != 1 {
+			t.Errorf("%d requests for the new department, want 1", got)
+		}
+		if got := listings(); got != 3 {
+			t.Errorf("%d department listings, want still 3", got)
+		}
+	})
 }
 
 // rewriteFirst returns a body rewrite that replaces the first occurrence of old.
@@ -695,7 +664,7 @@ func rewriteFirst(old, new string) func([]byte) []byte {
 func TestMappingErrors(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(12, 20))
-	c, _ := fakeClient(t, srv, nil)
+	c := fakeClient(t, srv, nil)
 	ctx := context.Background()
 	fault := latticetest.Fault{Name: "odd status", Path: "/v1/users", Times: -1, Rewrite: rewriteFirst(`"status":"ACTIVE"`, `"status":"RETIRED"`)}
 	srv.Inject(fault)
@@ -729,7 +698,7 @@ func TestMappingErrors(t *testing.T) {
 
 func TestDirectoryInvalidOptions(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	badSpec := &mapping.Spec{Fields: []mapping.Field{{Target: "title", Sources: []string{"no such field"}}}}
 	for name, opt := range map[string]lattice.DirectoryOption{
 		"negative page size": lattice.WithPageSize(-1),
@@ -760,7 +729,7 @@ func TestDirectoryInvalidOptions(t *testing.T) {
 func TestDirectoryMeGetUserRaw(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(13, 30))
-	c, _ := fakeClient(t, srv, nil)
+	c := fakeClient(t, srv, nil)
 	d := c.Directory(lattice.WithRaw())
 	ctx := context.Background()
 	me, err := d.Me(ctx)
@@ -808,10 +777,9 @@ func TestDirectoryMeGetUserRaw(t *testing.T) {
 func TestPageSizes(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(14, 60))
-	c, _ := fakeClient(t, srv, nil)
+	c := fakeClient(t, srv, nil)
 	ctx := context.Background()
 	limits := func() []string {
-		settle(srv)
 		var out []string
 		for _, r := range srv.Requests() {
 			if r.Path == "/v1/users" {
@@ -836,7 +804,7 @@ func TestPageSizes(t *testing.T) {
 
 func TestNameSplitIsLossy(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	mt.RegisterResponder("GET", apiBase+"/v1/user/u1", jsonResponder(nil, 200,
 		`{"id":"u1","name":"Ada King Lovelace","preferredName":null,"email":"ada@example.com","status":"ACTIVE"}`))
 	u, err := c.Directory().GetUser(context.Background(), "u1")
@@ -873,8 +841,7 @@ func TestManagerLookupModes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// Not parallel: the subtests share the server's request log.
-			c, _ := fakeClient(t, srv, nil)
-			settle(srv)
+			c := fakeClient(t, srv, nil)
 			srv.ResetRequests()
 			users := collect(t, unified.Users(context.Background(), c.Directory(lattice.WithManagerLookups(tt.mode)), &unified.ListOptions{Filter: leavers}))
 			if len(users) == 0 {
@@ -889,7 +856,6 @@ func TestManagerLookupModes(t *testing.T) {
 			if all := named == len(managersOf(users)); all != tt.wantNames {
 				t.Errorf("%d of %d manager references named; want all: %v", named, len(managersOf(users)), tt.wantNames)
 			}
-			settle(srv)
 			if got := srv.Count("GET", "/v1/user/*"); got > tt.wantLookups || (tt.wantNames && got == 0) {
 				t.Errorf("%d lookups, want between 1 and %d", got, tt.wantLookups)
 			}
@@ -909,7 +875,7 @@ func managersOf(us []unified.User) []string {
 
 func TestUserWithoutID(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	mt.RegisterResponder("GET", apiBase+"/v1/users", jsonResponder(nil, 200,
 		listJSON(false, "", userJSON("u1"), `{"id":null,"name":"Ghost","email":"ghost@example.com","status":"ACTIVE"}`, userJSON("u2"))))
 	var reported []*mapping.RecordError

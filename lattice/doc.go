@@ -25,7 +25,8 @@
 //
 // Every request goes through one HTTP stack: a client-side rate limiter (Lattice allows
 // 240 requests per minute per key; Config.Limiter shares one budget between clients),
-// retries of 429, 502, 503, 504 and connection failures honouring Retry-After, error
+// retries of 429, 502, 503, 504, connection failures and bodies cut short, honouring
+// Retry-After, at most Config.MaxAttempts requests per call whatever fails, error
 // answers as *unified.APIError (errors.Is(err, unified.ErrNotFound), ErrUnauthorized,
 // ErrForbidden, ErrRateLimited work as for every provider), a cap on response sizes, and
 // redaction: the API key never appears in errors, logs or fmt output of Config and
@@ -42,12 +43,9 @@
 // default; WithSpec or WithMapper to change it). Custom attributes cost one request per
 // user and are loaded only with WithCustomAttributes.
 //
-// [Directory.StreamUsers], which unified.Users uses, pipelines a listing: the request for
-// the next page leaves as soon as the body of the current one is in (its cursor is read
-// from the raw bytes), while that page is decoded, checked and mapped and the caller
-// works on the one before. The checks of a page are those of ListUsers; when a page fails
-// them, or its decoded cursor is not the one read ahead, the request sent ahead is
-// cancelled and nothing of it is used.
+// [Directory.StreamUsers], which unified.Users uses, reads the listing one page ahead of
+// the caller: the request for the next page goes out, on one goroutine, once the current
+// page has been decoded and checked, while the caller works through it.
 //
 // Lattice keeps a person's name as one string. The default mapping splits it at the
 // first space into first and last name; that is a guess ("Ada King Lovelace" gives "Ada"

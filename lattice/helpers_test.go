@@ -20,25 +20,6 @@ const testKey = "lat_live_S3cr3tK3y_0123456789abcdef"
 // apiBase is the default base URL the httpmock tests answer on.
 const apiBase = "https://api.latticehq.com"
 
-// waits records the waits the transport would have slept, and sleeps none of them.
-type waits struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (w *waits) hook(d time.Duration) time.Duration {
-	w.mu.Lock()
-	w.d = append(w.d, d)
-	w.mu.Unlock()
-	return 0
-}
-
-func (w *waits) list() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration(nil), w.d...)
-}
-
 // recorder keeps the requests an httpmock responder saw.
 type recorder struct {
 	mu   sync.Mutex
@@ -58,24 +39,23 @@ func (r *recorder) all() []*http.Request {
 }
 
 // mockClient returns a client whose requests go to an httpmock transport, with no rate
-// limit and no sleeping between retries.
-func mockClient(t *testing.T, cfg lattice.Config) (*lattice.Client, *httpmock.MockTransport, *waits) {
+// limit unless cfg sets one. Tests that wait (backoff, Retry-After, the rate limiter) make
+// it inside a synctest bubble, where the waits take no real time.
+func mockClient(t *testing.T, cfg lattice.Config) (*lattice.Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	cfg.HTTPClient = &http.Client{Transport: mt}
 	if cfg.APIKey == "" {
 		cfg.APIKey = testKey
 	}
-	if cfg.RateLimit == 0 {
+	if cfg.RateLimit == 0 && cfg.Limiter == nil {
 		cfg.RateLimit = rate.Inf
 	}
-	w := &waits{}
-	lattice.SetWaitHook(&cfg, w.hook)
 	c, err := lattice.New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return c, mt, w
+	return c, mt
 }
 
 // jsonResponder answers every request with status and body, recording the request.
@@ -111,20 +91,19 @@ func userJSON(id string) string {
 		`"customAttributes":{"object":"list","url":"/v1/user/` + id + `/customAttributes"},"createdAt":1651584000,"updatedAt":1654125498}`
 }
 
-// fakeClient returns a client of srv with no rate limit and no sleeping between retries.
-func fakeClient(t *testing.T, srv *latticetest.Server, mod func(*lattice.Config)) (*lattice.Client, *waits) {
+// fakeClient returns a client of srv with no rate limit and short backoffs.
+func fakeClient(t *testing.T, srv *latticetest.Server, mod func(*lattice.Config)) *lattice.Client {
 	t.Helper()
-	cfg := lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), RateLimit: rate.Inf}
+	cfg := lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), RateLimit: rate.Inf,
+		MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}
 	if mod != nil {
 		mod(&cfg)
 	}
-	w := &waits{}
-	lattice.SetWaitHook(&cfg, w.hook)
 	c, err := lattice.New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return c, w
+	return c
 }
 
 // latticeIDs returns the Lattice ids of the company's people, in listing order.
@@ -136,18 +115,4 @@ func latticeIDs(c *latticetest.Company, keep func(*latticetest.Person) bool) []s
 		}
 	}
 	return out
-}
-
-// settle waits until the fake server has recorded every request it answered: it records
-// a request just after writing the response, so the client can see the answer first.
-func settle(srv *latticetest.Server) {
-	n := len(srv.Requests())
-	for range 40 {
-		time.Sleep(5 * time.Millisecond)
-		m := len(srv.Requests())
-		if m == n {
-			return
-		}
-		n = m
-	}
 }

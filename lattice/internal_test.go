@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -102,38 +104,43 @@ func TestCursorSetEvictsOldest(t *testing.T) {
 
 func TestPeopleCache(t *testing.T) {
 	t.Parallel()
-	now := time.Unix(1000, 0)
-	c := newPeopleCache(3, time.Minute, func() time.Time { return now })
-	c.put("a", person{name: "A", found: true})
-	c.put("b", person{name: "B", found: true})
-	c.put("c", person{name: "C", found: true})
-	if _, ok := c.get("a"); !ok { // a becomes the most recently used
-		t.Fatal("a missing")
-	}
-	c.put("d", person{name: "D", found: true}) // evicts b, the least recently used
-	if _, ok := c.get("b"); ok {
-		t.Error("b survived eviction")
-	}
-	for _, id := range []string{"a", "c", "d"} {
-		if _, ok := c.get(id); !ok {
-			t.Errorf("%s evicted", id)
+	synctest.Test(t, func(t *testing.T) {
+		c := newPeopleCache(4, time.Minute) // two generations of two
+		for _, id := range []string{"a", "b", "c"} {
+			c.put(id, person{name: strings.ToUpper(id), found: true})
 		}
-	}
-	if _, ok := c.peek("a"); !ok || c.len() != 3 {
-		t.Errorf("peek(a) failed or len %d", c.len())
-	}
-	now = now.Add(time.Minute)
-	if _, ok := c.peek("a"); ok {
-		t.Error("peek returned an expired entry")
-	}
-	if _, ok := c.get("a"); ok || c.len() != 2 {
-		t.Errorf("expired entry returned, or not dropped (len %d)", c.len())
-	}
-	c.put("", person{name: "nobody"})
-	c.reset()
-	if c.len() != 0 {
-		t.Error("reset kept entries")
-	}
+		if _, ok := c.get("a"); !ok { // a is used again, and kept
+			t.Fatal("a missing")
+		}
+		c.put("d", person{name: "D", found: true}) // b, used least recently, is dropped
+		if _, ok := c.get("b"); ok {
+			t.Error("b survived")
+		}
+		for _, id := range []string{"a", "c", "d"} {
+			if p, ok := c.get(id); !ok || p.name != strings.ToUpper(id) {
+				t.Errorf("get(%s) = %+v, %t", id, p, ok)
+			}
+		}
+		for i := range 100 {
+			c.put(fmt.Sprint("u", i), person{found: true})
+		}
+		if n := len(c.cur) + len(c.old); n > 4 {
+			t.Errorf("%d people remembered, want at most 4", n)
+		}
+		if _, ok := c.get("u99"); !ok {
+			t.Error("the last user put is missing")
+		}
+		time.Sleep(time.Minute)
+		if _, ok := c.get("u99"); ok {
+			t.Error("an expired entry was returned")
+		}
+		c.put("", person{name: "nobody"})
+		c.put("x", person{found: true})
+		c.reset()
+		if _, ok := c.get("x"); ok || len(c.cur)+len(c.old) != 0 {
+			t.Error("reset kept entries")
+		}
+	})
 	if got := (person{name: "X", email: "x@e", found: true}).ref("1"); got != (unified.Ref{ID: "1", Name: "X", Email: "x@e"}) {
 		t.Errorf("ref = %+v", got)
 	}
@@ -142,125 +149,96 @@ func TestPeopleCache(t *testing.T) {
 	}
 }
 
-func TestFanOut(t *testing.T) {
+func TestDeptNames(t *testing.T) {
 	t.Parallel()
-	for _, limit := range []int{1, 3, 8} {
-		var inFlight, peak atomic.Int32
-		var done [20]atomic.Bool
-		err := fanOut(context.Background(), len(done), limit, func(ctx context.Context, i int) error {
-			n := inFlight.Add(1)
-			defer inFlight.Add(-1)
-			for {
-				p := peak.Load()
-				if n <= p || peak.CompareAndSwap(p, n) {
-					break
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		var loads atomic.Int32
+		load := func(context.Context) (map[string]string, error) {
+			loads.Add(1)
+			time.Sleep(time.Second) // the listing takes a while: every caller joins it
+			return map[string]string{"d1": "Engineering"}, nil
+		}
+		get := func(c *deptNames, ctx context.Context, load func(context.Context) (map[string]string, error)) map[string]string {
+			t.Helper()
+			m, err := c.get(ctx, time.Hour, load)
+			if err != nil {
+				t.Errorf("get: %v", err)
+			}
+			return m
+		}
+
+		var c deptNames
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() {
+				if m := get(&c, ctx, load); m["d1"] != "Engineering" {
+					t.Errorf("get = %v", m)
 				}
-			}
-			time.Sleep(time.Millisecond)
-			done[i].Store(true)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
+			})
 		}
-		if p := peak.Load(); int(p) > limit {
-			t.Errorf("limit %d: %d calls at once", limit, p)
+		wg.Wait()
+		get(&c, ctx, load)
+		if n := loads.Load(); n != 1 {
+			t.Errorf("%d loads for 21 callers within the TTL, want 1", n)
 		}
-		for i := range done {
-			if !done[i].Load() {
-				t.Errorf("limit %d: call %d not made", limit, i)
-			}
+		time.Sleep(time.Hour)
+		get(&c, ctx, load)
+		if n := loads.Load(); n != 2 {
+			t.Errorf("%d loads after the TTL, want 2", n)
 		}
-	}
+		c.add(map[string]string{"d2": "Sales"})
+		if m := get(&c, ctx, load); m["d1"] != "Engineering" || m["d2"] != "Sales" || loads.Load() != 2 {
+			t.Errorf("after add: %v (%d loads)", m, loads.Load())
+		}
+		c.reset()
+		get(&c, ctx, load)
+		if n := loads.Load(); n != 3 {
+			t.Errorf("%d loads after reset, want 3", n)
+		}
 
-	boom := errors.New("boom")
-	var calls atomic.Int32
-	err := fanOut(context.Background(), 100, 4, func(ctx context.Context, i int) error {
-		calls.Add(1)
-		if i == 1 {
-			time.Sleep(5 * time.Millisecond)
-			return boom
+		// A failed load is not kept.
+		var c2 deptNames
+		if _, err := c2.get(ctx, time.Hour, func(context.Context) (map[string]string, error) { return nil, errors.New("down") }); err == nil {
+			t.Error("failure not reported")
 		}
-		select {
-		case <-ctx.Done(): // the failure cancels the calls in flight
-		case <-time.After(5 * time.Second):
-			t.Error("a call was not cancelled after another failed")
+		if m := get(&c2, ctx, load); m["d1"] == "" {
+			t.Errorf("after a failure: %v", m)
 		}
-		return ctx.Err()
-	})
-	if !errors.Is(err, boom) {
-		t.Errorf("err = %v, want the first failure", err)
-	}
-	if n := calls.Load(); n >= 100 {
-		t.Errorf("%d calls made after a failure", n)
-	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := fanOut(ctx, 10, 1, func(context.Context, int) error { return nil }); !errors.Is(err, context.Canceled) {
-		t.Errorf("cancelled: err = %v", err)
-	}
-	if err := fanOut(ctx, 0, 4, nil); err != nil {
-		t.Errorf("no work: err = %v", err)
-	}
-}
+		// A caller whose context ends stops waiting for the load of another.
+		var c3 deptNames
+		wg.Go(func() { get(&c3, ctx, load) })
+		synctest.Wait()
+		tctx, cancel := context.WithTimeout(ctx, time.Millisecond)
+		defer cancel()
+		if _, err := c3.get(tctx, time.Hour, load); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("waiter err = %v, want its context's error", err)
+		}
+		wg.Wait()
 
-func TestDeptCacheLoadsOnce(t *testing.T) {
-	t.Parallel()
-	var c deptCache
-	var loads atomic.Int32
-	release := make(chan struct{})
-	load := func(ctx context.Context) (map[string]string, error) {
-		loads.Add(1)
-		<-release
-		return map[string]string{"d1": "Engineering"}, nil
-	}
-	now := func() time.Time { return time.Unix(0, 0) }
-	var wg sync.WaitGroup
-	for range 20 {
+		// A caller that joined the load of one who gave up loads again.
+		var c4 deptNames
+		actx, acancel := context.WithCancel(ctx)
 		wg.Go(func() {
-			m, err := c.get(context.Background(), time.Hour, now, load)
-			if err != nil || m["d1"] != "Engineering" {
-				t.Errorf("get = %v, %v", m, err)
+			_, err := c4.get(actx, time.Hour, func(ctx context.Context) (map[string]string, error) {
+				<-ctx.Done()
+				return nil, ctx.Err()
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("the caller who gave up got %v", err)
 			}
 		})
-	}
-	time.Sleep(10 * time.Millisecond)
-	close(release)
-	wg.Wait()
-	if n := loads.Load(); n != 1 {
-		t.Errorf("%d loads for 20 concurrent callers, want 1", n)
-	}
-
-	// A failed load is not cached; a waiter whose context ends stops waiting.
-	var c2 deptCache
-	fail := func(ctx context.Context) (map[string]string, error) { return nil, errors.New("down") }
-	if _, err := c2.get(context.Background(), time.Hour, now, fail); err == nil {
-		t.Error("failure not reported")
-	}
-	if m, err := c2.get(context.Background(), time.Hour, now, load); err != nil || m["d1"] == "" {
-		t.Errorf("after a failure: %v, %v", m, err)
-	}
-	c2.add(map[string]string{"d2": "Sales"})
-	if m, _ := c2.get(context.Background(), time.Hour, now, fail); m["d2"] != "Sales" || m["d1"] != "Engineering" {
-		t.Errorf("after add: %v", m)
-	}
-
-	var c3 deptCache
-	block := make(chan struct{})
-	go func() {
-		_, _ = c3.get(context.Background(), time.Hour, now, func(context.Context) (map[string]string, error) {
-			<-block
-			return map[string]string{}, nil
+		synctest.Wait()
+		wg.Go(func() {
+			if m := get(&c4, ctx, load); m["d1"] == "" {
+				t.Errorf("the caller who joined got %v", m)
+			}
 		})
-	}()
-	time.Sleep(5 * time.Millisecond)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	if _, err := c3.get(ctx, time.Hour, now, load); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("waiter err = %v, want its context's error", err)
-	}
-	close(block)
+		synctest.Wait()
+		acancel()
+		wg.Wait()
+	})
 }
 
 func TestDecodeErrorHook(t *testing.T) {

@@ -14,11 +14,8 @@ import (
 // ListUsers returns one page of users matching opts.Filter; see [Directory] for how
 // filters, cursors and names work. Page.Total is -1: Lattice does not report totals.
 func (d *Directory) ListUsers(ctx context.Context, opts *unified.ListOptions) (*unified.Page, error) {
-	if d.err != nil {
-		return nil, d.err
-	}
-	if ctx == nil {
-		return nil, errNilContext
+	if err := d.ready(ctx); err != nil {
+		return nil, err
 	}
 	var o unified.ListOptions
 	if opts != nil {
@@ -28,13 +25,17 @@ func (d *Directory) ListUsers(ctx context.Context, opts *unified.ListOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	users, next, err := d.page(ctx, &o.Filter, size, pos)
+	rp, err := d.fetchPage(ctx, &o.Filter, size, pos, nil)
+	if err != nil {
+		return nil, err
+	}
+	users, err := d.finish(ctx, &o.Filter, rp)
 	if err != nil {
 		return nil, err
 	}
 	p := &unified.Page{Users: users, Total: -1}
-	if next != nil {
-		if p.NextCursor, err = cursor.Encode(ProviderName, o.Filter.Fingerprint(), next); err != nil {
+	if rp.next != nil {
+		if p.NextCursor, err = cursor.Encode(ProviderName, o.Filter.Fingerprint(), rp.next); err != nil {
 			return nil, fmt.Errorf("%s: %w", ProviderName, err)
 		}
 	}
@@ -110,22 +111,9 @@ type rawPage struct {
 	filtered bool              // the API filtered the page by status
 }
 
-// page reads the page at pos and returns its mapped users that match f, and the position
-// of the next page (nil after the last).
-func (d *Directory) page(ctx context.Context, f *unified.Filter, size int, pos position) ([]unified.User, *position, error) {
-	rp, err := d.fetchPage(ctx, f, size, pos, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	users, err := d.finish(ctx, f, rp, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	return users, rp.next, nil
-}
-
-// fetchPage reads the page at pos and checks it (see checkPage). seen, when set, is the
-// listing's set of cursors.
+// fetchPage reads the page at pos, drops users repeated from the previous page (or within
+// the page) and checks the API's cursor. seen, when set, is the listing's set of cursors;
+// the page's cursor is added to it.
 func (d *Directory) fetchPage(ctx context.Context, f *unified.Filter, size int, pos position, seen *cursorSet) (*rawPage, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -134,25 +122,16 @@ func (d *Directory) fetchPage(ctx context.Context, f *unified.Filter, size int, 
 	if !ok {
 		return &rawPage{}, nil
 	}
-	pg, err := d.fetchUsers(ctx, size, status, pos.After, nil)
+	pg, raws, err := d.fetchUsers(ctx, size, status, pos.After)
 	if err != nil {
 		return nil, err
 	}
-	return d.checkPage(ctx, pg, status, pos, seen)
-}
-
-// checkPage turns pg, the page at pos read with the given status parameter, into a
-// rawPage: it drops users repeated from the previous page (or within the page) and checks
-// the API's cursor. seen, when set, is the listing's set of cursors; the cursor is added
-// to it.
-func (d *Directory) checkPage(ctx context.Context, pg *usersPage, status string, pos position, seen *cursorSet) (*rawPage, error) {
-	users, raws, more, next := pg.users, pg.raws, pg.more, pg.cursor
+	users := pg.Data
 	received, lastID := len(users), ""
 	if received > 0 {
 		lastID = users[received-1].ID
 	}
 
-	// Drop users repeated from the previous page or within this one.
 	ids := make(hashList, 0, len(users))
 	rp := &rawPage{users: users[:0], filtered: status != string(StatusAll)}
 	for i := range users {
@@ -171,8 +150,9 @@ func (d *Directory) checkPage(ctx context.Context, pg *usersPage, status string,
 		}
 	}
 
-	if !more || next == "" {
-		if more {
+	next := pg.Next()
+	if next == "" {
+		if pg.HasMore {
 			d.log.LogAttrs(ctx, slog.LevelDebug, "the API said hasMore without a cursor; treating the page as the last")
 		}
 		return rp, nil
@@ -200,11 +180,10 @@ func (d *Directory) checkPage(ctx context.Context, pg *usersPage, status string,
 	return rp, nil
 }
 
-// finish resolves names of rp's users, maps them and keeps those that match f. ahead are
-// pages read after rp, whose users can name rp's managers.
-func (d *Directory) finish(ctx context.Context, f *unified.Filter, rp *rawPage, ahead []*rawPage) ([]unified.User, error) {
+// finish resolves names of rp's users, maps them and keeps those that match f.
+func (d *Directory) finish(ctx context.Context, f *unified.Filter, rp *rawPage) ([]unified.User, error) {
 	lookup := d.cfg.lookups == ManagerLookupsAlways || (d.cfg.lookups == ManagerLookupsAuto && rp.filtered)
-	out, err := d.convert(ctx, rp.users, rp.raws, ahead, lookup)
+	out, err := d.convert(ctx, rp.users, rp.raws, lookup)
 	if err != nil {
 		return nil, err
 	}
@@ -225,30 +204,21 @@ func (r *rawUser) UnmarshalJSON(b []byte) error {
 	return json.Unmarshal(b, &r.wireUser)
 }
 
-// fetchUsers reads one page of GET /v1/users (with the users' JSON with WithRaw). head,
-// when set, receives the page's hasMore and endingCursor as soon as its body is in,
-// before the page is decoded; see withListHead.
-func (d *Directory) fetchUsers(ctx context.Context, size int, status, after string, head func(listHead)) (*usersPage, error) {
-	const path = "/v1/users"
+// fetchUsers reads one page of GET /v1/users, and with WithRaw the users' JSON.
+func (d *Directory) fetchUsers(ctx context.Context, size int, status, after string) (*UsersPage, []json.RawMessage, error) {
 	q, err := pageQuery(size, after)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	q.Set("status", status)
-	if head != nil {
-		ctx = withListHead(ctx, head)
+	if !d.cfg.raw {
+		pg, err := listPage(ctx, d.c, "/v1/users", q, (*wireUser).user)
+		return pg, nil, err
 	}
-	body := &usersBody{}
-	var v any = body
-	if d.cfg.raw {
-		raw := &rawUsersBody{}
-		body, v = &raw.usersBody, raw
-	}
-	if err := d.c.call(ctx, path, q, v); err != nil {
-		return nil, err
-	}
-	if err := checkListObject(body.page.object, path); err != nil {
-		return nil, err
-	}
-	return &body.page, nil
+	var raws []json.RawMessage
+	pg, err := listPage(ctx, d.c, "/v1/users", q, func(r *rawUser) User {
+		raws = append(raws, r.raw)
+		return r.user()
+	})
+	return pg, raws, err
 }

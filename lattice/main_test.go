@@ -12,20 +12,20 @@ import (
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
 )
 
-// TestMain fails the package's tests if any goroutine (a StreamUsers producer, a fan-out
+// TestMain fails the package's tests if any goroutine (a StreamUsers reader, a fan-out
 // worker) outlives them.
 func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
 // TestStreamLeavesNoGoroutines breaks out of streams (with custom attribute fan-out and
-// read-ahead running) and cancels one, then checks that nothing the streams started is
+// the next page's request running) and cancels one, then checks that nothing the streams started is
 // still running. It is not parallel, so the goroutines it sees are its own.
 func TestStreamLeavesNoGoroutines(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	srv := latticetest.NewServer(latticetest.WithGenerated(5, 300), latticetest.WithLatency(time.Millisecond))
 	defer srv.Close()
-	c, _ := fakeClient(t, srv, nil)
+	c := fakeClient(t, srv, nil)
 	d := c.Directory(lattice.WithPageSize(10), lattice.WithCustomAttributes(), lattice.WithConcurrency(4))
 	for _, stop := range []int{1, 10, 35} {
 		n := 0

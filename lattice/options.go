@@ -22,7 +22,6 @@ type dirConfig struct {
 	custom      bool
 	ttl         time.Duration
 	noDeptNames bool
-	peopleMax   int
 	lookups     ManagerLookups
 	errs        []error
 }
@@ -138,12 +137,10 @@ const (
 	// makes no lookups: its late managers are referred to by ID only.
 	ManagerLookupsAuto ManagerLookups = iota
 	// ManagerLookupsAlways fetches every unknown manager, so that every reference has
-	// name and email. StreamUsers first reads up to 8 pages ahead (pages it needs anyway)
-	// to find them there. It costs one request per manager listed after all of their
-	// reports beyond those pages: nothing for small directories, but in a large one whose
-	// listing order puts many managers late (a tenth of 10,000 users in the fake company
-	// of the tests) lookups can outnumber list requests several times, at 240 requests a
-	// minute.
+	// name and email. It costs one request per manager listed on a later page than all
+	// of their reports: in a directory whose listing order puts many managers late (a
+	// tenth of 10,000 users in the fake company of the tests) lookups can outnumber list
+	// requests several times, at 240 requests a minute.
 	ManagerLookupsAlways
 	// ManagerLookupsNever makes no lookups in listings.
 	ManagerLookupsNever

@@ -112,13 +112,11 @@ type envelope[T any] struct {
 	Data         []T     `json:"data"`
 }
 
-func (e *envelope[T]) check(path string) error { return checkListObject(e.Object, path) }
-
-// checkListObject checks the "object" of a list envelope read from path.
-func checkListObject(object, path string) error {
-	if object != "" && object != "list" {
+// check checks the "object" of a list envelope read from path.
+func (e *envelope[T]) check(path string) error {
+	if e.Object != "" && e.Object != "list" {
 		return fmt.Errorf("%s: GET %s: the API answered with a %q object where a list was expected: %w",
-			ProviderName, clip(path, 120), clip(object, 32), unified.ErrInvalidValue)
+			ProviderName, shownPath(path), clip(e.Object, 32), unified.ErrInvalidValue)
 	}
 	return nil
 }
@@ -130,7 +128,8 @@ func (e *envelope[T]) cursor() string {
 	return *e.EndingCursor
 }
 
-// listPage reads one page of a list endpoint into W values and converts them.
+// listPage reads one page of a list endpoint into W values (with encoding/json) and
+// converts them, in order, with conv.
 func listPage[T, W any](ctx context.Context, c *Client, path string, q url.Values, conv func(*W) T) (*Page[T], error) {
 	var env envelope[W]
 	if err := c.call(ctx, path, q, &env); err != nil {
@@ -160,12 +159,6 @@ type cursorSet struct {
 }
 
 func newCursorSet(max int) *cursorSet { return &cursorSet{max: max, m: map[uint64]struct{}{}} }
-
-// has reports whether c is in the set.
-func (s *cursorSet) has(c string) bool {
-	_, ok := s.m[hashID(c)]
-	return ok
-}
 
 // add records c and reports whether it was new.
 func (s *cursorSet) add(c string) bool {

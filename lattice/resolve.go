@@ -1,12 +1,16 @@
 package lattice
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hrisconnect/hrisconnect/mapping"
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -16,19 +20,7 @@ import (
 // attributes. With custom attributes enabled, names the catalog does not know yet are
 // read as keys (lenient), since the catalog grows as users are read.
 func (d *Directory) compile(attrs map[string]CustomAttribute) (*mapping.Mapper, error) {
-	sorted := make([]CustomAttribute, 0, len(attrs))
-	for _, a := range attrs {
-		sorted = append(sorted, a)
-	}
-	slices.SortFunc(sorted, func(a, b CustomAttribute) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
+	sorted := slices.SortedFunc(maps.Values(attrs), func(a, b CustomAttribute) int { return cmp.Compare(a.ID, b.ID) })
 	return mapping.Compile(d.cfg.spec, Catalog(sorted...), mapping.WithStrict(!d.cfg.custom))
 }
 
@@ -38,52 +30,36 @@ func (d *Directory) mapperFor(values [][]CustomAttributeValue) (*mapping.Mapper,
 	if d.cfg.mapper != nil {
 		return d.cfg.mapper, nil
 	}
-	st := d.mapper.Load()
-	if !hasNewAttribute(st, values) {
-		return st.m, nil
-	}
 	d.mapMu.Lock()
 	defer d.mapMu.Unlock()
-	st = d.mapper.Load()
-	if !hasNewAttribute(st, values) {
-		return st.m, nil
-	}
-	attrs := make(map[string]CustomAttribute, len(st.attrs)+4)
-	for k, v := range st.attrs {
-		attrs[k] = v
-	}
+	var attrs map[string]CustomAttribute // d.attrs and the attributes new in values
 	for _, vs := range values {
 		for _, v := range vs {
-			if v.Attribute.ID != "" {
-				if _, ok := attrs[v.Attribute.ID]; !ok {
-					attrs[v.Attribute.ID] = v.Attribute
-				}
+			id := v.Attribute.ID
+			if _, ok := d.attrs[id]; ok || id == "" {
+				continue
 			}
+			if attrs == nil {
+				attrs = maps.Clone(d.attrs)
+			}
+			attrs[id] = v.Attribute
 		}
+	}
+	if attrs == nil {
+		return d.mapper, nil
 	}
 	m, err := d.compile(attrs)
 	if err != nil {
 		return nil, fmt.Errorf("%s: compiling the mapping with the custom attributes found: %w", ProviderName, err)
 	}
-	d.mapper.Store(&mapperState{m: m, attrs: attrs})
+	d.mapper, d.attrs = m, attrs
 	return m, nil
 }
 
-func hasNewAttribute(st *mapperState, values [][]CustomAttributeValue) bool {
-	for _, vs := range values {
-		for _, v := range vs {
-			if _, ok := st.attrs[v.Attribute.ID]; !ok && v.Attribute.ID != "" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // convert resolves departments, managers and (when enabled) custom attributes of users
-// and maps them to unified.Users. raws, when not nil, are the users' JSON; ahead are pages
-// read after users; lookup allows requests for managers not seen yet.
-func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMessage, ahead []*rawPage, lookup bool) ([]unified.User, error) {
+// and maps them to unified.Users. raws, when not nil, are the users' JSON; lookup allows
+// requests for managers not seen yet.
+func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMessage, lookup bool) ([]unified.User, error) {
 	if len(users) == 0 {
 		return []unified.User{}, nil
 	}
@@ -91,7 +67,7 @@ func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMe
 	if err != nil {
 		return nil, err
 	}
-	managers, err := d.managers(ctx, users, ahead, lookup)
+	managers, err := d.managers(ctx, users, lookup)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +75,7 @@ func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMe
 	if d.cfg.custom {
 		if values, err = d.customValues(ctx, users); err != nil {
 			if errors.Is(err, unified.ErrForbidden) {
-				return nil, fmt.Errorf("%s: reading custom attributes: %w; drop WithCustomAttributes to list users without them", ProviderName, err)
+				return nil, withHint(err, "drop WithCustomAttributes to list users without them")
 			}
 			return nil, err
 		}
@@ -113,8 +89,7 @@ func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMe
 		u := &users[i]
 		rec := Record{User: u}
 		if u.Department != nil && u.Department.ID != "" {
-			r := unified.Ref{ID: u.Department.ID, Name: depts[u.Department.ID]}
-			rec.Department = &r
+			rec.Department = &unified.Ref{ID: u.Department.ID, Name: depts[u.Department.ID]}
 		}
 		if u.Manager != nil && u.Manager.ID != "" {
 			r := managers[u.Manager.ID]
@@ -125,10 +100,8 @@ func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMe
 		}
 		uu := unified.User{Provider: ProviderName}
 		var re *mapping.RecordError
-		if err := m.ApplyUser(&rec, &uu); err != nil {
-			if d.cfg.strict || !errors.As(err, &re) {
-				return nil, fmt.Errorf("%s: mapping user %s: %w", ProviderName, clip(u.ID, 64), err)
-			}
+		if err := m.ApplyUser(&rec, &uu); err != nil && (d.cfg.strict || !errors.As(err, &re)) {
+			return nil, err
 		}
 		if uu.ID == "" {
 			// A user without an ID cannot be told apart from others: leave it out, and say so.
@@ -165,23 +138,13 @@ func (d *Directory) reportMappingError(ctx context.Context, re *mapping.RecordEr
 
 // departments returns department names by ID for the departments of users.
 func (d *Directory) departments(ctx context.Context, users []User) (map[string]string, error) {
-	if d.cfg.noDeptNames {
+	if d.cfg.noDeptNames || !slices.ContainsFunc(users, func(u User) bool { return u.Department != nil && u.Department.ID != "" }) {
 		return nil, nil
 	}
-	need := false
-	for i := range users {
-		if users[i].Department != nil && users[i].Department.ID != "" {
-			need = true
-			break
-		}
-	}
-	if !need {
-		return nil, nil
-	}
-	names, err := d.depts.get(ctx, d.cfg.ttl, d.now, d.loadDepartments)
+	names, err := d.depts.get(ctx, d.cfg.ttl, d.loadDepartments)
 	if err != nil {
 		if errors.Is(err, unified.ErrForbidden) {
-			return nil, fmt.Errorf("%s: reading department names: %w; use WithoutDepartmentNames to list users with department IDs only", ProviderName, err)
+			return nil, withHint(err, "use WithoutDepartmentNames to list users with department IDs only")
 		}
 		return nil, err
 	}
@@ -199,35 +162,44 @@ func (d *Directory) departments(ctx context.Context, users []User) (map[string]s
 		return names, nil
 	}
 	// Departments created after the list was cached: fetch them one by one.
-	found := make([]string, len(missing))
-	err = fanOut(ctx, len(missing), d.cfg.concurrency, func(ctx context.Context, i int) error {
-		dep, err := d.c.FollowDepartment(ctx, *missing[i])
-		switch {
-		case err == nil:
-			found[i] = dep.Name
-		case errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden):
-			d.log.LogAttrs(ctx, slog.LevelDebug, "department not visible; referring to it by ID", slog.String("department", missing[i].ID))
-		default:
-			return err
-		}
-		return nil
-	})
+	found, err := lookUp(ctx, d, "department", missing, d.c.FollowDepartment)
 	if err != nil {
 		return nil, err
 	}
 	extra := make(map[string]string, len(missing))
 	for i, r := range missing {
-		extra[r.ID] = found[i]
+		extra[r.ID] = "" // not visible: not asked for again
+		if found[i] != nil {
+			extra[r.ID] = found[i].Name
+		}
 	}
 	d.depts.add(extra)
-	all := make(map[string]string, len(names)+len(extra))
-	for k, v := range names {
-		all[k] = v
-	}
-	for k, v := range extra {
-		all[k] = v
-	}
+	all := maps.Clone(names)
+	maps.Copy(all, extra)
 	return all, nil
+}
+
+// lookUp reads what each of refs points to with get, at most WithConcurrency at a time.
+// An object the API does not show (404, 403) is nil; other errors fail the lookups.
+func lookUp[T any](ctx context.Context, d *Directory, what string, refs []*Ref, get func(context.Context, Ref) (*T, error)) ([]*T, error) {
+	found := make([]*T, len(refs))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(d.cfg.concurrency)
+	for i, r := range refs {
+		g.Go(func() error {
+			v, err := get(ctx, *r)
+			switch {
+			case err == nil:
+				found[i] = v
+			case errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden):
+				d.log.LogAttrs(ctx, slog.LevelDebug, what+" not visible; referring to it by ID", slog.String("id", r.ID))
+			default:
+				return err
+			}
+			return nil
+		})
+	}
+	return found, g.Wait()
 }
 
 func (d *Directory) loadDepartments(ctx context.Context) (map[string]string, error) {
@@ -242,21 +214,12 @@ func (d *Directory) loadDepartments(ctx context.Context) (map[string]string, err
 }
 
 // managers returns the managers of users by ID, with name and email where known: from
-// users itself, the pages read ahead, the people cache, or (when lookup is set) a request
-// for each manager not known yet. Without lookup, unknown managers have their ID only.
-func (d *Directory) managers(ctx context.Context, users []User, ahead []*rawPage, lookup bool) (map[string]unified.Ref, error) {
-	byID := make(map[string]*User, len(users))
+// users itself and the users read before (the people cache), or (when lookup is set) a
+// request for each manager not known yet. Without lookup, unknown managers have their ID
+// only.
+func (d *Directory) managers(ctx context.Context, users []User, lookup bool) (map[string]unified.Ref, error) {
 	for i := range users {
-		u := &users[i]
-		byID[u.ID] = u
-		d.people.put(u.ID, person{name: u.Name, email: u.Email, found: true})
-	}
-	for _, p := range ahead {
-		for i := range p.users {
-			if u := &p.users[i]; byID[u.ID] == nil {
-				byID[u.ID] = u
-			}
-		}
+		d.people.put(users[i].ID, person{name: users[i].Name, email: users[i].Email, found: true})
 	}
 	out := map[string]unified.Ref{}
 	var missing []*Ref
@@ -266,11 +229,6 @@ func (d *Directory) managers(ctx context.Context, users []User, ahead []*rawPage
 			continue
 		}
 		if _, done := out[r.ID]; done {
-			continue
-		}
-		if m, ok := byID[r.ID]; ok {
-			out[r.ID] = unified.Ref{ID: r.ID, Name: m.Name, Email: m.Email}
-			d.people.put(r.ID, person{name: m.Name, email: m.Email, found: true}) // managers stay cached
 			continue
 		}
 		if p, ok := d.people.get(r.ID); ok {
@@ -283,60 +241,47 @@ func (d *Directory) managers(ctx context.Context, users []User, ahead []*rawPage
 	if len(missing) == 0 || !lookup {
 		return out, nil
 	}
-	found := make([]person, len(missing))
-	err := fanOut(ctx, len(missing), d.cfg.concurrency, func(ctx context.Context, i int) error {
-		m, err := d.c.FollowUser(ctx, *missing[i])
-		switch {
-		case err == nil:
-			found[i] = person{name: m.Name, email: m.Email, found: true}
-		case errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden):
-			d.log.LogAttrs(ctx, slog.LevelDebug, "manager not visible; referring to them by ID", slog.String("manager", missing[i].ID))
-		default:
-			return err
-		}
-		return nil
-	})
+	found, err := lookUp(ctx, d, "manager", missing, d.c.FollowUser)
 	if err != nil {
 		return nil, err
 	}
 	for i, r := range missing {
-		d.people.put(r.ID, found[i])
-		out[r.ID] = found[i].ref(r.ID)
+		var p person
+		if m := found[i]; m != nil {
+			p = person{name: m.Name, email: m.Email, found: true}
+		}
+		d.people.put(r.ID, p)
+		out[r.ID] = p.ref(r.ID)
 	}
 	return out, nil
-}
-
-func (p person) ref(id string) unified.Ref {
-	if !p.found {
-		return unified.Ref{ID: id}
-	}
-	return unified.Ref{ID: id, Name: p.name, Email: p.email}
 }
 
 // customValues loads every custom attribute value of each user, at most
 // WithConcurrency users at a time.
 func (d *Directory) customValues(ctx context.Context, users []User) ([][]CustomAttributeValue, error) {
 	out := make([][]CustomAttributeValue, len(users))
-	err := fanOut(ctx, len(users), d.cfg.concurrency, func(ctx context.Context, i int) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(d.cfg.concurrency)
+	for i := range users {
 		u := &users[i]
-		fetch := func(ctx context.Context, after string) (*CustomAttributesPage, error) {
-			opts := &PageOptions{StartingAfter: after}
-			if u.CustomAttributes != nil && u.CustomAttributes.URL != "" {
-				return d.c.FollowCustomAttributes(ctx, *u.CustomAttributes, opts)
+		g.Go(func() error {
+			fetch := func(ctx context.Context, after string) (*CustomAttributesPage, error) {
+				opts := &PageOptions{StartingAfter: after}
+				if u.CustomAttributes != nil && u.CustomAttributes.URL != "" {
+					return d.c.FollowCustomAttributes(ctx, *u.CustomAttributes, opts)
+				}
+				return d.c.CustomAttributes(ctx, u.ID, opts)
 			}
-			return d.c.CustomAttributes(ctx, u.ID, opts)
-		}
-		var vals []CustomAttributeValue
-		for v, err := range paginate(ctx, "custom attributes of user "+clip(u.ID, 64), "", fetch) {
-			if err != nil {
-				return err
+			for v, err := range paginate(gctx, "custom attributes of user "+clip(u.ID, 64), "", fetch) {
+				if err != nil {
+					return err
+				}
+				out[i] = append(out[i], v)
 			}
-			vals = append(vals, v)
-		}
-		out[i] = vals
-		return nil
-	})
-	if err != nil {
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return out, nil

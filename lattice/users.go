@@ -32,7 +32,7 @@ func (c *Client) getUser(ctx context.Context, path string) (*User, error) {
 		return nil, err
 	}
 	if w.ID == "" {
-		return nil, fmt.Errorf("%s: GET %s: the answer has no user id: %w", ProviderName, clip(path, 120), unified.ErrInvalidValue)
+		return nil, fmt.Errorf("%s: GET %s: the answer has no user id: %w", ProviderName, shownPath(path), unified.ErrInvalidValue)
 	}
 	u := w.user()
 	return &u, nil

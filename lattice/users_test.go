@@ -113,7 +113,7 @@ func TestDecodeUser(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, mt, _ := mockClient(t, lattice.Config{})
+			c, mt := mockClient(t, lattice.Config{})
 			mt.RegisterResponder("GET", apiBase+"/v1/users", jsonResponder(nil, 200, listJSON(false, "", tt.json)))
 			mt.RegisterResponder("GET", apiBase+"/v1/user/u1", jsonResponder(nil, 200, tt.json))
 			p, err := c.ListUsers(context.Background(), nil)
@@ -157,7 +157,7 @@ func TestDecodeUserErrors(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c, mt, _ := mockClient(t, lattice.Config{MaxAttempts: 1})
+			c, mt := mockClient(t, lattice.Config{MaxAttempts: 1})
 			mt.RegisterResponder("GET", apiBase+"/v1/users", jsonResponder(nil, 200, listJSON(false, "", body)))
 			_, err := c.ListUsers(context.Background(), nil)
 			if !errors.Is(err, unified.ErrInvalidValue) {
@@ -187,7 +187,7 @@ func TestListUsersQuery(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, mt, _ := mockClient(t, lattice.Config{})
+			c, mt := mockClient(t, lattice.Config{})
 			rec := &recorder{}
 			mt.RegisterResponder("GET", apiBase+"/v1/users", jsonResponder(rec, 200, listJSON(false, "")))
 			if _, err := c.ListUsers(context.Background(), tt.opts); err != nil {
@@ -206,7 +206,7 @@ func TestListUsersQuery(t *testing.T) {
 
 func TestListOptionsErrors(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	ctx := context.Background()
 	checks := map[string]error{}
 	_, checks["negative limit"] = c.ListUsers(ctx, &lattice.ListUsersOptions{Limit: -1})
@@ -230,7 +230,7 @@ func TestListOptionsErrors(t *testing.T) {
 
 func TestItemPaths(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	rec := &recorder{}
 	for _, p := range []string{"/v1/me", "/v1/user/abc", `=~^https://api\.latticehq\.com/v1/user/a%2Fb\z`} {
 		u := apiBase + p
@@ -271,7 +271,7 @@ func TestItemPaths(t *testing.T) {
 
 func TestFollowReferences(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	rec := &recorder{}
 	mt.RegisterResponder("GET", apiBase+"/v1/user/52d2420e-cbd0-11ec-bfdd-93fec5413bdc/directReports",
 		jsonResponder(rec, 200, listJSON(false, "", userJSON("r1"), userJSON("r2"))))
@@ -430,7 +430,7 @@ func TestUsersIterator(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, mt, _ := mockClient(t, lattice.Config{})
+			c, mt := mockClient(t, lattice.Config{})
 			rec := &recorder{}
 			mt.RegisterResponder("GET", apiBase+"/v1/users", pagedResponder(rec, tt.pages))
 			opts := &lattice.ListUsersOptions{Statuses: []lattice.UserStatus{lattice.StatusAll}, Limit: 2}
@@ -465,7 +465,7 @@ func TestUsersIterator(t *testing.T) {
 
 func TestIteratorStopsOnBreakAndCancel(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	rec := &recorder{}
 	mt.RegisterResponder("GET", apiBase+"/v1/departments", pagedResponder(rec, map[string]string{
 		"":   listJSON(true, "c1", `{"id":"d1","name":"A"}`, `{"id":"d2","name":"B"}`),
@@ -493,7 +493,7 @@ func TestIteratorStopsOnBreakAndCancel(t *testing.T) {
 
 func TestDirectReportsAndCustomAttributesIterators(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	rec := &recorder{}
 	mt.RegisterResponder("GET", apiBase+"/v1/user/boss/directReports", pagedResponder(rec, map[string]string{
 		"":   listJSON(true, "r1", userJSON("r1")),
@@ -520,7 +520,7 @@ func TestDirectReportsAndCustomAttributesIterators(t *testing.T) {
 
 func TestNotAList(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	mt.RegisterResponder("GET", apiBase+"/v1/users", jsonResponder(nil, 200, userJSON("u1")))
 	if _, err := c.ListUsers(context.Background(), nil); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("err = %v, want ErrInvalidValue for a user where a list was expected", err)
@@ -529,7 +529,7 @@ func TestNotAList(t *testing.T) {
 
 func TestNilContext(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	d := c.Directory()
 	var nilCtx context.Context // a programming error, reported instead of a panic
 	errs := map[string]error{}
@@ -556,7 +556,7 @@ func TestNilContext(t *testing.T) {
 
 func TestListDepartments(t *testing.T) {
 	t.Parallel()
-	c, mt, _ := mockClient(t, lattice.Config{})
+	c, mt := mockClient(t, lattice.Config{})
 	rec := &recorder{}
 	mt.RegisterResponder("GET", apiBase+"/v1/departments", jsonResponder(rec, 200, listJSON(true, "d2",
 		`{"id":"d1","object":"department","url":"/v1/department/d1","name":"Engineering","description":"Builds things","createdAt":1651584000}`,
