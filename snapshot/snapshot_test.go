@@ -1,4 +1,4 @@
-package unified_test
+package snapshot_test
 
 import (
 	"bufio"
@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"iter"
+	"os"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/hrisconnect/hrisconnect/internal/synth"
+	"github.com/hrisconnect/hrisconnect/snapshot"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -31,7 +34,7 @@ func synthSeq(users []unified.User) iter.Seq2[unified.User, error] {
 
 func TestSnapshotRoundTrip(t *testing.T) {
 	t.Parallel()
-	users := synthGenerate(synthOptions{N: 300, Seed: 51, Orphans: 2}).Users
+	users := synth.Generate(synth.Options{N: 300, Seed: 51, Orphans: 2}).Users
 	// One user with every kind of value, awkward text and a large raw record.
 	full := synthPerson("full")
 	full.DisplayName = "Zoë \"Z\" <O'Brien> & 李\n\u2028"
@@ -44,14 +47,14 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	users = append(users, full)
 
 	var buf bytes.Buffer
-	n, err := unified.WriteSnapshot(&buf, synthSeq(users))
+	n, err := snapshot.WriteUsers(&buf, synthSeq(users))
 	if err != nil || n != len(users) {
 		t.Fatalf("WriteSnapshot = %d, %v", n, err)
 	}
 	if lines := bytes.Count(buf.Bytes(), []byte("\n")); lines != len(users) {
 		t.Errorf("%d lines for %d users", lines, len(users))
 	}
-	got, err := unified.LoadSnapshot(&buf)
+	got, err := snapshot.LoadUsers(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,9 +67,9 @@ func TestSnapshotRoundTrip(t *testing.T) {
 func TestSnapshotHeader(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	sw := unified.NewSnapshotWriter(&buf)
+	sw := snapshot.NewWriter(&buf)
 	taken := time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC)
-	if err := sw.WriteHeader(unified.SnapshotHeader{Provider: "personio", TakenAt: taken}); err != nil {
+	if err := sw.WriteHeader(snapshot.Header{Provider: "personio", TakenAt: taken}); err != nil {
 		t.Fatal(err)
 	}
 	a, b := synthPerson("a"), synthPerson("b")
@@ -75,7 +78,7 @@ func TestSnapshotHeader(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := sw.WriteHeader(unified.SnapshotHeader{}); !errors.Is(err, unified.ErrInvalidValue) {
+	if err := sw.WriteHeader(snapshot.Header{}); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("header after users: %v, want ErrInvalidValue", err)
 	}
 	if err := sw.Close(); err != nil {
@@ -93,12 +96,12 @@ func TestSnapshotHeader(t *testing.T) {
 	}
 
 	// Header first, then users.
-	sr := unified.NewSnapshotReader(bytes.NewReader(buf.Bytes()))
+	sr := snapshot.NewReader(bytes.NewReader(buf.Bytes()))
 	h, err := sr.Header()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(&unified.SnapshotHeader{Version: 1, Provider: "personio", TakenAt: taken}, h); diff != "" {
+	if diff := cmp.Diff(&snapshot.Header{Version: 1, Provider: "personio", TakenAt: taken}, h); diff != "" {
 		t.Errorf("header (-want +got):\n%s", diff)
 	}
 	var ids []string
@@ -112,20 +115,20 @@ func TestSnapshotHeader(t *testing.T) {
 		t.Errorf("users (-want +got):\n%s", diff)
 	}
 	// Users without asking for the header skip it.
-	users, err := unified.LoadSnapshot(bytes.NewReader(buf.Bytes()))
+	users, err := snapshot.LoadUsers(bytes.NewReader(buf.Bytes()))
 	if err != nil || len(users) != 2 {
 		t.Errorf("LoadSnapshot = %d users, %v", len(users), err)
 	}
 	// Header of a snapshot without one, asked first or after reading.
 	plain := "\n" + `{"id":"x"}` + "\n"
-	sr = unified.NewSnapshotReader(strings.NewReader(plain))
+	sr = snapshot.NewReader(strings.NewReader(plain))
 	if h, err := sr.Header(); h != nil || err != nil {
 		t.Errorf("Header of a plain snapshot = %v, %v", h, err)
 	}
 	if got, err := collectIDs(sr.Users()); err != nil || !cmp.Equal(got, []string{"x"}) {
 		t.Errorf("users after Header = %v, %v", got, err)
 	}
-	sr = unified.NewSnapshotReader(strings.NewReader(buf.String()))
+	sr = snapshot.NewReader(strings.NewReader(buf.String()))
 	if _, err := collectIDs(sr.Users()); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +175,7 @@ func TestReadSnapshotErrors(t *testing.T) {
 			t.Parallel()
 			var ids []string
 			var errs []error
-			for u, err := range unified.ReadSnapshot(strings.NewReader(tt.data)) {
+			for u, err := range snapshot.ReadUsers(strings.NewReader(tt.data)) {
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -182,14 +185,14 @@ func TestReadSnapshotErrors(t *testing.T) {
 			if len(errs) != 1 {
 				t.Fatalf("got %d errors, want exactly 1: %v", len(errs), errs)
 			}
-			var se *unified.SnapshotError
+			var se *snapshot.LineError
 			if !errors.As(errs[0], &se) || se.Line != tt.line {
 				t.Errorf("error %v: want a SnapshotError at line %d", errs[0], tt.line)
 			}
 			if !strings.Contains(errs[0].Error(), fmt.Sprintf("line %d:", tt.line)) {
 				t.Errorf("error %q does not name line %d", errs[0], tt.line)
 			}
-			if errors.Is(errs[0], unified.ErrInvalidSnapshot) != tt.invalid {
+			if errors.Is(errs[0], snapshot.ErrInvalid) != tt.invalid {
 				t.Errorf("errors.Is(%v, ErrInvalidSnapshot) = %v", errs[0], !tt.invalid)
 			}
 			if diff := cmp.Diff(tt.ids, ids); diff != "" {
@@ -202,14 +205,14 @@ func TestReadSnapshotErrors(t *testing.T) {
 func TestReadSnapshotTolerates(t *testing.T) {
 	t.Parallel()
 	data := "\r\n" + `{"id":"a"}` + "\r\n\n   \n" + `  {"id":"b","unknown_field":1}  ` + "\n" + `{"id":"c"}`
-	got, err := unified.LoadSnapshot(strings.NewReader(data))
+	got, err := snapshot.LoadUsers(strings.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{"a", "b", "c"}, []string{got[0].ID, got[1].ID, got[2].ID}); diff != "" || len(got) != 3 {
 		t.Errorf("users (-want +got):\n%s", diff)
 	}
-	if users, err := unified.LoadSnapshot(strings.NewReader("")); err != nil || len(users) != 0 {
+	if users, err := snapshot.LoadUsers(strings.NewReader("")); err != nil || len(users) != 0 {
 		t.Errorf("empty snapshot: %v, %v", users, err)
 	}
 }
@@ -218,19 +221,19 @@ func TestReadSnapshotReaderError(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("disk on fire")
 	r := io.MultiReader(strings.NewReader(`{"id":"a"}`+"\n"), iotest.ErrReader(boom))
-	users, err := unified.LoadSnapshot(r)
-	var se *unified.SnapshotError
+	users, err := snapshot.LoadUsers(r)
+	var se *snapshot.LineError
 	if !errors.Is(err, boom) || !errors.As(err, &se) || se.Line != 2 {
 		t.Errorf("err = %v, want the reader's error at line 2", err)
 	}
-	if errors.Is(err, unified.ErrInvalidSnapshot) {
+	if errors.Is(err, snapshot.ErrInvalid) {
 		t.Errorf("a reader error is not invalid data: %v", err)
 	}
 	if len(users) != 1 {
 		t.Errorf("kept %d users read before the error, want 1", len(users))
 	}
 	// The error is sticky.
-	sr := unified.NewSnapshotReader(iotest.ErrReader(boom))
+	sr := snapshot.NewReader(iotest.ErrReader(boom))
 	for range 2 {
 		if _, err := collectIDs(sr.Users()); !errors.Is(err, boom) {
 			t.Errorf("err = %v", err)
@@ -243,16 +246,16 @@ func TestReadSnapshotLineLimit(t *testing.T) {
 	long := `{"id":"long","title":"` + strings.Repeat("é", 100_000) + `"}`
 	data := `{"id":"a"}` + "\n" + long + "\n" + `{"id":"b"}` + "\n"
 	// Lines well beyond bufio's 64 KiB default are fine.
-	got, err := unified.LoadSnapshot(strings.NewReader(data))
+	got, err := snapshot.LoadUsers(strings.NewReader(data))
 	if err != nil || len(got) != 3 || got[1].Title != strings.Repeat("é", 100_000) {
 		t.Fatalf("long line: %d users, %v", len(got), err)
 	}
 	// Beyond the limit: an error naming the line.
-	sr := unified.NewSnapshotReader(strings.NewReader(data))
+	sr := snapshot.NewReader(strings.NewReader(data))
 	sr.SetMaxLineSize(64 << 10)
 	ids, err := collectIDs(sr.Users())
-	var se *unified.SnapshotError
-	if !errors.As(err, &se) || se.Line != 2 || !errors.Is(err, unified.ErrInvalidSnapshot) {
+	var se *snapshot.LineError
+	if !errors.As(err, &se) || se.Line != 2 || !errors.Is(err, snapshot.ErrInvalid) {
 		t.Errorf("err = %v, want ErrInvalidSnapshot at line 2", err)
 	}
 	if !cmp.Equal(ids, []string{"a"}) {
@@ -262,10 +265,10 @@ func TestReadSnapshotLineLimit(t *testing.T) {
 	// newline; one byte more is not.
 	exact := `{"id":"` + strings.Repeat("x", 2000-len(`{"id":""}`)) + `"}`
 	for _, d := range []string{exact, exact + "\n", " " + exact + "\n"} {
-		sr = unified.NewSnapshotReader(strings.NewReader(d))
+		sr = snapshot.NewReader(strings.NewReader(d))
 		sr.SetMaxLineSize(2000)
 		if d[0] == ' ' {
-			if _, err := collectIDs(sr.Users()); !errors.Is(err, unified.ErrInvalidSnapshot) {
+			if _, err := collectIDs(sr.Users()); !errors.Is(err, snapshot.ErrInvalid) {
 				t.Errorf("line of the limit + 1: %v", err)
 			}
 			continue
@@ -314,7 +317,7 @@ func TestReadSnapshotStreams(t *testing.T) {
 	const n = 8_000 // about 4 MB of JSON Lines
 	src := &synthSnapshotSource{n: n}
 	count := 0
-	for u, err := range unified.ReadSnapshot(src) {
+	for u, err := range snapshot.ReadUsers(src) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -350,35 +353,35 @@ func TestWriteSnapshotErrors(t *testing.T) {
 		}
 	}
 	var buf bytes.Buffer
-	n, err := unified.WriteSnapshot(&buf, seq)
+	n, err := snapshot.WriteUsers(&buf, seq)
 	if !errors.Is(err, boom) || n != 1 {
 		t.Errorf("WriteSnapshot = %d, %v; want 1 and the iterator's error", n, err)
 	}
-	if got, _ := unified.LoadSnapshot(&buf); len(got) != 1 {
+	if got, _ := snapshot.LoadUsers(&buf); len(got) != 1 {
 		t.Errorf("the user written before the error was not flushed")
 	}
 
 	bad := synthPerson("bad")
 	bad.StartDate = synthDate(2024, 2, 30)
 	buf.Reset()
-	n, err = unified.WriteSnapshot(&buf, synthSeq([]unified.User{synthPerson("a"), bad, synthPerson("c")}))
+	n, err = snapshot.WriteUsers(&buf, synthSeq([]unified.User{synthPerson("a"), bad, synthPerson("c")}))
 	if !errors.Is(err, unified.ErrInvalidValue) || n != 1 || !strings.Contains(err.Error(), `"bad"`) {
 		t.Errorf("WriteSnapshot with an invalid date = %d, %v", n, err)
 	}
-	if got, err := unified.LoadSnapshot(&buf); err != nil || len(got) != 1 {
+	if got, err := snapshot.LoadUsers(&buf); err != nil || len(got) != 1 {
 		t.Errorf("after a bad user the snapshot holds %d valid users, %v", len(got), err)
 	}
 
-	n, err = unified.WriteSnapshot(failWriter{}, synthSeq([]unified.User{synthPerson("a")}))
+	n, err = snapshot.WriteUsers(failWriter{}, synthSeq([]unified.User{synthPerson("a")}))
 	if err == nil {
 		t.Errorf("WriteSnapshot to a failing writer = %d, nil", n)
 	}
 
-	sw := unified.NewSnapshotWriter(io.Discard)
+	sw := snapshot.NewWriter(io.Discard)
 	if err := sw.Write(nil); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("Write(nil) = %v", err)
 	}
-	if err := sw.WriteHeader(unified.SnapshotHeader{Version: 7}); !errors.Is(err, unified.ErrInvalidValue) {
+	if err := sw.WriteHeader(snapshot.Header{Version: 7}); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("WriteHeader(version 7) = %v", err)
 	}
 	if err := sw.Close(); err != nil {
@@ -387,7 +390,7 @@ func TestWriteSnapshotErrors(t *testing.T) {
 	if err := sw.Close(); err != nil {
 		t.Errorf("second Close = %v", err)
 	}
-	if err := sw.WriteHeader(unified.SnapshotHeader{}); !errors.Is(err, fs.ErrClosed) {
+	if err := sw.WriteHeader(snapshot.Header{}); !errors.Is(err, fs.ErrClosed) {
 		t.Errorf("WriteHeader after Close = %v", err)
 	}
 }
@@ -395,22 +398,22 @@ func TestWriteSnapshotErrors(t *testing.T) {
 func TestSnapshotThenDiff(t *testing.T) {
 	t.Parallel()
 	// The nightly job: save yesterday, read it back, diff against today.
-	yesterday := synthGenerate(synthOptions{N: 400, Seed: 52}).Users
+	yesterday := synth.Generate(synth.Options{N: 400, Seed: 52}).Users
 	today, joined, _, _, _ := synthEvolve(yesterday, 25)
 	var file bytes.Buffer
 	w := bufio.NewWriter(&file)
-	if _, err := unified.WriteSnapshot(w, synthSeq(yesterday)); err != nil {
+	if _, err := snapshot.WriteUsers(w, synthSeq(yesterday)); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	saved, err := unified.LoadSnapshot(&file)
+	saved, err := snapshot.LoadUsers(&file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := unified.Diff(yesterday, today, unified.AsOf(synthDay))
-	got := unified.Diff(saved, today, unified.AsOf(synthDay))
+	want := snapshot.Diff(yesterday, today, snapshot.AsOf(synthDay))
+	got := snapshot.Diff(saved, today, snapshot.AsOf(synthDay))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("diff against the snapshot differs:\n%s", diff)
 	}
@@ -418,3 +421,7 @@ func TestSnapshotThenDiff(t *testing.T) {
 		t.Errorf("%d joiners, want %d", len(got.Joined), len(joined))
 	}
 }
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, os.ErrPermission }

@@ -1,4 +1,4 @@
-package unified_test
+package snapshot_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/hrisconnect/hrisconnect/internal/synth"
+	"github.com/hrisconnect/hrisconnect/snapshot"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -63,24 +65,24 @@ func TestDiffCases(t *testing.T) {
 	t.Parallel()
 	a := synthPerson("a")
 	inactive := func(u *unified.User) { u.Status = unified.StatusInactive }
-	change := func(id string, fields ...unified.FieldChange) unified.Change {
-		return unified.Change{ID: id, Name: "First" + id + " Last", Fields: fields}
+	change := func(id string, fields ...snapshot.FieldChange) snapshot.Change {
+		return snapshot.Change{ID: id, Name: "First" + id + " Last", Fields: fields}
 	}
-	fc := func(field, old, new string) unified.FieldChange {
-		return unified.FieldChange{Field: field, Old: old, New: new}
+	fc := func(field, old, new string) snapshot.FieldChange {
+		return snapshot.FieldChange{Field: field, Old: old, New: new}
 	}
 	tests := []struct {
 		name          string
 		before, after []unified.User
-		opts          []unified.DiffOption
-		want          unified.Changes
+		opts          []snapshot.Option
+		want          snapshot.Changes
 	}{
 		{name: "no change", before: []unified.User{a}, after: []unified.User{a}},
 		{name: "both empty"},
 		{
 			name:   "joiner",
 			before: nil, after: []unified.User{a},
-			want: unified.Changes{Joined: []unified.User{a}},
+			want: snapshot.Changes{Joined: []unified.User{a}},
 		},
 		{
 			name:  "new but already inactive is not a joiner",
@@ -93,17 +95,17 @@ func TestDiffCases(t *testing.T) {
 		{
 			name:  "new with a termination date ahead is a joiner",
 			after: []unified.User{synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 3, 1) })},
-			want:  unified.Changes{Joined: []unified.User{synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 3, 1) })}},
+			want:  snapshot.Changes{Joined: []unified.User{synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 3, 1) })}},
 		},
 		{
 			name:   "rehire",
 			before: []unified.User{synthWith(a, inactive)}, after: []unified.User{a},
-			want: unified.Changes{Joined: []unified.User{a}},
+			want: snapshot.Changes{Joined: []unified.User{a}},
 		},
 		{
 			name:   "removed",
 			before: []unified.User{a}, after: nil,
-			want: unified.Changes{Left: []unified.Leaver{{User: a, Reason: unified.LeaveRemoved}}},
+			want: snapshot.Changes{Left: []snapshot.Leaver{{User: a, Reason: snapshot.LeaveRemoved}}},
 		},
 		{
 			name:   "removed after having left is not a leaver again",
@@ -112,61 +114,61 @@ func TestDiffCases(t *testing.T) {
 		{
 			name:   "deactivated",
 			before: []unified.User{a}, after: []unified.User{synthWith(a, inactive)},
-			want: unified.Changes{Left: []unified.Leaver{{User: synthWith(a, inactive), Reason: unified.LeaveDeactivated}}},
+			want: snapshot.Changes{Left: []snapshot.Leaver{{User: synthWith(a, inactive), Reason: snapshot.LeaveDeactivated}}},
 		},
 		{
 			name:   "termination date passed",
 			before: []unified.User{a},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 2, 28) })},
-			want: unified.Changes{Left: []unified.Leaver{{
+			want: snapshot.Changes{Left: []snapshot.Leaver{{
 				User:   synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 2, 28) }),
-				Reason: unified.LeaveTerminated,
+				Reason: snapshot.LeaveTerminated,
 			}}},
 		},
 		{
 			name:   "last working day passed",
 			before: []unified.User{a},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.LastWorkingDay = synthDate(2025, 1, 31) })},
-			want: unified.Changes{Left: []unified.Leaver{{
+			want: snapshot.Changes{Left: []snapshot.Leaver{{
 				User:   synthWith(a, func(u *unified.User) { u.LastWorkingDay = synthDate(2025, 1, 31) }),
-				Reason: unified.LeaveTerminated,
+				Reason: snapshot.LeaveTerminated,
 			}}},
 		},
 		{
 			name:   "termination date set for today is a change, not yet a leaver",
 			before: []unified.User{a},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 3, 1) })},
-			want:   unified.Changes{Changed: []unified.Change{change("a", fc("termination_date", "", "2025-03-01"))}},
+			want:   snapshot.Changes{Changed: []snapshot.Change{change("a", fc("termination_date", "", "2025-03-01"))}},
 		},
 		{
 			name:   "department move",
 			before: []unified.User{a},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.Department = &unified.Ref{ID: "d2", Name: "Sales"} })},
-			want:   unified.Changes{Moved: []unified.Change{change("a", fc("department", "Engineering (d1)", "Sales (d2)"))}},
+			want:   snapshot.Changes{Moved: []snapshot.Change{change("a", fc("department", "Engineering (d1)", "Sales (d2)"))}},
 		},
 		{
 			name:   "new manager",
 			before: []unified.User{a},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.Manager = &unified.Ref{ID: "m2", Name: "Max"} })},
-			want:   unified.Changes{Moved: []unified.Change{change("a", fc("manager", "Mia Boss (m1)", "Max (m2)"))}},
+			want:   snapshot.Changes{Moved: []snapshot.Change{change("a", fc("manager", "Mia Boss (m1)", "Max (m2)"))}},
 		},
 		{
 			name:   "manager renamed in place is a change, not a move",
 			before: []unified.User{a},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.Manager.Name = "Mia Newname" })},
-			want:   unified.Changes{Changed: []unified.Change{change("a", fc("manager", "Mia Boss (m1)", "Mia Newname (m1)"))}},
+			want:   snapshot.Changes{Changed: []snapshot.Change{change("a", fc("manager", "Mia Boss (m1)", "Mia Newname (m1)"))}},
 		},
 		{
 			name:   "manager referenced by email, same person in other case",
 			before: []unified.User{synthWith(a, func(u *unified.User) { u.Manager = &unified.Ref{Name: "Mia", Email: "mia@example.com"} })},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.Manager = &unified.Ref{Name: "Mia", Email: "MIA@example.com"} })},
-			want:   unified.Changes{Changed: []unified.Change{change("a", fc("manager", "Mia <mia@example.com>", "Mia <MIA@example.com>"))}},
+			want:   snapshot.Changes{Changed: []snapshot.Change{change("a", fc("manager", "Mia <mia@example.com>", "Mia <MIA@example.com>"))}},
 		},
 		{
 			name:   "manager removed",
 			before: []unified.User{a},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.Manager = nil })},
-			want:   unified.Changes{Moved: []unified.Change{change("a", fc("manager", "Mia Boss (m1)", ""))}},
+			want:   snapshot.Changes{Moved: []snapshot.Change{change("a", fc("manager", "Mia Boss (m1)", ""))}},
 		},
 		{
 			name:   "title and legal entity",
@@ -175,7 +177,7 @@ func TestDiffCases(t *testing.T) {
 				u.Title = "Senior Engineer"
 				u.LegalEntity = &unified.Ref{ID: "le2"}
 			})},
-			want: unified.Changes{Moved: []unified.Change{change("a",
+			want: snapshot.Changes{Moved: []snapshot.Change{change("a",
 				fc("title", "Engineer", "Senior Engineer"), fc("legal_entity", "", "le2"))}},
 		},
 		{
@@ -186,7 +188,7 @@ func TestDiffCases(t *testing.T) {
 				u.Team = &unified.Ref{ID: "t2", Name: "Core"}
 				u.Custom["dynamic_1"] = unified.Value{Kind: unified.KindText, Text: "CC-2"}
 			})},
-			want: unified.Changes{Moved: []unified.Change{change("a",
+			want: snapshot.Changes{Moved: []snapshot.Change{change("a",
 				fc("email", "a@example.com", "a.new@example.com"),
 				fc("team", "Platform (t1)", "Core (t2)"),
 				fc("custom.dynamic_1", "CC-1", "CC-2"))}},
@@ -195,7 +197,7 @@ func TestDiffCases(t *testing.T) {
 			name:   "status and employment type",
 			before: []unified.User{synthWith(a, func(u *unified.User) { u.Status = unified.StatusOnboarding })},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.EmploymentType = unified.EmploymentExternal })},
-			want: unified.Changes{Changed: []unified.Change{change("a",
+			want: snapshot.Changes{Changed: []snapshot.Change{change("a",
 				fc("status", "onboarding", "active"), fc("employment_type", "internal", "external"))}},
 		},
 		{
@@ -206,7 +208,7 @@ func TestDiffCases(t *testing.T) {
 				u.BirthDate = synthDate(1990, 1, 1)
 				u.CreatedAt = time.Date(2020, 1, 1, 9, 0, 0, 5, time.FixedZone("CET", 3600))
 			})},
-			want: unified.Changes{Changed: []unified.Change{change("a",
+			want: snapshot.Changes{Changed: []snapshot.Change{change("a",
 				fc("start_date", "2020-01-06", "2020-02-03"),
 				fc("birth_date", "", "1990-01-01"),
 				fc("created_at", "2020-01-01T08:00:00Z", "2020-01-01T08:00:00.000000005Z"))}},
@@ -229,7 +231,7 @@ func TestDiffCases(t *testing.T) {
 				u.Custom["new"] = unified.Value{Kind: unified.KindList, List: []string{"x", "y"}}
 				delete(u.Custom, "gone")
 			})},
-			want: unified.Changes{Changed: []unified.Change{change("a",
+			want: snapshot.Changes{Changed: []snapshot.Change{change("a",
 				fc("custom.gone", "2.5", ""), fc("custom.new", "", "x, y"))}},
 		},
 		{
@@ -244,8 +246,8 @@ func TestDiffCases(t *testing.T) {
 			name:   "IncludeUpdatedAt",
 			before: []unified.User{a},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.UpdatedAt = u.UpdatedAt.Add(time.Hour) })},
-			opts:   []unified.DiffOption{unified.IncludeUpdatedAt()},
-			want: unified.Changes{Changed: []unified.Change{change("a",
+			opts:   []snapshot.Option{snapshot.IncludeUpdatedAt()},
+			want: snapshot.Changes{Changed: []snapshot.Change{change("a",
 				fc("updated_at", "2024-01-01T08:00:00Z", "2024-01-01T09:00:00Z"))}},
 		},
 		{
@@ -258,7 +260,7 @@ func TestDiffCases(t *testing.T) {
 				u.Custom["dynamic_2"] = unified.Value{Kind: unified.KindBool, Bool: true}
 				u.Title = "Boss"
 			})},
-			opts: []unified.DiffOption{unified.IgnoreFields("email", "department", "custom.*"), unified.IgnoreFields("title")},
+			opts: []snapshot.Option{snapshot.IgnoreFields("email", "department", "custom.*"), snapshot.IgnoreFields("title")},
 		},
 		{
 			name:   "IgnoreFields custom means all custom attributes",
@@ -266,7 +268,7 @@ func TestDiffCases(t *testing.T) {
 			after: []unified.User{synthWith(a, func(u *unified.User) {
 				u.Custom["dynamic_1"] = unified.Value{Kind: unified.KindText, Text: "CC-9"}
 			})},
-			opts: []unified.DiffOption{unified.IgnoreFields("custom")},
+			opts: []snapshot.Option{snapshot.IgnoreFields("custom")},
 		},
 		{
 			name:   "IgnoreFields one custom key",
@@ -275,8 +277,8 @@ func TestDiffCases(t *testing.T) {
 				u.Custom["dynamic_1"] = unified.Value{Kind: unified.KindText, Text: "CC-9"}
 				u.Custom["dynamic_2"] = unified.Value{Kind: unified.KindDate, Date: unified.NewDate(2024, 5, 6)}
 			})},
-			opts: []unified.DiffOption{unified.IgnoreFields("custom.dynamic_1")},
-			want: unified.Changes{Changed: []unified.Change{change("a", fc("custom.dynamic_2", "", "2024-05-06"))}},
+			opts: []snapshot.Option{snapshot.IgnoreFields("custom.dynamic_1")},
+			want: snapshot.Changes{Changed: []snapshot.Change{change("a", fc("custom.dynamic_2", "", "2024-05-06"))}},
 		},
 		{
 			name:   "MoveFields replaces the move set",
@@ -285,30 +287,30 @@ func TestDiffCases(t *testing.T) {
 				synthWith(a, func(u *unified.User) { u.Office = &unified.Ref{ID: "o2", Name: "Lisbon"} }),
 				synthWith(synthPerson("b"), func(u *unified.User) { u.Department = &unified.Ref{ID: "d2"} }),
 			},
-			opts: []unified.DiffOption{unified.MoveFields("office", "no_such_field")},
-			want: unified.Changes{
-				Moved:   []unified.Change{change("a", fc("office", "", "Lisbon (o2)"))},
-				Changed: []unified.Change{change("b", fc("department", "Engineering (d1)", "d2"))},
+			opts: []snapshot.Option{snapshot.MoveFields("office", "no_such_field")},
+			want: snapshot.Changes{
+				Moved:   []snapshot.Change{change("a", fc("office", "", "Lisbon (o2)"))},
+				Changed: []snapshot.Change{change("b", fc("department", "Engineering (d1)", "d2"))},
 			},
 		},
 		{
 			name:   "gone on both sides: changes, never moves",
 			before: []unified.User{synthWith(a, inactive)},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.Status = unified.StatusInactive; u.Department = nil })},
-			want:   unified.Changes{Changed: []unified.Change{change("a", fc("department", "Engineering (d1)", ""))}},
+			want:   snapshot.Changes{Changed: []snapshot.Change{change("a", fc("department", "Engineering (d1)", ""))}},
 		},
 		{
 			name:   "duplicates: the first record counts",
 			before: []unified.User{a, synthWith(a, func(u *unified.User) { u.Title = "Dup" })},
 			after: []unified.User{a, synthPerson("n"), synthWith(synthPerson("n"), inactive),
 				synthWith(a, func(u *unified.User) { u.Title = "Dup" })},
-			want: unified.Changes{Joined: []unified.User{synthPerson("n")}, Duplicates: []string{"a", "n"}},
+			want: snapshot.Changes{Joined: []unified.User{synthPerson("n")}, Duplicates: []string{"a", "n"}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := unified.Diff(tt.before, tt.after, append([]unified.DiffOption{unified.AsOf(synthDay)}, tt.opts...)...)
+			got := snapshot.Diff(tt.before, tt.after, append([]snapshot.Option{snapshot.AsOf(synthDay)}, tt.opts...)...)
 			tt.want.AsOf = synthDay
 			if diff := cmp.Diff(&tt.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Diff (-want +got):\n%s", diff)
@@ -348,9 +350,9 @@ func synthEvolve(users []unified.User, every int) (after []unified.User, joined,
 
 func TestDiffGenerated(t *testing.T) {
 	t.Parallel()
-	before := synthGenerate(synthOptions{N: 3000, Seed: 41}).Users
+	before := synth.Generate(synth.Options{N: 3000, Seed: 41}).Users
 	after, joined, removed, moved, changed := synthEvolve(before, 10)
-	got := unified.Diff(before, after, unified.AsOf(synthDay))
+	got := snapshot.Diff(before, after, snapshot.AsOf(synthDay))
 
 	// The generator knows who changed, except that people already gone in before are
 	// not leavers again and gone people's changes are never moves.
@@ -398,7 +400,7 @@ func TestDiffGenerated(t *testing.T) {
 	}
 
 	// Deterministic: shuffled inputs give the same changes.
-	again := unified.Diff(synthShuffle(before, 1), synthShuffle(after, 2), unified.AsOf(synthDay))
+	again := snapshot.Diff(synth.Shuffle(before, 1), synth.Shuffle(after, 2), snapshot.AsOf(synthDay))
 	if diff := cmp.Diff(got, again); diff != "" {
 		t.Errorf("shuffled input changes the result:\n%s", diff)
 	}
@@ -409,21 +411,21 @@ func TestDiffSymmetric(t *testing.T) {
 	// Without status changes, Diff(b, a) mirrors Diff(a, b): joiners become removed
 	// leavers, and every field change is reversed.
 	var active []unified.User
-	for _, u := range synthGenerate(synthOptions{N: 1500, Seed: 42}).Users {
+	for _, u := range synth.Generate(synth.Options{N: 1500, Seed: 42}).Users {
 		if !u.IsTerminated(synthDay) {
 			active = append(active, u)
 		}
 	}
 	after, _, _, _, _ := synthEvolve(active, 7)
-	fwd := unified.Diff(active, after, unified.AsOf(synthDay))
-	back := unified.Diff(after, active, unified.AsOf(synthDay))
+	fwd := snapshot.Diff(active, after, snapshot.AsOf(synthDay))
+	back := snapshot.Diff(after, active, snapshot.AsOf(synthDay))
 
 	var joinedFwd, removedBack []string
 	for _, u := range fwd.Joined {
 		joinedFwd = append(joinedFwd, u.ID)
 	}
 	for _, l := range back.Left {
-		if l.Reason != unified.LeaveRemoved {
+		if l.Reason != snapshot.LeaveRemoved {
 			t.Errorf("leaver %s: reason %v", l.User.ID, l.Reason)
 		}
 		removedBack = append(removedBack, l.User.ID)
@@ -434,17 +436,17 @@ func TestDiffSymmetric(t *testing.T) {
 	if len(fwd.Left) != len(back.Joined) {
 		t.Errorf("%d leavers forward, %d joiners backward", len(fwd.Left), len(back.Joined))
 	}
-	reverse := func(cs []unified.Change) []unified.Change {
-		out := make([]unified.Change, len(cs))
+	reverse := func(cs []snapshot.Change) []snapshot.Change {
+		out := make([]snapshot.Change, len(cs))
 		for i, c := range cs {
-			out[i] = unified.Change{ID: c.ID, Fields: make([]unified.FieldChange, len(c.Fields))}
+			out[i] = snapshot.Change{ID: c.ID, Fields: make([]snapshot.FieldChange, len(c.Fields))}
 			for k, f := range c.Fields {
-				out[i].Fields[k] = unified.FieldChange{Field: f.Field, Old: f.New, New: f.Old}
+				out[i].Fields[k] = snapshot.FieldChange{Field: f.Field, Old: f.New, New: f.Old}
 			}
 		}
 		return out
 	}
-	ignoreName := cmpopts.IgnoreFields(unified.Change{}, "Name")
+	ignoreName := cmpopts.IgnoreFields(snapshot.Change{}, "Name")
 	if diff := cmp.Diff(reverse(fwd.Moved), back.Moved, ignoreName); diff != "" {
 		t.Errorf("moves are not symmetric:\n%s", diff)
 	}
@@ -456,7 +458,7 @@ func TestDiffSymmetric(t *testing.T) {
 			len(fwd.Joined), len(fwd.Left), len(fwd.Moved), len(fwd.Changed))
 	}
 	// A read compared with itself has no changes.
-	if self := unified.Diff(after, after, unified.AsOf(synthDay)); !self.IsEmpty() {
+	if self := snapshot.Diff(after, after, snapshot.AsOf(synthDay)); !self.IsEmpty() {
 		t.Errorf("Diff(x, x) is not empty")
 	}
 }
@@ -464,12 +466,12 @@ func TestDiffSymmetric(t *testing.T) {
 func TestDiffDefaultAsOfIsToday(t *testing.T) {
 	t.Parallel()
 	before := unified.DateOf(time.Now().UTC())
-	got := unified.Diff(nil, nil).AsOf
+	got := snapshot.Diff(nil, nil).AsOf
 	after := unified.DateOf(time.Now().UTC())
 	if got != before && got != after {
 		t.Errorf("AsOf = %v, want today in UTC (%v)", got, before)
 	}
-	if got := unified.Diff(nil, nil, unified.AsOf(unified.Date{}), nil).AsOf; got != before && got != after {
+	if got := snapshot.Diff(nil, nil, snapshot.AsOf(unified.Date{}), nil).AsOf; got != before && got != after {
 		t.Errorf("zero AsOf and nil option: AsOf = %v, want today", got)
 	}
 }
@@ -489,13 +491,13 @@ func TestDiffFields(t *testing.T) {
 	if err := json.Unmarshal(b, &keys); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range unified.DiffFields() {
+	for _, f := range snapshot.DiffFields() {
 		if _, ok := keys[f]; !ok {
 			t.Errorf("DiffFields has %q, which is not a JSON field of User", f)
 		}
 	}
 	for k := range keys {
-		if !slices.Contains(unified.DiffFields(), k) && k != "id" && k != "raw" && k != "custom" {
+		if !slices.Contains(snapshot.DiffFields(), k) && k != "id" && k != "raw" && k != "custom" {
 			t.Errorf("User field %q is not compared", k)
 		}
 	}
@@ -503,24 +505,24 @@ func TestDiffFields(t *testing.T) {
 
 func TestLeaveReasonText(t *testing.T) {
 	t.Parallel()
-	for r := unified.LeaveRemoved; r <= unified.LeaveTerminated; r++ {
+	for r := snapshot.LeaveRemoved; r <= snapshot.LeaveTerminated; r++ {
 		b, err := json.Marshal(r)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var back unified.LeaveReason
+		var back snapshot.LeaveReason
 		if err := json.Unmarshal(b, &back); err != nil || back != r {
 			t.Errorf("round trip of %s: %v, %v", b, back, err)
 		}
 	}
-	var r unified.LeaveReason
+	var r snapshot.LeaveReason
 	if err := r.UnmarshalText([]byte("fired")); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("UnmarshalText(fired) = %v", err)
 	}
-	if _, err := unified.LeaveReason(9).MarshalText(); !errors.Is(err, unified.ErrInvalidValue) {
+	if _, err := snapshot.LeaveReason(9).MarshalText(); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("MarshalText(9) = %v", err)
 	}
-	if s := unified.LeaveReason(0).String(); s != "LeaveReason(0)" {
+	if s := snapshot.LeaveReason(0).String(); s != "LeaveReason(0)" {
 		t.Errorf("String = %q", s)
 	}
 }

@@ -1,4 +1,4 @@
-package unified
+package snapshot
 
 import (
 	"fmt"
@@ -6,17 +6,19 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // Changes is what changed between two reads of a directory: who joined, who left, who
 // moved and whose record changed otherwise. See [Diff] for the rules.
 type Changes struct {
 	// AsOf is the day against which termination dates were judged.
-	AsOf Date
+	AsOf unified.Date
 	// Joined holds the users who are present and not gone (see [Diff]) in after but were
 	// absent or gone in before. A user who was gone and is back is a rehire and counts as
 	// a joiner. The records are those of after.
-	Joined []User
+	Joined []unified.User
 	// Left holds the users who were present and not gone in before but are absent or
 	// gone in after, with the reason.
 	Left []Leaver
@@ -40,7 +42,7 @@ func (c *Changes) IsEmpty() bool {
 // Change is the list of field changes of one user.
 type Change struct {
 	ID string `json:"id"`
-	// Name is the user's [User.Name] in after.
+	// Name is the user's [unified.User.Name] in after.
 	Name string `json:"name"`
 	// Fields are the changed fields, in the order of the User struct, custom attributes
 	// last by key.
@@ -49,12 +51,12 @@ type Change struct {
 
 // FieldChange is one changed field.
 type FieldChange struct {
-	// Field is the field's JSON name in [User]: "department", "manager", "start_date",
+	// Field is the field's JSON name in [unified.User]: "department", "manager", "start_date",
 	// or "custom.<key>" for a custom attribute.
 	Field string `json:"field"`
 	// Old and New are readable renderings of the values: text as is, references as
 	// "Name (id)", dates as 2006-01-02, times in RFC 3339 (UTC), statuses by name, custom
-	// values as [Value.String]. An absent value is "".
+	// values as [unified.Value.String]. An absent value is "".
 	Old string `json:"old"`
 	New string `json:"new"`
 }
@@ -63,8 +65,8 @@ type FieldChange struct {
 type Leaver struct {
 	// User is the last record of the user: the one from before when the user was
 	// removed, else the one from after.
-	User   User        `json:"user"`
-	Reason LeaveReason `json:"reason"`
+	User   unified.User `json:"user"`
+	Reason LeaveReason  `json:"reason"`
 }
 
 // LeaveReason says how a leaver left.
@@ -98,7 +100,7 @@ func (r LeaveReason) String() string {
 // MarshalText implements [encoding.TextMarshaler].
 func (r LeaveReason) MarshalText() ([]byte, error) {
 	if r == 0 || int(r) >= len(leaveReasonNames) {
-		return nil, fmt.Errorf("unified: invalid leave reason %d: %w", uint8(r), ErrInvalidValue)
+		return nil, fmt.Errorf("snapshot: invalid leave reason %d: %w", uint8(r), unified.ErrInvalidValue)
 	}
 	return []byte(leaveReasonNames[r]), nil
 }
@@ -111,7 +113,7 @@ func (r *LeaveReason) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unified: unknown leave reason %q: %w", clip(string(b)), ErrInvalidValue)
+	return fmt.Errorf("snapshot: unknown leave reason %q: %w", clip(string(b)), unified.ErrInvalidValue)
 }
 
 // The fields Diff compares, in User order.
@@ -156,11 +158,11 @@ var diffFieldNames = [numFields]string{
 // MoveFields take these names.
 func DiffFields() []string { return slices.Clone(diffFieldNames[:]) }
 
-// DiffOption adjusts [Diff].
-type DiffOption func(*diffConfig)
+// Option adjusts [Diff].
+type Option func(*diffConfig)
 
 type diffConfig struct {
-	asOf     Date
+	asOf     unified.Date
 	patterns []string
 	move     [numFields]bool
 	withUpd  bool
@@ -169,7 +171,7 @@ type diffConfig struct {
 // AsOf sets the reference day for termination dates: a user whose termination date (else
 // last working day) is before day is gone. The default (and the zero Date) is today in
 // UTC, so pass AsOf for a result that does not depend on the clock.
-func AsOf(day Date) DiffOption {
+func AsOf(day unified.Date) Option {
 	return func(c *diffConfig) { c.asOf = day }
 }
 
@@ -179,20 +181,20 @@ func AsOf(day Date) DiffOption {
 // alone also means every custom attribute. Patterns that match no field have no effect.
 // Ignored fields never make a user a mover or changed; they do not affect joiners and
 // leavers, which are judged on status and dates.
-func IgnoreFields(patterns ...string) DiffOption {
+func IgnoreFields(patterns ...string) Option {
 	return func(c *diffConfig) { c.patterns = append(c.patterns, patterns...) }
 }
 
 // IncludeUpdatedAt compares "updated_at", which Diff ignores by default because it
 // changes with every edit.
-func IncludeUpdatedAt() DiffOption {
+func IncludeUpdatedAt() Option {
 	return func(c *diffConfig) { c.withUpd = true }
 }
 
 // MoveFields replaces the set of fields whose change makes a user a mover (by default
 // "department", "team", "manager", "title" and "legal_entity"). Names not in
 // [DiffFields] are ignored; no names means no user is ever a mover.
-func MoveFields(names ...string) DiffOption {
+func MoveFields(names ...string) Option {
 	return func(c *diffConfig) {
 		c.move = [numFields]bool{}
 		for _, n := range names {
@@ -222,7 +224,7 @@ func (c *diffConfig) ignored(name string) bool {
 // the same provider). It runs in O(n) time for n users, plus sorting the changes.
 //
 // A user is gone when the status is inactive or the termination date (else the last
-// working day) is before the reference day (see [AsOf] and [User.IsTerminated]); other
+// working day) is before the reference day (see [AsOf] and [unified.User.IsTerminated]); other
 // users, whatever their status, are present. Then, for each ID:
 //   - only in after, not gone: joined. Users that appear already gone are not joiners.
 //   - gone in before, present in after: joined (a rehire).
@@ -245,7 +247,7 @@ func (c *diffConfig) ignored(name string) bool {
 //
 // Every list in Changes is sorted by user ID (byte order), so the result does not
 // depend on the order of the input.
-func Diff(before, after []User, opts ...DiffOption) *Changes {
+func Diff(before, after []unified.User, opts ...Option) *Changes {
 	cfg := diffConfig{}
 	for _, f := range []int{fDepartment, fTeam, fManager, fTitle, fLegalEntity} {
 		cfg.move[f] = true
@@ -256,7 +258,7 @@ func Diff(before, after []User, opts ...DiffOption) *Changes {
 		}
 	}
 	if cfg.asOf.IsZero() {
-		cfg.asOf = DateOf(time.Now().UTC())
+		cfg.asOf = unified.DateOf(time.Now().UTC())
 	}
 	d := differ{cfg: &cfg}
 	d.skip[fUpdatedAt] = !cfg.withUpd
@@ -329,7 +331,7 @@ func Diff(before, after []User, opts ...DiffOption) *Changes {
 			continue
 		case !goneB && goneA:
 			r := LeaveTerminated
-			if a.Status == StatusInactive {
+			if a.Status == unified.StatusInactive {
 				r = LeaveDeactivated
 			}
 			out.Left = append(out.Left, Leaver{User: *a, Reason: r})
@@ -354,7 +356,7 @@ func Diff(before, after []User, opts ...DiffOption) *Changes {
 		out.Left = append(out.Left, Leaver{User: *b, Reason: LeaveRemoved})
 	}
 
-	slices.SortFunc(out.Joined, func(x, y User) int { return strings.Compare(x.ID, y.ID) })
+	slices.SortFunc(out.Joined, func(x, y unified.User) int { return strings.Compare(x.ID, y.ID) })
 	slices.SortFunc(out.Left, func(x, y Leaver) int { return strings.Compare(x.User.ID, y.User.ID) })
 	byID := func(x, y Change) int { return strings.Compare(x.ID, y.ID) }
 	slices.SortFunc(out.Moved, byID)
@@ -375,7 +377,7 @@ type differ struct {
 	moved    bool
 }
 
-func (d *differ) compare(b, a *User) ([]FieldChange, bool) {
+func (d *differ) compare(b, a *unified.User) ([]FieldChange, bool) {
 	d.fields, d.moved = nil, false
 	d.text(fProvider, b.Provider, a.Provider)
 	d.text(fEmployeeNumber, b.EmployeeNumber, a.EmployeeNumber)
@@ -428,14 +430,14 @@ func (d *differ) text(f int, old, new string) {
 	}
 }
 
-func (d *differ) ref(f int, old, new *Ref) {
+func (d *differ) ref(f int, old, new *unified.Ref) {
 	if refEqual(old, new) {
 		return
 	}
 	d.add(f, refText(old), refText(new), !sameTarget(old, new))
 }
 
-func refEqual(a, b *Ref) bool {
+func refEqual(a, b *unified.Ref) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
@@ -444,7 +446,7 @@ func refEqual(a, b *Ref) bool {
 
 // sameTarget reports whether two references point at the same object: same ID when both
 // have one, else same email (people), else same name.
-func sameTarget(a, b *Ref) bool {
+func sameTarget(a, b *unified.Ref) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
@@ -459,7 +461,7 @@ func sameTarget(a, b *Ref) bool {
 
 // refText renders a reference as "Name (id)", "Name <email>", the name, the ID or the
 // email, whichever it has.
-func refText(r *Ref) string {
+func refText(r *unified.Ref) string {
 	switch {
 	case r == nil:
 		return ""
@@ -475,8 +477,8 @@ func refText(r *Ref) string {
 	return r.Email
 }
 
-func (d *differ) date(f int, old, new *Date) {
-	var o, n Date
+func (d *differ) date(f int, old, new *unified.Date) {
+	var o, n unified.Date
 	if old != nil {
 		o = *old
 	}
@@ -501,7 +503,7 @@ func timeText(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-func (d *differ) custom(old, new map[string]Value) {
+func (d *differ) custom(old, new map[string]unified.Value) {
 	var keys []string
 	found := 0 // keys of old that are in new
 	for k, o := range old {
@@ -531,7 +533,7 @@ func (d *differ) custom(old, new map[string]Value) {
 }
 
 // valueEqual reports whether two custom values are the same value; labels do not count.
-func valueEqual(a, b *Value) bool {
+func valueEqual(a, b *unified.Value) bool {
 	an, bn := a.IsNull(), b.IsNull()
 	if an || bn {
 		return an && bn
@@ -540,17 +542,17 @@ func valueEqual(a, b *Value) bool {
 		return false
 	}
 	switch a.Kind {
-	case KindText:
+	case unified.KindText:
 		return a.Text == b.Text
-	case KindNumber:
+	case unified.KindNumber:
 		return a.Number == b.Number || math.IsNaN(a.Number) && math.IsNaN(b.Number)
-	case KindBool:
+	case unified.KindBool:
 		return a.Bool == b.Bool
-	case KindDate:
+	case unified.KindDate:
 		return a.Date == b.Date
-	case KindTime:
+	case unified.KindTime:
 		return a.Time.Equal(b.Time)
-	case KindList:
+	case unified.KindList:
 		return slices.Equal(a.List, b.List)
 	}
 	return true

@@ -1,4 +1,4 @@
-package unified
+package snapshot
 
 import (
 	"bufio"
@@ -11,9 +11,12 @@ import (
 	"iter"
 	"strconv"
 	"time"
+
+	"github.com/hrisconnect/hrisconnect/internal/textclip"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// A snapshot is a directory saved as JSON Lines: one [User] per line, as encoding/json
+// A snapshot is a directory saved as JSON Lines: one [unified.User] per line, as encoding/json
 // writes it, so that a nightly job can [Diff] today's read against yesterday's. An
 // optional header line comes first:
 //
@@ -22,48 +25,48 @@ import (
 // A header is told apart from a user by its only top-level key, "$snapshot"; User has no
 // such field. Blank lines are skipped; lines may end in "\r\n".
 
-// SnapshotVersion is the snapshot format version this package writes and reads.
-const SnapshotVersion = 1
+// FormatVersion is the snapshot format version this package writes and reads.
+const FormatVersion = 1
 
-// DefaultMaxSnapshotLine is the longest line, in bytes, that a [SnapshotReader] accepts
+// DefaultMaxLine is the longest line, in bytes, that a [Reader] accepts
 // unless told otherwise: room for users with a large Raw record.
-const DefaultMaxSnapshotLine = 32 << 20
+const DefaultMaxLine = 32 << 20
 
-// ErrInvalidSnapshot is matched by the errors for snapshot data that cannot be read: a
+// ErrInvalid is matched by the errors for snapshot data that cannot be read: a
 // line that is not a JSON object, is too long, or a header of an unknown version.
-var ErrInvalidSnapshot = errors.New("invalid snapshot")
+var ErrInvalid = errors.New("invalid snapshot")
 
-// SnapshotHeader describes a snapshot. It is optional; see [SnapshotWriter.WriteHeader].
-type SnapshotHeader struct {
-	// Version is the format version; 0 when writing means [SnapshotVersion].
+// Header describes a snapshot. It is optional; see [Writer.WriteHeader].
+type Header struct {
+	// Version is the format version; 0 when writing means [FormatVersion].
 	Version int `json:"version"`
 	// Provider names the directory the users were read from.
 	Provider string `json:"provider,omitempty"`
 	// TakenAt is when the directory was read.
 	TakenAt time.Time `json:"taken_at,omitzero"`
-	// FullSyncAt is set in the snapshots of a [SyncState]: when the last full read of the
+	// FullSyncAt is set in the snapshots of a [State]: when the last full read of the
 	// directory started. Readers that do not know it ignore it.
 	FullSyncAt time.Time `json:"full_sync_at,omitzero"`
 }
 
-// SnapshotError is an error at one line of a snapshot. It wraps the cause: a JSON error
-// together with [ErrInvalidSnapshot], or the reader's own error.
-type SnapshotError struct {
+// LineError is an error at one line of a snapshot. It wraps the cause: a JSON error
+// together with [ErrInvalid], or the reader's own error.
+type LineError struct {
 	Line int // 1-based
 	Err  error
 }
 
-// Error returns "unified: snapshot line N: cause".
-func (e *SnapshotError) Error() string {
-	return "unified: snapshot line " + strconv.Itoa(e.Line) + ": " + e.Err.Error()
+// Error returns "snapshot: line N: cause".
+func (e *LineError) Error() string {
+	return "snapshot: line " + strconv.Itoa(e.Line) + ": " + e.Err.Error()
 }
 
 // Unwrap returns the cause.
-func (e *SnapshotError) Unwrap() error { return e.Err }
+func (e *LineError) Unwrap() error { return e.Err }
 
-// SnapshotWriter writes a snapshot, one user per line, through a buffer. Call
-// [SnapshotWriter.Close] (or Flush) at the end. It is not safe for concurrent use.
-type SnapshotWriter struct {
+// Writer writes a snapshot, one user per line, through a buffer. Call
+// [Writer.Close] (or Flush) at the end. It is not safe for concurrent use.
+type Writer struct {
 	bw     *bufio.Writer
 	enc    *json.Encoder
 	n      int
@@ -71,34 +74,34 @@ type SnapshotWriter struct {
 	closed bool
 }
 
-// NewSnapshotWriter returns a writer of a snapshot to w.
-func NewSnapshotWriter(w io.Writer) *SnapshotWriter {
+// NewWriter returns a writer of a snapshot to w.
+func NewWriter(w io.Writer) *Writer {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	return &SnapshotWriter{bw: bw, enc: enc}
+	return &Writer{bw: bw, enc: enc}
 }
 
 // WriteHeader writes the header line. It must come before the first user; a Version of 0
-// means [SnapshotVersion], any other version is an error matching [ErrInvalidValue].
-func (sw *SnapshotWriter) WriteHeader(h SnapshotHeader) error {
+// means [FormatVersion], any other version is an error matching [unified.ErrInvalidValue].
+func (sw *Writer) WriteHeader(h Header) error {
 	if sw.closed {
-		return fmt.Errorf("unified: snapshot: %w", fs.ErrClosed)
+		return fmt.Errorf("snapshot: %w", fs.ErrClosed)
 	}
 	if sw.lines > 0 {
-		return fmt.Errorf("unified: snapshot: the header must be the first line: %w", ErrInvalidValue)
+		return fmt.Errorf("snapshot: the header must be the first line: %w", unified.ErrInvalidValue)
 	}
 	if h.Version == 0 {
-		h.Version = SnapshotVersion
+		h.Version = FormatVersion
 	}
-	if h.Version != SnapshotVersion {
-		return fmt.Errorf("unified: snapshot: header version %d: this package writes version %d: %w",
-			h.Version, SnapshotVersion, ErrInvalidValue)
+	if h.Version != FormatVersion {
+		return fmt.Errorf("snapshot: header version %d: this package writes version %d: %w",
+			h.Version, FormatVersion, unified.ErrInvalidValue)
 	}
 	if err := sw.enc.Encode(struct {
-		H SnapshotHeader `json:"$snapshot"`
+		H Header `json:"$snapshot"`
 	}{h}); err != nil {
-		return fmt.Errorf("unified: snapshot: header: %w", err)
+		return fmt.Errorf("snapshot: header: %w", err)
 	}
 	sw.lines++
 	return nil
@@ -106,15 +109,15 @@ func (sw *SnapshotWriter) WriteHeader(h SnapshotHeader) error {
 
 // Write writes one user as a line. A user that cannot be encoded (an invalid date or
 // status, a Raw that is not valid JSON) gives an error and writes nothing.
-func (sw *SnapshotWriter) Write(u *User) error {
+func (sw *Writer) Write(u *unified.User) error {
 	if sw.closed {
-		return fmt.Errorf("unified: snapshot: %w", fs.ErrClosed)
+		return fmt.Errorf("snapshot: %w", fs.ErrClosed)
 	}
 	if u == nil {
-		return fmt.Errorf("unified: snapshot: nil user: %w", ErrInvalidValue)
+		return fmt.Errorf("snapshot: nil user: %w", unified.ErrInvalidValue)
 	}
 	if err := sw.enc.Encode(u); err != nil {
-		return fmt.Errorf("unified: snapshot: user %q: %w", clip(u.ID), err)
+		return fmt.Errorf("snapshot: user %q: %w", clip(u.ID), err)
 	}
 	sw.n++
 	sw.lines++
@@ -122,18 +125,18 @@ func (sw *SnapshotWriter) Write(u *User) error {
 }
 
 // Count returns the number of users written.
-func (sw *SnapshotWriter) Count() int { return sw.n }
+func (sw *Writer) Count() int { return sw.n }
 
 // Flush writes any buffered lines to the underlying writer.
-func (sw *SnapshotWriter) Flush() error {
+func (sw *Writer) Flush() error {
 	if err := sw.bw.Flush(); err != nil {
-		return fmt.Errorf("unified: snapshot: %w", err)
+		return fmt.Errorf("snapshot: %w", err)
 	}
 	return nil
 }
 
 // Close flushes the buffer; later writes fail. It does not close the underlying writer.
-func (sw *SnapshotWriter) Close() error {
+func (sw *Writer) Close() error {
 	if sw.closed {
 		return nil
 	}
@@ -141,12 +144,12 @@ func (sw *SnapshotWriter) Close() error {
 	return sw.Flush()
 }
 
-// WriteSnapshot writes every user of users to w as a snapshot without a header, and
+// WriteUsers writes every user of users to w as a snapshot without a header, and
 // returns the number written. It stops at the first error, from users or from writing,
 // after flushing the lines written so far; the error from users is returned as it is.
 // Memory use does not grow with the number of users.
-func WriteSnapshot(w io.Writer, users iter.Seq2[User, error]) (int, error) {
-	sw := NewSnapshotWriter(w)
+func WriteUsers(w io.Writer, users iter.Seq2[unified.User, error]) (int, error) {
+	sw := NewWriter(w)
 	for u, err := range users {
 		if err != nil {
 			return sw.n, errors.Join(err, sw.Close())
@@ -158,32 +161,32 @@ func WriteSnapshot(w io.Writer, users iter.Seq2[User, error]) (int, error) {
 	return sw.n, sw.Close()
 }
 
-// SnapshotReader reads a snapshot line by line; memory use depends on the longest line,
+// Reader reads a snapshot line by line; memory use depends on the longest line,
 // not on the number of lines. It is not safe for concurrent use.
-type SnapshotReader struct {
+type Reader struct {
 	br      *bufio.Reader
 	max     int
 	line    int    // lines read so far
 	buf     []byte // a line longer than the bufio buffer
 	pending []byte // the first user line, when read by Header
 	started bool   // the first non-blank line has been read
-	header  *SnapshotHeader
+	header  *Header
 	err     error // sticky
 }
 
-// NewSnapshotReader returns a reader of the snapshot in r.
-func NewSnapshotReader(r io.Reader) *SnapshotReader {
-	return &SnapshotReader{br: bufio.NewReaderSize(r, 64<<10), max: DefaultMaxSnapshotLine}
+// NewReader returns a reader of the snapshot in r.
+func NewReader(r io.Reader) *Reader {
+	return &Reader{br: bufio.NewReaderSize(r, 64<<10), max: DefaultMaxLine}
 }
 
 // SetMaxLineSize sets the longest line accepted, in bytes, not counting the "\n" that
-// ends it (default [DefaultMaxSnapshotLine]); values below 1 KiB mean 1 KiB. Call it
+// ends it (default [DefaultMaxLine]); values below 1 KiB mean 1 KiB. Call it
 // before reading.
-func (sr *SnapshotReader) SetMaxLineSize(n int) { sr.max = max(n, 1<<10) }
+func (sr *Reader) SetMaxLineSize(n int) { sr.max = max(n, 1<<10) }
 
 // Header reads the header, if the snapshot has one, and returns it; it returns nil and no
 // error for a snapshot without a header. It may be called before or after reading users.
-func (sr *SnapshotReader) Header() (*SnapshotHeader, error) {
+func (sr *Reader) Header() (*Header, error) {
 	if !sr.started && sr.err == nil {
 		line, err := sr.first()
 		switch {
@@ -204,7 +207,7 @@ func (sr *SnapshotReader) Header() (*SnapshotHeader, error) {
 
 // first reads up to the first non-blank line, takes it as the header if it is one, and
 // returns the first user line (nil at the end of the data).
-func (sr *SnapshotReader) first() ([]byte, error) {
+func (sr *Reader) first() ([]byte, error) {
 	sr.started = true
 	line, err := sr.next()
 	if err != nil {
@@ -212,21 +215,21 @@ func (sr *SnapshotReader) first() ([]byte, error) {
 	}
 	raw, isHeader, err := probeHeader(line)
 	if err != nil {
-		return nil, &SnapshotError{Line: sr.line, Err: err}
+		return nil, &LineError{Line: sr.line, Err: err}
 	}
 	if !isHeader {
 		return line, nil
 	}
-	var h SnapshotHeader
+	var h Header
 	if err := json.Unmarshal(raw, &h); err != nil {
-		return nil, &SnapshotError{Line: sr.line, Err: fmt.Errorf("header: %w: %w", err, ErrInvalidSnapshot)}
+		return nil, &LineError{Line: sr.line, Err: fmt.Errorf("header: %w: %w", err, ErrInvalid)}
 	}
 	switch {
 	case h.Version < 1:
-		return nil, &SnapshotError{Line: sr.line, Err: fmt.Errorf("header has no version: %w", ErrInvalidSnapshot)}
-	case h.Version > SnapshotVersion:
-		return nil, &SnapshotError{Line: sr.line, Err: fmt.Errorf(
-			"snapshot format version %d is newer than this package reads (%d): %w", h.Version, SnapshotVersion, ErrInvalidSnapshot)}
+		return nil, &LineError{Line: sr.line, Err: fmt.Errorf("header has no version: %w", ErrInvalid)}
+	case h.Version > FormatVersion:
+		return nil, &LineError{Line: sr.line, Err: fmt.Errorf(
+			"snapshot format version %d is newer than this package reads (%d): %w", h.Version, FormatVersion, ErrInvalid)}
 	}
 	sr.header = &h
 	return sr.next()
@@ -243,14 +246,14 @@ func probeHeader(line []byte) (json.RawMessage, bool, error) {
 		H json.RawMessage `json:"$snapshot"`
 	}
 	if err := json.Unmarshal(line, &probe); err != nil {
-		return nil, false, fmt.Errorf("%w: %w", err, ErrInvalidSnapshot)
+		return nil, false, fmt.Errorf("%w: %w", err, ErrInvalid)
 	}
 	return probe.H, probe.H != nil, nil
 }
 
 // next returns the next non-blank line, without its line ending. The slice is valid
 // until the next call. It returns io.EOF at the end of the data.
-func (sr *SnapshotReader) next() ([]byte, error) {
+func (sr *Reader) next() ([]byte, error) {
 	for {
 		line, err := sr.readLine()
 		if err != nil {
@@ -262,7 +265,7 @@ func (sr *SnapshotReader) next() ([]byte, error) {
 	}
 }
 
-func (sr *SnapshotReader) readLine() ([]byte, error) {
+func (sr *Reader) readLine() ([]byte, error) {
 	sr.buf = sr.buf[:0]
 	for {
 		chunk, err := sr.br.ReadSlice('\n')
@@ -271,8 +274,8 @@ func (sr *SnapshotReader) readLine() ([]byte, error) {
 			size-- // the newline
 		}
 		if size > sr.max {
-			return nil, &SnapshotError{Line: sr.line + 1, Err: fmt.Errorf(
-				"line longer than %d bytes (see SnapshotReader.SetMaxLineSize): %w", sr.max, ErrInvalidSnapshot)}
+			return nil, &LineError{Line: sr.line + 1, Err: fmt.Errorf(
+				"line longer than %d bytes (see Reader.SetMaxLineSize): %w", sr.max, ErrInvalid)}
 		}
 		switch {
 		case err == bufio.ErrBufferFull:
@@ -281,7 +284,7 @@ func (sr *SnapshotReader) readLine() ([]byte, error) {
 		case err == io.EOF && size == 0:
 			return nil, io.EOF
 		case err != nil && err != io.EOF:
-			return nil, &SnapshotError{Line: sr.line + 1, Err: err}
+			return nil, &LineError{Line: sr.line + 1, Err: err}
 		}
 		sr.line++
 		line := chunk
@@ -295,20 +298,20 @@ func (sr *SnapshotReader) readLine() ([]byte, error) {
 }
 
 // decodeUser decodes one user line.
-func (sr *SnapshotReader) decodeUser(line []byte) (User, error) {
-	var u User
+func (sr *Reader) decodeUser(line []byte) (unified.User, error) {
+	var u unified.User
 	if t := bytes.TrimSpace(line); len(t) == 0 || t[0] != '{' {
-		return u, &SnapshotError{Line: sr.line, Err: fmt.Errorf("want a JSON object: %w", ErrInvalidSnapshot)}
+		return u, &LineError{Line: sr.line, Err: fmt.Errorf("want a JSON object: %w", ErrInvalid)}
 	}
 	if _, isHeader, _ := probeHeader(line); isHeader {
-		return u, &SnapshotError{Line: sr.line, Err: fmt.Errorf("a header is allowed on the first line only: %w", ErrInvalidSnapshot)}
+		return u, &LineError{Line: sr.line, Err: fmt.Errorf("a header is allowed on the first line only: %w", ErrInvalid)}
 	}
 	if err := json.Unmarshal(line, &u); err != nil {
-		return User{}, &SnapshotError{Line: sr.line, Err: fmt.Errorf("%w: %w", err, ErrInvalidSnapshot)}
+		return unified.User{}, &LineError{Line: sr.line, Err: fmt.Errorf("%w: %w", err, ErrInvalid)}
 	}
 	// A date written as "" decodes into a pointer to the zero Date; no date is a nil
 	// pointer, which is also what the line reads as once it is written again.
-	for _, d := range []**Date{&u.StartDate, &u.TerminationDate, &u.LastWorkingDay, &u.BirthDate} {
+	for _, d := range []**unified.Date{&u.StartDate, &u.TerminationDate, &u.LastWorkingDay, &u.BirthDate} {
 		if *d != nil && (*d).IsZero() {
 			*d = nil
 		}
@@ -317,14 +320,14 @@ func (sr *SnapshotReader) decodeUser(line []byte) (User, error) {
 }
 
 // Users returns an iterator over the users of the snapshot, read one line at a time. The
-// header, if any, is skipped (see [SnapshotReader.Header]). On the first error (a
-// [*SnapshotError] naming the line) the iterator yields it once and stops; every later
+// header, if any, is skipped (see [Reader.Header]). On the first error (a
+// [*LineError] naming the line) the iterator yields it once and stops; every later
 // range yields the same error. A range that ends early leaves the reader after the last
 // user yielded, and the next range goes on from there.
-func (sr *SnapshotReader) Users() iter.Seq2[User, error] {
-	return func(yield func(User, error) bool) {
+func (sr *Reader) Users() iter.Seq2[unified.User, error] {
+	return func(yield func(unified.User, error) bool) {
 		if sr.err != nil {
-			yield(User{}, sr.err)
+			yield(unified.User{}, sr.err)
 			return
 		}
 		for {
@@ -345,13 +348,13 @@ func (sr *SnapshotReader) Users() iter.Seq2[User, error] {
 			}
 			if err != nil {
 				sr.err = err
-				yield(User{}, err)
+				yield(unified.User{}, err)
 				return
 			}
 			u, err := sr.decodeUser(line)
 			if err != nil {
 				sr.err = err
-				yield(User{}, err)
+				yield(unified.User{}, err)
 				return
 			}
 			if !yield(u, nil) {
@@ -361,19 +364,19 @@ func (sr *SnapshotReader) Users() iter.Seq2[User, error] {
 	}
 }
 
-// ReadSnapshot returns an iterator over the users of the snapshot in r, skipping the
+// ReadUsers returns an iterator over the users of the snapshot in r, skipping the
 // header. It streams: memory use depends on the longest line, not on the size of the
-// data. Errors are [*SnapshotError] values that name the line and match
-// [ErrInvalidSnapshot] for malformed data. r is consumed: the sequence is single-use.
-func ReadSnapshot(r io.Reader) iter.Seq2[User, error] {
-	return NewSnapshotReader(r).Users()
+// data. Errors are [*LineError] values that name the line and match
+// [ErrInvalid] for malformed data. r is consumed: the sequence is single-use.
+func ReadUsers(r io.Reader) iter.Seq2[unified.User, error] {
+	return NewReader(r).Users()
 }
 
-// LoadSnapshot reads a whole snapshot into memory. On error it returns the users read
+// LoadUsers reads a whole snapshot into memory. On error it returns the users read
 // before the bad line, with the error.
-func LoadSnapshot(r io.Reader) ([]User, error) {
-	var out []User
-	for u, err := range ReadSnapshot(r) {
+func LoadUsers(r io.Reader) ([]unified.User, error) {
+	var out []unified.User
+	for u, err := range ReadUsers(r) {
 		if err != nil {
 			return out, err
 		}
@@ -381,3 +384,6 @@ func LoadSnapshot(r io.Reader) ([]User, error) {
 	}
 	return out, nil
 }
+
+// clip shortens untrusted text quoted in an error message.
+func clip(s string) string { return textclip.Text(s, 64) }

@@ -1,4 +1,4 @@
-package unified
+package snapshot
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // Incremental sync: read a directory, compare it with what the previous run read, report
@@ -15,29 +17,14 @@ import (
 
 // Sync defaults.
 const (
-	// DefaultSyncOverlap is how much earlier than the start of the previous sync an
+	// DefaultOverlap is how much earlier than the start of the previous sync an
 	// incremental sync asks for changes: room for clock skew between this machine and
 	// the provider, and for changes committed while the previous sync was reading.
-	DefaultSyncOverlap = 10 * time.Minute
-	// DefaultFullSyncEvery is how old the last full pass may get before [Sync] makes a
+	DefaultOverlap = 10 * time.Minute
+	// DefaultFullEvery is how old the last full pass may get before [Sync] makes a
 	// full pass again, which is what notices removed users.
-	DefaultFullSyncEvery = 7 * 24 * time.Hour
+	DefaultFullEvery = 7 * 24 * time.Hour
 )
-
-// UpdatedSinceSupporter is implemented by directories whose provider applies
-// [Filter.UpdatedSince] on the server, so that a listing with it reads only the users
-// that changed. [Sync] makes incremental passes only over such directories.
-//
-// A directory that filters by update time on the client (reading every user and dropping
-// the unchanged ones, as the Lattice adapter must, since Lattice has no such query) does
-// not implement it, or returns false: an incremental pass would cost as much as a full
-// one and, unlike a full one, miss removals.
-type UpdatedSinceSupporter interface {
-	// SupportsUpdatedSince reports whether a listing with Filter.UpdatedSince set reads
-	// only the users changed since then, and whether every change to a user's fields
-	// (department, manager, title, status, ...) moves the update time it filters on.
-	SupportsUpdatedSince() bool
-}
 
 // SyncMode says how a sync read the directory.
 type SyncMode uint8
@@ -66,7 +53,7 @@ func (m SyncMode) String() string {
 // MarshalText implements [encoding.TextMarshaler].
 func (m SyncMode) MarshalText() ([]byte, error) {
 	if m == 0 || int(m) >= len(syncModeNames) {
-		return nil, fmt.Errorf("unified: invalid sync mode %d: %w", uint8(m), ErrInvalidValue)
+		return nil, fmt.Errorf("snapshot: invalid sync mode %d: %w", uint8(m), unified.ErrInvalidValue)
 	}
 	return []byte(syncModeNames[m]), nil
 }
@@ -82,7 +69,7 @@ const (
 	// FullForced: SyncOptions.ForceFull was set.
 	FullForced
 	// FullUnsupported: the directory does not filter by update time on the server (see
-	// [UpdatedSinceSupporter]).
+	// [unified.UpdatedSinceSupporter]).
 	FullUnsupported
 	// FullClock: the previous state was read later than now by this machine's clock, so
 	// the clock went back and no updated-since bound can be trusted.
@@ -114,18 +101,18 @@ func (r FullReason) String() string {
 // MarshalText implements [encoding.TextMarshaler] with String.
 func (r FullReason) MarshalText() ([]byte, error) {
 	if int(r) >= len(fullReasonNames) {
-		return nil, fmt.Errorf("unified: invalid full-pass reason %d: %w", uint8(r), ErrInvalidValue)
+		return nil, fmt.Errorf("snapshot: invalid full-pass reason %d: %w", uint8(r), unified.ErrInvalidValue)
 	}
 	return []byte(r.String()), nil
 }
 
-// SyncState is what one sync hands to the next: the directory as read, and when. Keep it
-// with [SaveSyncState] (or [WriteSyncState]) and give it to the next [Sync].
-type SyncState struct {
+// State is what one sync hands to the next: the directory as read, and when. Keep it
+// with [SaveState] (or [WriteState]) and give it to the next [Sync].
+type State struct {
 	// Provider names the directory the users were read from.
 	Provider string
 	// Users is the directory as of Started.
-	Users []User
+	Users []unified.User
 	// Started is when the sync that produced the state started reading, by this
 	// machine's clock. The next incremental sync lists the users updated since
 	// Started less the overlap.
@@ -139,19 +126,19 @@ type SyncOptions struct {
 	// ForceFull makes a full pass whatever the schedule.
 	ForceFull bool
 	// FullEvery is how old the last full pass may get before a sync makes a full pass
-	// again; 0 means [DefaultFullSyncEvery]. A negative value never schedules one: only
-	// the first sync, ForceFull and directories without [UpdatedSinceSupporter] make full
+	// again; 0 means [DefaultFullEvery]. A negative value never schedules one: only
+	// the first sync, ForceFull and directories without [unified.UpdatedSinceSupporter] make full
 	// passes.
 	FullEvery time.Duration
 	// Overlap is subtracted from the previous state's Started to give the updated-since
-	// bound of an incremental pass; 0 means [DefaultSyncOverlap], a negative value none.
+	// bound of an incremental pass; 0 means [DefaultOverlap], a negative value none.
 	// Make it larger than the worst clock skew between this machine and the provider.
 	Overlap time.Duration
 	// PageSize is passed to ListUsers; 0 means the provider's largest page.
 	PageSize int
 	// Diff are the options for comparing the previous state with the new one, for
 	// example [AsOf] or [IgnoreFields].
-	Diff []DiffOption
+	Diff []Option
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -167,7 +154,7 @@ type SyncResult struct {
 	// in an incremental pass, the previous users with the updated ones replaced in place
 	// and the new ones appended in listing order. It shares unchanged records (and their
 	// pointers and maps) with the previous state's Users.
-	Users []User
+	Users []unified.User
 	// Changes compares the previous state's Users with Users (see [Diff]). The first sync
 	// reports every present user as a joiner. An incremental pass never reports a
 	// removed user ([LeaveRemoved]); the next full pass does.
@@ -183,22 +170,22 @@ type SyncResult struct {
 }
 
 // State returns the state to keep for the next sync.
-func (r *SyncResult) State() *SyncState {
-	return &SyncState{Provider: r.Provider, Users: r.Users, Started: r.Started, FullStarted: r.FullStarted}
+func (r *SyncResult) State() *State {
+	return &State{Provider: r.Provider, Users: r.Users, Started: r.Started, FullStarted: r.FullStarted}
 }
 
 // Sync reads d, compares it with prev (the state the previous sync left, or nil for the
 // first one) and returns the new state and the changes. It is the loop of a nightly job:
 //
-//	prev, err := unified.LoadSyncState(path) // fs.ErrNotExist the first time
+//	prev, err := unified.LoadState(path) // fs.ErrNotExist the first time
 //	res, err := unified.Sync(ctx, dir, prev, nil)
 //	// act on res.Changes, then
-//	err = unified.SaveSyncState(path, res.State())
+//	err = unified.SaveState(path, res.State())
 //
 // A sync is full or incremental. A full pass lists every user; comparing with the
 // previous state finds joiners, leavers (removed, deactivated or terminated), movers
 // and changes. An incremental pass lists only the users updated since the previous
-// sync started, less [SyncOptions.Overlap], with [Filter.UpdatedSince], and lays them
+// sync started, less [SyncOptions.Overlap], with [unified.Filter.UpdatedSince], and lays them
 // over the previous users by ID: a user updated or added since is replaced or
 // appended, everyone else is carried over. Deactivations and terminations are updates,
 // so they are seen; but a user removed from the directory does not appear in an
@@ -209,25 +196,25 @@ func (r *SyncResult) State() *SyncState {
 //
 // The pass is full when, in this order: prev is nil or has no Started time
 // ([FullFirst]); ForceFull is set ([FullForced]); d does not implement
-// [UpdatedSinceSupporter] or it returns false ([FullUnsupported]); prev.Started is
+// [unified.UpdatedSinceSupporter] or it returns false ([FullUnsupported]); prev.Started is
 // after now ([FullClock]); or the last full pass started FullEvery or longer ago
 // ([FullDue]). Otherwise it is incremental.
 //
 // Sync lists the whole directory, without filters, so that a user who stops matching a
 // filter is seen as changed rather than as gone; filter res.Users afterwards. A prev of
-// another provider is an error matching [ErrInvalidValue]: start again with nil.
+// another provider is an error matching [unified.ErrInvalidValue]: start again with nil.
 //
 // On error (a listing that fails, a cancelled ctx) Sync returns no result: keep the
 // previous state and try again. Listings that change while they are read may fail with
-// [ErrInconsistentListing]; try again.
+// [unified.ErrInconsistentListing]; try again.
 //
 // Memory: the previous users and the new read are held at once. A full pass holds two
 // records per user plus the result of [Diff]; an incremental pass one record per user
 // plus the updated ones. A User read from Personio with nine custom attributes takes
 // about 2.8 KB, one read from Lattice about 1.1 KB; so a full pass over 100,000
-// Personio users needs some 600 MB. [ReadSyncState] and [WriteSyncState] read and write
+// Personio users needs some 600 MB. [ReadState] and [WriteState] read and write
 // the state file line by line, so the file adds no copy of its own.
-func Sync(ctx context.Context, d Directory, prev *SyncState, opts *SyncOptions) (*SyncResult, error) {
+func Sync(ctx context.Context, d unified.Directory, prev *State, opts *SyncOptions) (*SyncResult, error) {
 	var o SyncOptions
 	if opts != nil {
 		o = *opts
@@ -236,18 +223,18 @@ func Sync(ctx context.Context, d Directory, prev *SyncState, opts *SyncOptions) 
 		o.Now = time.Now
 	}
 	if o.FullEvery == 0 {
-		o.FullEvery = DefaultFullSyncEvery
+		o.FullEvery = DefaultFullEvery
 	}
 	switch {
 	case o.Overlap == 0:
-		o.Overlap = DefaultSyncOverlap
+		o.Overlap = DefaultOverlap
 	case o.Overlap < 0:
 		o.Overlap = 0
 	}
 	provider := d.Provider()
 	if prev != nil && prev.Provider != "" && prev.Provider != provider {
-		return nil, fmt.Errorf("unified: sync: the previous state was read from %q, not %q: start again without it: %w",
-			clip(prev.Provider), clip(provider), ErrInvalidValue)
+		return nil, fmt.Errorf("snapshot: sync: the previous state was read from %q, not %q: start again without it: %w",
+			clip(prev.Provider), clip(provider), unified.ErrInvalidValue)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -256,11 +243,11 @@ func Sync(ctx context.Context, d Directory, prev *SyncState, opts *SyncOptions) 
 	started := o.Now()
 	res := &SyncResult{Provider: provider, Started: started}
 	res.Reason = fullReason(d, prev, &o, started)
-	var before []User
+	var before []unified.User
 	if prev != nil {
 		before = prev.Users
 	}
-	list := ListOptions{PageSize: o.PageSize}
+	list := unified.ListOptions{PageSize: o.PageSize}
 	if res.Reason != 0 {
 		res.Mode, res.FullStarted = SyncFull, started
 	} else {
@@ -268,9 +255,9 @@ func Sync(ctx context.Context, d Directory, prev *SyncState, opts *SyncOptions) 
 		res.Since = prev.Started.Add(-o.Overlap)
 		list.Filter.UpdatedSince = res.Since
 	}
-	read, err := All(ctx, d, &list)
+	read, err := unified.All(ctx, d, &list)
 	if err != nil {
-		return nil, fmt.Errorf("unified: sync: %s pass: %w", res.Mode, err)
+		return nil, fmt.Errorf("snapshot: sync: %s pass: %w", res.Mode, err)
 	}
 	res.Fetched = len(read)
 	if res.Mode == SyncFull {
@@ -283,14 +270,14 @@ func Sync(ctx context.Context, d Directory, prev *SyncState, opts *SyncOptions) 
 }
 
 // fullReason returns why the sync must be full, or 0 when it can be incremental.
-func fullReason(d Directory, prev *SyncState, o *SyncOptions, now time.Time) FullReason {
+func fullReason(d unified.Directory, prev *State, o *SyncOptions, now time.Time) FullReason {
 	if prev == nil || prev.Started.IsZero() {
 		return FullFirst
 	}
 	if o.ForceFull {
 		return FullForced
 	}
-	if s, ok := d.(UpdatedSinceSupporter); !ok || !s.SupportsUpdatedSince() {
+	if s, ok := d.(unified.UpdatedSinceSupporter); !ok || !s.SupportsUpdatedSince() {
 		return FullUnsupported
 	}
 	if now.Before(prev.Started) {
@@ -305,8 +292,8 @@ func fullReason(d Directory, prev *SyncState, o *SyncOptions, now time.Time) Ful
 // overlay returns prev with the users of updated replaced (by ID) or appended. Of
 // several records with one ID in updated, the last wins; of several in prev, the first
 // is replaced.
-func overlay(prev, updated []User) []User {
-	out := make([]User, len(prev), len(prev)+len(updated))
+func overlay(prev, updated []unified.User) []unified.User {
+	out := make([]unified.User, len(prev), len(prev)+len(updated))
 	copy(out, prev)
 	at := make(map[string]int, len(prev)+len(updated))
 	for i := range out {
@@ -325,30 +312,30 @@ func overlay(prev, updated []User) []User {
 	return out
 }
 
-// WriteSyncState writes s to w as a snapshot (see [SnapshotWriter]): a header with the
+// WriteState writes s to w as a snapshot (see [Writer]): a header with the
 // provider, Started as taken_at and FullStarted as full_sync_at, then one user per line.
-func WriteSyncState(w io.Writer, s *SyncState) error {
+func WriteState(w io.Writer, s *State) error {
 	if s == nil {
-		return fmt.Errorf("unified: sync state: nil state: %w", ErrInvalidValue)
+		return fmt.Errorf("snapshot: sync state: nil state: %w", unified.ErrInvalidValue)
 	}
-	sw := NewSnapshotWriter(w)
-	err := sw.WriteHeader(SnapshotHeader{Provider: s.Provider, TakenAt: s.Started, FullSyncAt: s.FullStarted})
+	sw := NewWriter(w)
+	err := sw.WriteHeader(Header{Provider: s.Provider, TakenAt: s.Started, FullSyncAt: s.FullStarted})
 	for i := 0; err == nil && i < len(s.Users); i++ {
 		err = sw.Write(&s.Users[i])
 	}
 	return errors.Join(err, sw.Close())
 }
 
-// ReadSyncState reads a state written by [WriteSyncState]. Any snapshot will do: without
+// ReadState reads a state written by [WriteState]. Any snapshot will do: without
 // a header the state has no Started time, and the next [Sync] makes a full pass.
-// Errors are those of [ReadSnapshot].
-func ReadSyncState(r io.Reader) (*SyncState, error) {
-	sr := NewSnapshotReader(r)
+// Errors are those of [ReadUsers].
+func ReadState(r io.Reader) (*State, error) {
+	sr := NewReader(r)
 	h, err := sr.Header()
 	if err != nil {
 		return nil, err
 	}
-	s := &SyncState{}
+	s := &State{}
 	if h != nil {
 		s.Provider, s.Started, s.FullStarted = h.Provider, h.TakenAt, h.FullSyncAt
 	}
@@ -361,17 +348,17 @@ func ReadSyncState(r io.Reader) (*SyncState, error) {
 	return s, nil
 }
 
-// SaveSyncState writes s to the file at path with [WriteSyncState], atomically: it
+// SaveState writes s to the file at path with [WriteState], atomically: it
 // writes a temporary file in the same directory, syncs it to disk and renames it over
 // path, so that a crash leaves the old state or the new one, never half of one. The
 // file is created with mode 0o600: directories hold personal data.
-func SaveSyncState(path string, s *SyncState) (err error) {
+func SaveState(path string, s *State) (err error) {
 	if s == nil {
-		return fmt.Errorf("unified: sync state: nil state: %w", ErrInvalidValue)
+		return fmt.Errorf("snapshot: sync state: nil state: %w", unified.ErrInvalidValue)
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("unified: saving sync state: %w", err)
+		return fmt.Errorf("snapshot: saving sync state: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -380,35 +367,35 @@ func SaveSyncState(path string, s *SyncState) (err error) {
 		}
 	}()
 	if err = f.Chmod(0o600); err != nil {
-		return fmt.Errorf("unified: saving sync state: %w", err)
+		return fmt.Errorf("snapshot: saving sync state: %w", err)
 	}
-	if err = WriteSyncState(f, s); err != nil {
-		return fmt.Errorf("unified: saving sync state: %w", err)
+	if err = WriteState(f, s); err != nil {
+		return fmt.Errorf("snapshot: saving sync state: %w", err)
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("unified: saving sync state: %w", err)
+		return fmt.Errorf("snapshot: saving sync state: %w", err)
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("unified: saving sync state: %w", err)
+		return fmt.Errorf("snapshot: saving sync state: %w", err)
 	}
 	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("unified: saving sync state: %w", err)
+		return fmt.Errorf("snapshot: saving sync state: %w", err)
 	}
 	return nil
 }
 
-// LoadSyncState reads the state saved at path by [SaveSyncState]. When there is no such
+// LoadState reads the state saved at path by [SaveState]. When there is no such
 // file (the first run) the error matches [io/fs.ErrNotExist]; pass a nil state to [Sync]
 // then.
-func LoadSyncState(path string) (*SyncState, error) {
+func LoadState(path string) (*State, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("unified: loading sync state: %w", err)
+		return nil, fmt.Errorf("snapshot: loading sync state: %w", err)
 	}
 	defer f.Close()
-	s, err := ReadSyncState(f)
+	s, err := ReadState(f)
 	if err != nil {
-		return nil, fmt.Errorf("unified: loading sync state %s: %w", filepath.Base(path), err)
+		return nil, fmt.Errorf("snapshot: loading sync state %s: %w", filepath.Base(path), err)
 	}
 	return s, nil
 }

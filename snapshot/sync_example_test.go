@@ -1,4 +1,4 @@
-package unified_test
+package snapshot_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
+	"github.com/hrisconnect/hrisconnect/snapshot"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -36,11 +37,11 @@ func ExampleSync() {
 	statePath := filepath.Join(tmp, "personio.jsonl")
 
 	nightly := func(ctx context.Context, dir unified.Directory) error {
-		prev, err := unified.LoadSyncState(statePath)
+		prev, err := snapshot.LoadState(statePath)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
-		res, err := unified.Sync(ctx, dir, prev, nil)
+		res, err := snapshot.Sync(ctx, dir, prev, nil)
 		if err != nil {
 			return err // keep the previous state and try again later
 		}
@@ -54,7 +55,7 @@ func ExampleSync() {
 				fmt.Printf("left: %s (%s)\n", l.User.Name(), l.Reason)
 			}
 		}
-		return unified.SaveSyncState(statePath, res.State())
+		return snapshot.SaveState(statePath, res.State())
 	}
 
 	ctx := context.Background()

@@ -1,4 +1,4 @@
-package unified_test
+package snapshot_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/hrisconnect/hrisconnect/snapshot"
 	"github.com/hrisconnect/hrisconnect/unified"
 	"github.com/hrisconnect/hrisconnect/unified/directorytest"
 )
@@ -97,43 +98,43 @@ func syncClock(t time.Time) func() time.Time { return func() time.Time { return 
 func TestSyncChooses(t *testing.T) {
 	t.Parallel()
 	users := []unified.User{syncUser("1", "a", -2*time.Hour)}
-	prev := &unified.SyncState{Provider: "hr", Users: users, Started: syncT0, FullStarted: syncT0.Add(-48 * time.Hour)}
+	prev := &snapshot.State{Provider: "hr", Users: users, Started: syncT0, FullStarted: syncT0.Add(-48 * time.Hour)}
 	later := syncT0.Add(24 * time.Hour)
 	tests := []struct {
 		name     string
 		supports bool
-		prev     *unified.SyncState
-		opts     unified.SyncOptions
+		prev     *snapshot.State
+		opts     snapshot.SyncOptions
 		now      time.Time
-		mode     unified.SyncMode
-		reason   unified.FullReason
+		mode     snapshot.SyncMode
+		reason   snapshot.FullReason
 		since    time.Time
 	}{
 		{name: "incremental", supports: true, prev: prev, now: later,
-			mode: unified.SyncIncremental, since: syncT0.Add(-unified.DefaultSyncOverlap)},
-		{name: "own overlap", supports: true, prev: prev, now: later, opts: unified.SyncOptions{Overlap: time.Hour},
-			mode: unified.SyncIncremental, since: syncT0.Add(-time.Hour)},
-		{name: "no overlap", supports: true, prev: prev, now: later, opts: unified.SyncOptions{Overlap: -1},
-			mode: unified.SyncIncremental, since: syncT0},
-		{name: "no previous state", supports: true, now: later, mode: unified.SyncFull, reason: unified.FullFirst},
-		{name: "state without a time", supports: true, prev: &unified.SyncState{Users: users}, now: later,
-			mode: unified.SyncFull, reason: unified.FullFirst},
-		{name: "forced", supports: true, prev: prev, now: later, opts: unified.SyncOptions{ForceFull: true},
-			mode: unified.SyncFull, reason: unified.FullForced},
+			mode: snapshot.SyncIncremental, since: syncT0.Add(-snapshot.DefaultOverlap)},
+		{name: "own overlap", supports: true, prev: prev, now: later, opts: snapshot.SyncOptions{Overlap: time.Hour},
+			mode: snapshot.SyncIncremental, since: syncT0.Add(-time.Hour)},
+		{name: "no overlap", supports: true, prev: prev, now: later, opts: snapshot.SyncOptions{Overlap: -1},
+			mode: snapshot.SyncIncremental, since: syncT0},
+		{name: "no previous state", supports: true, now: later, mode: snapshot.SyncFull, reason: snapshot.FullFirst},
+		{name: "state without a time", supports: true, prev: &snapshot.State{Users: users}, now: later,
+			mode: snapshot.SyncFull, reason: snapshot.FullFirst},
+		{name: "forced", supports: true, prev: prev, now: later, opts: snapshot.SyncOptions{ForceFull: true},
+			mode: snapshot.SyncFull, reason: snapshot.FullForced},
 		{name: "provider filters on the client", supports: false, prev: prev, now: later,
-			mode: unified.SyncFull, reason: unified.FullUnsupported},
+			mode: snapshot.SyncFull, reason: snapshot.FullUnsupported},
 		{name: "clock went back", supports: true, prev: prev, now: syncT0.Add(-time.Minute),
-			mode: unified.SyncFull, reason: unified.FullClock},
-		{name: "full pass due", supports: true, prev: prev, now: syncT0.Add(5 * 24 * time.Hour), opts: unified.SyncOptions{FullEvery: 7 * 24 * time.Hour},
-			mode: unified.SyncFull, reason: unified.FullDue},
-		{name: "full pass due by default", supports: true, prev: prev, now: prev.FullStarted.Add(unified.DefaultFullSyncEvery),
-			mode: unified.SyncFull, reason: unified.FullDue},
-		{name: "full pass not yet due", supports: true, prev: prev, now: prev.FullStarted.Add(unified.DefaultFullSyncEvery - time.Second),
-			mode: unified.SyncIncremental, since: syncT0.Add(-unified.DefaultSyncOverlap)},
-		{name: "never due", supports: true, prev: prev, now: syncT0.Add(365 * 24 * time.Hour), opts: unified.SyncOptions{FullEvery: -1},
-			mode: unified.SyncIncremental, since: syncT0.Add(-unified.DefaultSyncOverlap)},
-		{name: "unknown last full pass", supports: true, prev: &unified.SyncState{Users: users, Started: syncT0}, now: later,
-			mode: unified.SyncFull, reason: unified.FullDue},
+			mode: snapshot.SyncFull, reason: snapshot.FullClock},
+		{name: "full pass due", supports: true, prev: prev, now: syncT0.Add(5 * 24 * time.Hour), opts: snapshot.SyncOptions{FullEvery: 7 * 24 * time.Hour},
+			mode: snapshot.SyncFull, reason: snapshot.FullDue},
+		{name: "full pass due by default", supports: true, prev: prev, now: prev.FullStarted.Add(snapshot.DefaultFullEvery),
+			mode: snapshot.SyncFull, reason: snapshot.FullDue},
+		{name: "full pass not yet due", supports: true, prev: prev, now: prev.FullStarted.Add(snapshot.DefaultFullEvery - time.Second),
+			mode: snapshot.SyncIncremental, since: syncT0.Add(-snapshot.DefaultOverlap)},
+		{name: "never due", supports: true, prev: prev, now: syncT0.Add(365 * 24 * time.Hour), opts: snapshot.SyncOptions{FullEvery: -1},
+			mode: snapshot.SyncIncremental, since: syncT0.Add(-snapshot.DefaultOverlap)},
+		{name: "unknown last full pass", supports: true, prev: &snapshot.State{Users: users, Started: syncT0}, now: later,
+			mode: snapshot.SyncFull, reason: snapshot.FullDue},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -141,13 +142,13 @@ func TestSyncChooses(t *testing.T) {
 			d := newSyncDir(tc.supports, users)
 			opts := tc.opts
 			opts.Now = syncClock(tc.now)
-			res, err := unified.Sync(context.Background(), d, tc.prev, &opts)
+			res, err := snapshot.Sync(context.Background(), d, tc.prev, &opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 			type got struct {
-				Mode               unified.SyncMode
-				Reason             unified.FullReason
+				Mode               snapshot.SyncMode
+				Reason             snapshot.FullReason
 				Since, Started     time.Time
 				FullStarted        time.Time
 				Filters            []unified.Filter
@@ -156,7 +157,7 @@ func TestSyncChooses(t *testing.T) {
 			}
 			want := got{Mode: tc.mode, Reason: tc.reason, Since: tc.since, Started: tc.now, Provider: "hr", Fetched: 1, Remaining: 1,
 				Filters: []unified.Filter{{UpdatedSince: tc.since}}}
-			if tc.mode == unified.SyncFull {
+			if tc.mode == snapshot.SyncFull {
 				want.FullStarted = tc.now
 			} else {
 				want.FullStarted = tc.prev.FullStarted
@@ -180,7 +181,7 @@ func TestSyncChooses(t *testing.T) {
 func TestSyncIncrementalThenFull(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	asOf := unified.AsOf(unified.NewDate(2026, 3, 1))
+	asOf := snapshot.AsOf(unified.NewDate(2026, 3, 1))
 	day1 := []unified.User{
 		syncUser("1", "a", -48*time.Hour),
 		syncUser("2", "a", -48*time.Hour),
@@ -189,15 +190,15 @@ func TestSyncIncrementalThenFull(t *testing.T) {
 		syncUser("5", "b", -2*time.Hour),
 	}
 	d := newSyncDir(true, day1)
-	first, err := unified.Sync(ctx, d, nil, &unified.SyncOptions{Now: syncClock(syncT0), Diff: []unified.DiffOption{asOf}})
+	first, err := snapshot.Sync(ctx, d, nil, &snapshot.SyncOptions{Now: syncClock(syncT0), Diff: []snapshot.Option{asOf}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Mode != unified.SyncFull || first.Reason != unified.FullFirst {
+	if first.Mode != snapshot.SyncFull || first.Reason != snapshot.FullFirst {
 		t.Fatalf("first sync: %s (%s), want a full pass for the first sync", first.Mode, first.Reason)
 	}
-	if got := ids(first.Changes.Joined); !slices.Equal(got, ids(day1)) {
-		t.Errorf("first sync joiners = %v, want everyone %v", got, ids(day1))
+	if got := userIDs(first.Changes.Joined); !slices.Equal(got, userIDs(day1)) {
+		t.Errorf("first sync joiners = %v, want everyone %v", got, userIDs(day1))
 	}
 
 	// A day later: 2 moves to b, 3 is deactivated, 4 is removed, 6 is hired; 5 was
@@ -210,8 +211,8 @@ func TestSyncIncrementalThenFull(t *testing.T) {
 	d.set(day2)
 	d.takeFilters()
 	now := syncT0.Add(24 * time.Hour)
-	opts := &unified.SyncOptions{Now: syncClock(now), Overlap: 3 * time.Hour, Diff: []unified.DiffOption{asOf}}
-	inc, err := unified.Sync(ctx, d, first.State(), opts)
+	opts := &snapshot.SyncOptions{Now: syncClock(now), Overlap: 3 * time.Hour, Diff: []snapshot.Option{asOf}}
+	inc, err := snapshot.Sync(ctx, d, first.State(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,18 +220,18 @@ func TestSyncIncrementalThenFull(t *testing.T) {
 	if diff := cmp.Diff(wantFilters, d.takeFilters()); diff != "" {
 		t.Errorf("incremental listing filters (-want +got):\n%s", diff)
 	}
-	if inc.Mode != unified.SyncIncremental || inc.Fetched != 4 {
+	if inc.Mode != snapshot.SyncIncremental || inc.Fetched != 4 {
 		t.Errorf("incremental sync: %s, %d fetched; want incremental, 4 fetched (2, 3, 5, 6)", inc.Mode, inc.Fetched)
 	}
 	// The removed user 4 is still there; 6 is appended.
 	if diff := cmp.Diff([]unified.User{day1[0], moved, gone, day1[3], day1[4], hired}, inc.Users); diff != "" {
 		t.Errorf("incremental state (-want +got):\n%s", diff)
 	}
-	wantChanges := &unified.Changes{
+	wantChanges := &snapshot.Changes{
 		AsOf:   unified.NewDate(2026, 3, 1),
 		Joined: []unified.User{hired},
-		Left:   []unified.Leaver{{User: gone, Reason: unified.LeaveDeactivated}},
-		Moved: []unified.Change{{ID: "2", Name: "User 2", Fields: []unified.FieldChange{
+		Left:   []snapshot.Leaver{{User: gone, Reason: snapshot.LeaveDeactivated}},
+		Moved: []snapshot.Change{{ID: "2", Name: "User 2", Fields: []snapshot.FieldChange{
 			{Field: "department", Old: "A (a)", New: "B (b)"},
 		}}},
 	}
@@ -240,16 +241,16 @@ func TestSyncIncrementalThenFull(t *testing.T) {
 
 	// The next full pass notices that 4 is gone, and nothing else.
 	opts.Now, opts.ForceFull = syncClock(now.Add(time.Hour)), true
-	full, err := unified.Sync(ctx, d, inc.State(), opts)
+	full, err := snapshot.Sync(ctx, d, inc.State(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]unified.Filter{{}}, d.takeFilters()); diff != "" {
 		t.Errorf("full listing filters (-want +got):\n%s", diff)
 	}
-	wantChanges = &unified.Changes{
+	wantChanges = &snapshot.Changes{
 		AsOf: unified.NewDate(2026, 3, 1),
-		Left: []unified.Leaver{{User: day1[3], Reason: unified.LeaveRemoved}},
+		Left: []snapshot.Leaver{{User: day1[3], Reason: snapshot.LeaveRemoved}},
 	}
 	if diff := cmp.Diff(wantChanges, full.Changes); diff != "" {
 		t.Errorf("full pass changes (-want +got):\n%s", diff)
@@ -269,9 +270,9 @@ func TestSyncErrors(t *testing.T) {
 
 	t.Run("another provider", func(t *testing.T) {
 		t.Parallel()
-		prev := &unified.SyncState{Provider: "other", Users: users, Started: syncT0, FullStarted: syncT0}
+		prev := &snapshot.State{Provider: "other", Users: users, Started: syncT0, FullStarted: syncT0}
 		d := newSyncDir(true, users)
-		res, err := unified.Sync(ctx, d, prev, nil)
+		res, err := snapshot.Sync(ctx, d, prev, nil)
 		if !errors.Is(err, unified.ErrInvalidValue) || res != nil {
 			t.Errorf("Sync = %v, %v; want no result and ErrInvalidValue", res, err)
 		}
@@ -283,7 +284,7 @@ func TestSyncErrors(t *testing.T) {
 		t.Parallel()
 		d := newSyncDir(true, users)
 		d.fail = unified.ErrUnavailable
-		res, err := unified.Sync(ctx, d, nil, nil)
+		res, err := snapshot.Sync(ctx, d, nil, nil)
 		if !errors.Is(err, unified.ErrUnavailable) || res != nil {
 			t.Errorf("Sync = %v, %v; want no result and the listing's error", res, err)
 		}
@@ -293,7 +294,7 @@ func TestSyncErrors(t *testing.T) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		d := newSyncDir(true, users)
-		res, err := unified.Sync(cctx, d, nil, nil)
+		res, err := snapshot.Sync(cctx, d, nil, nil)
 		if !errors.Is(err, context.Canceled) || res != nil {
 			t.Errorf("Sync = %v, %v; want no result and context.Canceled", res, err)
 		}
@@ -303,11 +304,11 @@ func TestSyncErrors(t *testing.T) {
 // Of several records with one ID in an incremental listing, the last wins.
 func TestSyncOverlayDuplicates(t *testing.T) {
 	t.Parallel()
-	prev := &unified.SyncState{Provider: "hr", Started: syncT0, FullStarted: syncT0,
+	prev := &snapshot.State{Provider: "hr", Started: syncT0, FullStarted: syncT0,
 		Users: []unified.User{syncUser("1", "a", 0), syncUser("2", "a", 0)}}
 	a, b := syncUser("2", "b", time.Hour), syncUser("2", "c", 2*time.Hour)
 	d := newSyncDir(true, []unified.User{prev.Users[0], a, b})
-	res, err := unified.Sync(context.Background(), d, prev, &unified.SyncOptions{Now: syncClock(syncT0.Add(3 * time.Hour))})
+	res, err := snapshot.Sync(context.Background(), d, prev, &snapshot.SyncOptions{Now: syncClock(syncT0.Add(3 * time.Hour))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,17 +319,17 @@ func TestSyncOverlayDuplicates(t *testing.T) {
 
 func TestSyncStateFiles(t *testing.T) {
 	t.Parallel()
-	st := &unified.SyncState{
+	st := &snapshot.State{
 		Provider:    "hr",
 		Users:       []unified.User{syncUser("1", "a", 0), syncUser("2", "b", time.Hour)},
 		Started:     syncT0.Add(90 * time.Minute),
 		FullStarted: syncT0,
 	}
 	var buf bytes.Buffer
-	if err := unified.WriteSyncState(&buf, st); err != nil {
+	if err := snapshot.WriteState(&buf, st); err != nil {
 		t.Fatal(err)
 	}
-	got, err := unified.ReadSyncState(bytes.NewReader(buf.Bytes()))
+	got, err := snapshot.ReadState(bytes.NewReader(buf.Bytes()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,31 +339,31 @@ func TestSyncStateFiles(t *testing.T) {
 
 	// A plain snapshot without a header is a state without times: the next sync is full.
 	buf.Reset()
-	if _, err := unified.WriteSnapshot(&buf, synthSeq(st.Users)); err != nil {
+	if _, err := snapshot.WriteUsers(&buf, synthSeq(st.Users)); err != nil {
 		t.Fatal(err)
 	}
-	got, err = unified.ReadSyncState(&buf)
+	got, err = snapshot.ReadState(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(&unified.SyncState{Users: st.Users}, got); diff != "" {
+	if diff := cmp.Diff(&snapshot.State{Users: st.Users}, got); diff != "" {
 		t.Errorf("ReadSyncState of a plain snapshot (-want +got):\n%s", diff)
 	}
-	if _, err := unified.ReadSyncState(strings.NewReader("{\"id\":\"1\"}\nnot json\n")); !errors.Is(err, unified.ErrInvalidSnapshot) {
+	if _, err := snapshot.ReadState(strings.NewReader("{\"id\":\"1\"}\nnot json\n")); !errors.Is(err, snapshot.ErrInvalid) {
 		t.Errorf("ReadSyncState of bad data: %v, want ErrInvalidSnapshot", err)
 	}
 
 	dir := t.TempDir()
 	path := filepath.Join(dir, "state.jsonl")
-	if _, err := unified.LoadSyncState(path); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := snapshot.LoadState(path); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("LoadSyncState of a missing file: %v, want fs.ErrNotExist", err)
 	}
 	for range 2 { // the second save replaces the first
-		if err := unified.SaveSyncState(path, st); err != nil {
+		if err := snapshot.SaveState(path, st); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err = unified.LoadSyncState(path)
+	got, err = snapshot.LoadState(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,10 +384,10 @@ func TestSyncStateFiles(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("directory holds %d files after saving, want only the state file", len(entries))
 	}
-	if err := unified.SaveSyncState(filepath.Join(dir, "missing", "state.jsonl"), st); err == nil {
+	if err := snapshot.SaveState(filepath.Join(dir, "missing", "state.jsonl"), st); err == nil {
 		t.Error("SaveSyncState into a missing directory succeeded")
 	}
-	if err := unified.SaveSyncState(path, nil); !errors.Is(err, unified.ErrInvalidValue) {
+	if err := snapshot.SaveState(path, nil); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("SaveSyncState(nil) = %v, want ErrInvalidValue", err)
 	}
 }
@@ -396,28 +397,36 @@ func TestSyncModeText(t *testing.T) {
 	tests := []struct {
 		got, want string
 	}{
-		{unified.SyncFull.String(), "full"},
-		{unified.SyncIncremental.String(), "incremental"},
-		{unified.SyncMode(9).String(), "SyncMode(9)"},
-		{unified.FullReason(0).String(), ""},
-		{unified.FullDue.String(), "full pass due"},
-		{unified.FullReason(42).String(), "FullReason(42)"},
+		{snapshot.SyncFull.String(), "full"},
+		{snapshot.SyncIncremental.String(), "incremental"},
+		{snapshot.SyncMode(9).String(), "SyncMode(9)"},
+		{snapshot.FullReason(0).String(), ""},
+		{snapshot.FullDue.String(), "full pass due"},
+		{snapshot.FullReason(42).String(), "FullReason(42)"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
 	}
-	if b, err := unified.SyncIncremental.MarshalText(); err != nil || string(b) != "incremental" {
+	if b, err := snapshot.SyncIncremental.MarshalText(); err != nil || string(b) != "incremental" {
 		t.Errorf("MarshalText = %q, %v", b, err)
 	}
-	if _, err := unified.SyncMode(0).MarshalText(); !errors.Is(err, unified.ErrInvalidValue) {
+	if _, err := snapshot.SyncMode(0).MarshalText(); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("MarshalText of 0: %v, want ErrInvalidValue", err)
 	}
-	if b, err := unified.FullUnsupported.MarshalText(); err != nil || string(b) != "provider cannot filter by update time" {
+	if b, err := snapshot.FullUnsupported.MarshalText(); err != nil || string(b) != "provider cannot filter by update time" {
 		t.Errorf("FullUnsupported.MarshalText = %q, %v", b, err)
 	}
-	if _, err := unified.FullReason(42).MarshalText(); !errors.Is(err, unified.ErrInvalidValue) {
+	if _, err := snapshot.FullReason(42).MarshalText(); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("MarshalText of 42: %v, want ErrInvalidValue", err)
 	}
+}
+
+func userIDs(users []unified.User) []string {
+	out := make([]string, len(users))
+	for i := range users {
+		out[i] = users[i].ID
+	}
+	return out
 }
