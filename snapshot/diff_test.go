@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,12 +63,32 @@ func synthWith(u unified.User, change func(u *unified.User)) unified.User {
 	return u
 }
 
+// diffUsers compares two reads of the "synth" directory with Diff, without its checks
+// (as on a first run, allowing any share of leavers): the comparison alone.
+func diffUsers(tb testing.TB, before, after []unified.User, opts ...snapshot.Option) *snapshot.Changes {
+	tb.Helper()
+	opts = append([]snapshot.Option{snapshot.FirstRun(true), snapshot.MaxLeaverShare(1)}, opts...)
+	c, err := snapshot.Diff(&snapshot.Snapshot{Provider: "synth", Users: before}, &snapshot.Snapshot{Provider: "synth", Users: after}, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+func joiner(u unified.User) snapshot.Change { return snapshot.Change{Kind: snapshot.Joined, User: u} }
+
+func leaver(u unified.User, r snapshot.LeaveReason) snapshot.Change {
+	return snapshot.Change{Kind: snapshot.Left, User: u, Reason: r}
+}
+
 func TestDiffCases(t *testing.T) {
 	t.Parallel()
 	a := synthPerson("a")
 	inactive := func(u *unified.User) { u.Status = unified.StatusInactive }
+	// change is a mover's or changed user's Change; the test fills in the kind and the
+	// record from after.
 	change := func(id string, fields ...snapshot.FieldChange) snapshot.Change {
-		return snapshot.Change{ID: id, Name: "First" + id + " Last", Fields: fields}
+		return snapshot.Change{User: unified.User{ID: id}, Fields: fields}
 	}
 	fc := func(field, old, new string) snapshot.FieldChange {
 		return snapshot.FieldChange{Field: field, Old: old, New: new}
@@ -82,7 +104,7 @@ func TestDiffCases(t *testing.T) {
 		{
 			name:   "joiner",
 			before: nil, after: []unified.User{a},
-			want: snapshot.Changes{Joined: []unified.User{a}},
+			want: snapshot.Changes{Joined: []snapshot.Change{joiner(a)}},
 		},
 		{
 			name:  "new but already inactive is not a joiner",
@@ -95,17 +117,17 @@ func TestDiffCases(t *testing.T) {
 		{
 			name:  "new with a termination date ahead is a joiner",
 			after: []unified.User{synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 3, 1) })},
-			want:  snapshot.Changes{Joined: []unified.User{synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 3, 1) })}},
+			want:  snapshot.Changes{Joined: []snapshot.Change{joiner(synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 3, 1) }))}},
 		},
 		{
 			name:   "rehire",
 			before: []unified.User{synthWith(a, inactive)}, after: []unified.User{a},
-			want: snapshot.Changes{Joined: []unified.User{a}},
+			want: snapshot.Changes{Joined: []snapshot.Change{joiner(a)}},
 		},
 		{
 			name:   "removed",
 			before: []unified.User{a}, after: nil,
-			want: snapshot.Changes{Left: []snapshot.Leaver{{User: a, Reason: snapshot.LeaveRemoved}}},
+			want: snapshot.Changes{Left: []snapshot.Change{leaver(a, snapshot.LeaveRemoved)}},
 		},
 		{
 			name:   "removed after having left is not a leaver again",
@@ -114,25 +136,23 @@ func TestDiffCases(t *testing.T) {
 		{
 			name:   "deactivated",
 			before: []unified.User{a}, after: []unified.User{synthWith(a, inactive)},
-			want: snapshot.Changes{Left: []snapshot.Leaver{{User: synthWith(a, inactive), Reason: snapshot.LeaveDeactivated}}},
+			want: snapshot.Changes{Left: []snapshot.Change{leaver(synthWith(a, inactive), snapshot.LeaveDeactivated)}},
 		},
 		{
 			name:   "termination date passed",
 			before: []unified.User{a},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 2, 28) })},
-			want: snapshot.Changes{Left: []snapshot.Leaver{{
-				User:   synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 2, 28) }),
-				Reason: snapshot.LeaveTerminated,
-			}}},
+			want: snapshot.Changes{Left: []snapshot.Change{
+				leaver(synthWith(a, func(u *unified.User) { u.TerminationDate = synthDate(2025, 2, 28) }), snapshot.LeaveTerminated),
+			}},
 		},
 		{
 			name:   "last working day passed",
 			before: []unified.User{a},
 			after:  []unified.User{synthWith(a, func(u *unified.User) { u.LastWorkingDay = synthDate(2025, 1, 31) })},
-			want: snapshot.Changes{Left: []snapshot.Leaver{{
-				User:   synthWith(a, func(u *unified.User) { u.LastWorkingDay = synthDate(2025, 1, 31) }),
-				Reason: snapshot.LeaveTerminated,
-			}}},
+			want: snapshot.Changes{Left: []snapshot.Change{
+				leaver(synthWith(a, func(u *unified.User) { u.LastWorkingDay = synthDate(2025, 1, 31) }), snapshot.LeaveTerminated),
+			}},
 		},
 		{
 			name:   "termination date set for today is a change, not yet a leaver",
@@ -304,14 +324,24 @@ func TestDiffCases(t *testing.T) {
 			before: []unified.User{a, synthWith(a, func(u *unified.User) { u.Title = "Dup" })},
 			after: []unified.User{a, synthPerson("n"), synthWith(synthPerson("n"), inactive),
 				synthWith(a, func(u *unified.User) { u.Title = "Dup" })},
-			want: snapshot.Changes{Joined: []unified.User{synthPerson("n")}, Duplicates: []string{"a", "n"}},
+			want: snapshot.Changes{Joined: []snapshot.Change{joiner(synthPerson("n"))}, Duplicates: []string{"a", "n"}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := snapshot.Diff(tt.before, tt.after, append([]snapshot.Option{snapshot.AsOf(synthDay)}, tt.opts...)...)
+			got := diffUsers(t, tt.before, tt.after, append([]snapshot.Option{snapshot.AsOf(synthDay)}, tt.opts...)...)
 			tt.want.AsOf = synthDay
+			for _, l := range []struct {
+				kind snapshot.ChangeKind
+				list []snapshot.Change
+			}{{snapshot.Moved, tt.want.Moved}, {snapshot.Changed, tt.want.Changed}} {
+				for i := range l.list {
+					l.list[i].Kind = l.kind
+					k := slices.IndexFunc(tt.after, func(u unified.User) bool { return u.ID == l.list[i].User.ID })
+					l.list[i].User = tt.after[k]
+				}
+			}
 			if diff := cmp.Diff(&tt.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Diff (-want +got):\n%s", diff)
 			}
@@ -352,7 +382,7 @@ func TestDiffGenerated(t *testing.T) {
 	t.Parallel()
 	before := synth.Generate(synth.Options{N: 3000, Seed: 41}).Users
 	after, joined, removed, moved, changed := synthEvolve(before, 10)
-	got := snapshot.Diff(before, after, snapshot.AsOf(synthDay))
+	got := diffUsers(t, before, after, snapshot.AsOf(synthDay))
 
 	// The generator knows who changed, except that people already gone in before are
 	// not leavers again and gone people's changes are never moves.
@@ -389,10 +419,10 @@ func TestDiffGenerated(t *testing.T) {
 		name      string
 		want, got []string
 	}{
-		{"joined", joined, ids(len(got.Joined), func(i int) string { return got.Joined[i].ID })},
+		{"joined", joined, ids(len(got.Joined), func(i int) string { return got.Joined[i].User.ID })},
 		{"left", wantLeft, ids(len(got.Left), func(i int) string { return got.Left[i].User.ID })},
-		{"moved", wantMoved, ids(len(got.Moved), func(i int) string { return got.Moved[i].ID })},
-		{"changed", wantChanged, ids(len(got.Changed), func(i int) string { return got.Changed[i].ID })},
+		{"moved", wantMoved, ids(len(got.Moved), func(i int) string { return got.Moved[i].User.ID })},
+		{"changed", wantChanged, ids(len(got.Changed), func(i int) string { return got.Changed[i].User.ID })},
 	} {
 		if diff := cmp.Diff(c.want, c.got, cmpopts.EquateEmpty()); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", c.name, diff)
@@ -400,7 +430,7 @@ func TestDiffGenerated(t *testing.T) {
 	}
 
 	// Deterministic: shuffled inputs give the same changes.
-	again := snapshot.Diff(synth.Shuffle(before, 1), synth.Shuffle(after, 2), snapshot.AsOf(synthDay))
+	again := diffUsers(t, synth.Shuffle(before, 1), synth.Shuffle(after, 2), snapshot.AsOf(synthDay))
 	if diff := cmp.Diff(got, again); diff != "" {
 		t.Errorf("shuffled input changes the result:\n%s", diff)
 	}
@@ -417,12 +447,12 @@ func TestDiffSymmetric(t *testing.T) {
 		}
 	}
 	after, _, _, _, _ := synthEvolve(active, 7)
-	fwd := snapshot.Diff(active, after, snapshot.AsOf(synthDay))
-	back := snapshot.Diff(after, active, snapshot.AsOf(synthDay))
+	fwd := diffUsers(t, active, after, snapshot.AsOf(synthDay))
+	back := diffUsers(t, after, active, snapshot.AsOf(synthDay))
 
 	var joinedFwd, removedBack []string
-	for _, u := range fwd.Joined {
-		joinedFwd = append(joinedFwd, u.ID)
+	for _, c := range fwd.Joined {
+		joinedFwd = append(joinedFwd, c.User.ID)
 	}
 	for _, l := range back.Left {
 		if l.Reason != snapshot.LeaveRemoved {
@@ -436,21 +466,27 @@ func TestDiffSymmetric(t *testing.T) {
 	if len(fwd.Left) != len(back.Joined) {
 		t.Errorf("%d leavers forward, %d joiners backward", len(fwd.Left), len(back.Joined))
 	}
-	reverse := func(cs []snapshot.Change) []snapshot.Change {
-		out := make([]snapshot.Change, len(cs))
+	type idFields struct {
+		ID     string
+		Fields []snapshot.FieldChange
+	}
+	project := func(cs []snapshot.Change, reverse bool) []idFields {
+		out := make([]idFields, len(cs))
 		for i, c := range cs {
-			out[i] = snapshot.Change{ID: c.ID, Fields: make([]snapshot.FieldChange, len(c.Fields))}
+			out[i] = idFields{ID: c.User.ID, Fields: make([]snapshot.FieldChange, len(c.Fields))}
 			for k, f := range c.Fields {
-				out[i].Fields[k] = snapshot.FieldChange{Field: f.Field, Old: f.New, New: f.Old}
+				if reverse {
+					f.Old, f.New = f.New, f.Old
+				}
+				out[i].Fields[k] = f
 			}
 		}
 		return out
 	}
-	ignoreName := cmpopts.IgnoreFields(snapshot.Change{}, "Name")
-	if diff := cmp.Diff(reverse(fwd.Moved), back.Moved, ignoreName); diff != "" {
+	if diff := cmp.Diff(project(fwd.Moved, true), project(back.Moved, false)); diff != "" {
 		t.Errorf("moves are not symmetric:\n%s", diff)
 	}
-	if diff := cmp.Diff(reverse(fwd.Changed), back.Changed, ignoreName); diff != "" {
+	if diff := cmp.Diff(project(fwd.Changed, true), project(back.Changed, false)); diff != "" {
 		t.Errorf("changes are not symmetric:\n%s", diff)
 	}
 	if len(fwd.Moved) == 0 || len(fwd.Changed) == 0 || len(fwd.Joined) == 0 || len(fwd.Left) == 0 {
@@ -458,7 +494,7 @@ func TestDiffSymmetric(t *testing.T) {
 			len(fwd.Joined), len(fwd.Left), len(fwd.Moved), len(fwd.Changed))
 	}
 	// A read compared with itself has no changes.
-	if self := snapshot.Diff(after, after, snapshot.AsOf(synthDay)); !self.IsEmpty() {
+	if self := diffUsers(t, after, after, snapshot.AsOf(synthDay)); !self.IsEmpty() {
 		t.Errorf("Diff(x, x) is not empty")
 	}
 }
@@ -466,17 +502,17 @@ func TestDiffSymmetric(t *testing.T) {
 func TestDiffDefaultAsOfIsToday(t *testing.T) {
 	t.Parallel()
 	before := unified.DateOf(time.Now().UTC())
-	got := snapshot.Diff(nil, nil).AsOf
+	got := diffUsers(t, nil, nil).AsOf
 	after := unified.DateOf(time.Now().UTC())
 	if got != before && got != after {
 		t.Errorf("AsOf = %v, want today in UTC (%v)", got, before)
 	}
-	if got := snapshot.Diff(nil, nil, snapshot.AsOf(unified.Date{}), nil).AsOf; got != before && got != after {
+	if got := diffUsers(t, nil, nil, snapshot.AsOf(unified.Date{}), nil).AsOf; got != before && got != after {
 		t.Errorf("zero AsOf and nil option: AsOf = %v, want today", got)
 	}
 }
 
-func TestDiffFields(t *testing.T) {
+func TestComparedFields(t *testing.T) {
 	t.Parallel()
 	// Every field name is the JSON name of a User field.
 	b, err := json.Marshal(synthWith(synthPerson("a"), func(u *unified.User) {
@@ -491,13 +527,13 @@ func TestDiffFields(t *testing.T) {
 	if err := json.Unmarshal(b, &keys); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range snapshot.DiffFields() {
+	for _, f := range snapshot.ComparedFields() {
 		if _, ok := keys[f]; !ok {
-			t.Errorf("DiffFields has %q, which is not a JSON field of User", f)
+			t.Errorf("ComparedFields has %q, which is not a JSON field of User", f)
 		}
 	}
 	for k := range keys {
-		if !slices.Contains(snapshot.DiffFields(), k) && k != "id" && k != "raw" && k != "custom" {
+		if !slices.Contains(snapshot.ComparedFields(), k) && k != "id" && k != "raw" && k != "custom" {
 			t.Errorf("User field %q is not compared", k)
 		}
 	}
@@ -524,5 +560,174 @@ func TestLeaveReasonText(t *testing.T) {
 	}
 	if s := snapshot.LeaveReason(0).String(); s != "LeaveReason(0)" {
 		t.Errorf("String = %q", s)
+	}
+}
+
+// Diff refuses to compare snapshots that are not two reads of one listing, an empty
+// previous snapshot unless it is the first run, and a result with too many leavers.
+func TestDiffRefuses(t *testing.T) {
+	t.Parallel()
+	people := func(ids ...string) []unified.User {
+		var out []unified.User
+		for _, id := range ids {
+			out = append(out, synthPerson(id))
+		}
+		return out
+	}
+	snap := func(provider string, f unified.Filter, users []unified.User) *snapshot.Snapshot {
+		return &snapshot.Snapshot{Provider: provider, Filter: f, Users: users}
+	}
+	active := unified.Filter{Statuses: []unified.Status{unified.StatusActive}}
+	ten := people("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+	gone := synthWith(synthPerson("9"), func(u *unified.User) { u.Status = unified.StatusInactive })
+	var hundred []unified.User
+	for i := range 100 {
+		hundred = append(hundred, synthPerson(fmt.Sprintf("p%03d", i)))
+	}
+	tests := []struct {
+		name       string
+		prev, next *snapshot.Snapshot
+		opts       []snapshot.Option
+		want       error  // nil: Diff compares
+		text       string // in the error
+		left       int    // leavers when Diff compares
+	}{
+		{name: "another provider", prev: snap("lattice", unified.Filter{}, ten), next: snap("personio", unified.Filter{}, ten),
+			want: snapshot.ErrMismatch, text: `is of "lattice", the new one of "personio"`},
+		{name: "no provider in the previous snapshot", prev: snap("", unified.Filter{}, ten), next: snap("personio", unified.Filter{}, ten),
+			want: snapshot.ErrMismatch, text: "names no provider"},
+		{name: "another filter", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", active, ten),
+			want: snapshot.ErrMismatch, text: "different filters"},
+		{name: "another updated-since bound", prev: snap("synth", unified.Filter{UpdatedSince: time.Unix(1, 0)}, ten),
+			next: snap("synth", unified.Filter{UpdatedSince: time.Unix(2, 0)}, ten), want: snapshot.ErrMismatch},
+		{name: "a provider mismatch is refused on the first run too", prev: snap("lattice", unified.Filter{}, nil),
+			next: snap("personio", unified.Filter{}, ten), opts: []snapshot.Option{snapshot.FirstRun(true)}, want: snapshot.ErrMismatch},
+		{name: "the same filter written otherwise",
+			prev: snap("synth", unified.Filter{Statuses: []unified.Status{unified.StatusLeave, unified.StatusActive}, Emails: []string{"A@example.com"}}, ten),
+			next: snap("synth", unified.Filter{Statuses: []unified.Status{unified.StatusActive, unified.StatusLeave}, Emails: []string{"a@example.com"}}, ten)},
+		{name: "no previous snapshot", next: snap("synth", unified.Filter{}, ten), want: snapshot.ErrNoPrevious, text: "FirstRun"},
+		{name: "empty previous snapshot", prev: snap("synth", unified.Filter{}, nil), next: snap("synth", unified.Filter{}, ten),
+			want: snapshot.ErrNoPrevious},
+		{name: "first run, said so too late", next: snap("synth", unified.Filter{}, ten),
+			opts: []snapshot.Option{snapshot.FirstRun(true), snapshot.FirstRun(false)}, want: snapshot.ErrNoPrevious},
+		{name: "first run", next: snap("synth", unified.Filter{}, ten), opts: []snapshot.Option{snapshot.FirstRun(true)}},
+		{name: "first run with an empty previous snapshot", prev: snap("synth", unified.Filter{}, nil),
+			next: snap("synth", unified.Filter{}, ten), opts: []snapshot.Option{snapshot.FirstRun(true)}},
+		{name: "first run with a previous snapshot", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, ten[:5]),
+			opts: []snapshot.Option{snapshot.FirstRun(true)}, left: 5},
+		{name: "everyone leaves", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, nil),
+			want: snapshot.ErrTooManyLeavers, text: "10 of 10 users would leave (100%, more than the 50% allowed)"},
+		{name: "six of ten leave", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, ten[:4]),
+			want: snapshot.ErrTooManyLeavers, text: "6 of 10 users would leave (60%, more than the 50% allowed)"},
+		{name: "five of ten leave", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, ten[:5]), left: 5},
+		{name: "already gone users do not count", prev: snap("synth", unified.Filter{}, append(people("0", "1", "2", "3", "4", "5", "6", "7", "8"), gone)),
+			next: snap("synth", unified.Filter{}, ten[:4]), want: snapshot.ErrTooManyLeavers, text: "5 of 9 users"},
+		{name: "six of ten leave, allowed", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, ten[:4]),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(0.6)}, left: 6},
+		{name: "everyone leaves, allowed", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, nil),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(1)}, left: 10},
+		{name: "above one allows everything", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, nil),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(7)}, left: 10},
+		{name: "exactly the share, in floating point", prev: snap("synth", unified.Filter{}, hundred), next: snap("synth", unified.Filter{}, hundred[:43]),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(0.57)}, left: 57},
+		{name: "one more than the share", prev: snap("synth", unified.Filter{}, hundred), next: snap("synth", unified.Filter{}, hundred[:42]),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(0.57)}, want: snapshot.ErrTooManyLeavers, text: "58 of 100"},
+		{name: "two of ten leave, a lower limit", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, ten[:8]),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(0.1)}, want: snapshot.ErrTooManyLeavers, text: "2 of 10 users would leave (20%, more than the 10% allowed)"},
+		{name: "one of ten leaves, a lower limit", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, ten[:9]),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(0.1)}, left: 1},
+		{name: "no leaver allowed", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, ten[:9]),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(0)}, want: snapshot.ErrTooManyLeavers},
+		{name: "a negative share allows no leaver", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, ten[:9]),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(-1)}, want: snapshot.ErrTooManyLeavers},
+		{name: "a NaN share allows no leaver", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, ten[:9]),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(math.NaN())}, want: snapshot.ErrTooManyLeavers},
+		{name: "no leaver allowed, none leaves", prev: snap("synth", unified.Filter{}, ten), next: snap("synth", unified.Filter{}, ten),
+			opts: []snapshot.Option{snapshot.MaxLeaverShare(0)}},
+		{name: "nobody present before", prev: snap("synth", unified.Filter{}, []unified.User{gone}), next: snap("synth", unified.Filter{}, nil)},
+		{name: "no new snapshot", prev: snap("synth", unified.Filter{}, ten), want: unified.ErrInvalidValue},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := snapshot.Diff(tt.prev, tt.next, append([]snapshot.Option{snapshot.AsOf(synthDay)}, tt.opts...)...)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("Diff: %v", err)
+				}
+				if len(got.Left) != tt.left {
+					t.Errorf("%d leavers, want %d", len(got.Left), tt.left)
+				}
+				return
+			}
+			if !errors.Is(err, tt.want) || got != nil {
+				t.Fatalf("Diff = %v, %v; want no changes and %v", got, err, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.text) {
+				t.Errorf("error %q does not say %q", err, tt.text)
+			}
+			var mismatch *snapshot.MismatchError
+			if errors.As(err, &mismatch) != (tt.want == snapshot.ErrMismatch) {
+				t.Errorf("errors.As(%v, *MismatchError) = %v", err, !(tt.want == snapshot.ErrMismatch))
+			}
+			var many *snapshot.TooManyLeaversError
+			if errors.As(err, &many) != (tt.want == snapshot.ErrTooManyLeavers) {
+				t.Errorf("errors.As(%v, *TooManyLeaversError) = %v", err, !(tt.want == snapshot.ErrTooManyLeavers))
+			}
+		})
+	}
+}
+
+// The typed errors carry what they are about.
+func TestDiffErrorFields(t *testing.T) {
+	t.Parallel()
+	users := []unified.User{synthPerson("a"), synthPerson("b"), synthPerson("c")}
+	_, err := snapshot.Diff(&snapshot.Snapshot{Provider: "synth", Users: users}, &snapshot.Snapshot{Provider: "synth", Users: users[:1]},
+		snapshot.AsOf(synthDay), snapshot.MaxLeaverShare(0.5))
+	var many *snapshot.TooManyLeaversError
+	if !errors.As(err, &many) {
+		t.Fatalf("err = %v", err)
+	}
+	if diff := cmp.Diff(&snapshot.TooManyLeaversError{Leavers: 2, Present: 3, MaxShare: 0.5}, many); diff != "" {
+		t.Errorf("TooManyLeaversError (-want +got):\n%s", diff)
+	}
+	f := unified.Filter{Departments: []string{"d1"}}
+	_, err = snapshot.Diff(&snapshot.Snapshot{Provider: "synth", Filter: f, Users: users}, &snapshot.Snapshot{Provider: "synth", Users: users})
+	var mismatch *snapshot.MismatchError
+	if !errors.As(err, &mismatch) {
+		t.Fatalf("err = %v", err)
+	}
+	var none unified.Filter
+	want := &snapshot.MismatchError{Field: "filter", Previous: f.Fingerprint(), New: none.Fingerprint()}
+	if diff := cmp.Diff(want, mismatch); diff != "" {
+		t.Errorf("MismatchError (-want +got):\n%s", diff)
+	}
+	if strings.Contains(err.Error(), "d1") {
+		t.Errorf("the error %q shows the filter's values, which may be personal data", err)
+	}
+}
+
+func TestChangesAll(t *testing.T) {
+	t.Parallel()
+	before := []unified.User{synthPerson("a"), synthPerson("b"), synthPerson("c"), synthPerson("d")}
+	after := []unified.User{
+		synthWith(before[0], func(u *unified.User) { u.Email = "new@example.com" }),
+		synthWith(before[1], func(u *unified.User) { u.Team = nil }),
+		before[3], synthPerson("e"), synthPerson("0"),
+	}
+	got := diffUsers(t, before, after, snapshot.AsOf(synthDay))
+	var kinds, ids []string
+	for c := range got.All() {
+		kinds = append(kinds, c.Kind.String())
+		ids = append(ids, c.User.ID)
+	}
+	if diff := cmp.Diff([]string{"joined", "joined", "moved", "changed", "left"}, kinds); diff != "" {
+		t.Errorf("kinds (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"0", "e", "b", "a", "c"}, ids); diff != "" {
+		t.Errorf("users (-want +got):\n%s", diff)
+	}
+	for range got.All() {
+		break // stopping early is fine
 	}
 }

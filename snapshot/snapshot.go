@@ -1,389 +1,144 @@
 package snapshot
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"iter"
-	"strconv"
+	"os"
+	"path/filepath"
 	"time"
 
-	"github.com/hrisconnect/hrisconnect/internal/textclip"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// A snapshot is a directory saved as JSON Lines: one [unified.User] per line, as encoding/json
-// writes it, so that a nightly job can [Diff] today's read against yesterday's. An
-// optional header line comes first:
-//
-//	{"$snapshot":{"version":1,"provider":"personio","taken_at":"2025-03-01T02:00:00Z"}}
-//
-// A header is told apart from a user by its only top-level key, "$snapshot"; User has no
-// such field. Blank lines are skipped; lines may end in "\r\n".
-
-// FormatVersion is the snapshot format version this package writes and reads.
-const FormatVersion = 1
-
-// DefaultMaxLine is the longest line, in bytes, that a [Reader] accepts
-// unless told otherwise: room for users with a large Raw record.
-const DefaultMaxLine = 32 << 20
-
-// ErrInvalid is matched by the errors for snapshot data that cannot be read: a
-// line that is not a JSON object, is too long, or a header of an unknown version.
-var ErrInvalid = errors.New("invalid snapshot")
-
-// Header describes a snapshot. It is optional; see [Writer.WriteHeader].
-type Header struct {
-	// Version is the format version; 0 when writing means [FormatVersion].
-	Version int `json:"version"`
-	// Provider names the directory the users were read from.
-	Provider string `json:"provider,omitempty"`
-	// TakenAt is when the directory was read.
-	TakenAt time.Time `json:"taken_at,omitzero"`
-	// FullSyncAt is set in the snapshots of a [State]: when the last full read of the
-	// directory started. Readers that do not know it ignore it.
-	FullSyncAt time.Time `json:"full_sync_at,omitzero"`
+// Snapshot is one complete read of a directory: the users, the provider and filter they
+// were listed with, and when. [Diff] compares two snapshots only when they are reads of
+// the same listing (same provider, same filter), so keep these fields as [Take] and [Sync]
+// set them.
+type Snapshot struct {
+	// Provider is the directory's provider name ([unified.Directory.Provider]).
+	Provider string
+	// Filter is the filter the users were listed with; the zero Filter lists everyone.
+	Filter unified.Filter
+	// TakenAt is when the listing started, by this machine's clock.
+	TakenAt time.Time
+	// FullSyncAt is set in the snapshots that [Sync] makes: when the last full pass of
+	// the directory, which this snapshot descends from, started.
+	FullSyncAt time.Time
+	// Users are the users in listing order.
+	Users []unified.User
 }
 
-// LineError is an error at one line of a snapshot. It wraps the cause: a JSON error
-// together with [ErrInvalid], or the reader's own error.
-type LineError struct {
-	Line int // 1-based
-	Err  error
+// Take lists every user of d that matches opts.Filter (a nil opts lists everyone, at the
+// provider's largest page) and returns them as a snapshot, with d's provider, the filter
+// and the time the listing started. opts.Cursor must be empty: a snapshot is a whole
+// listing, never the rest of one. On error Take returns no snapshot.
+func Take(ctx context.Context, d unified.Directory, opts *unified.ListOptions) (*Snapshot, error) {
+	var o unified.ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Cursor != "" {
+		return nil, fmt.Errorf("snapshot: Take lists a whole directory: ListOptions.Cursor must be empty: %w",
+			unified.ErrInvalidValue)
+	}
+	s := &Snapshot{Provider: d.Provider(), Filter: o.Filter, TakenAt: time.Now().UTC()}
+	users, err := unified.All(ctx, d, &o)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: take: %w", err)
+	}
+	s.Users = users
+	return s, nil
 }
 
-// Error returns "snapshot: line N: cause".
-func (e *LineError) Error() string {
-	return "snapshot: line " + strconv.Itoa(e.Line) + ": " + e.Err.Error()
-}
-
-// Unwrap returns the cause.
-func (e *LineError) Unwrap() error { return e.Err }
-
-// Writer writes a snapshot, one user per line, through a buffer. Call
-// [Writer.Close] (or Flush) at the end. It is not safe for concurrent use.
-type Writer struct {
-	bw     *bufio.Writer
-	enc    *json.Encoder
-	n      int
-	lines  int
-	closed bool
-}
-
-// NewWriter returns a writer of a snapshot to w.
-func NewWriter(w io.Writer) *Writer {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	return &Writer{bw: bw, enc: enc}
-}
-
-// WriteHeader writes the header line. It must come before the first user; a Version of 0
-// means [FormatVersion], any other version is an error matching [unified.ErrInvalidValue].
-func (sw *Writer) WriteHeader(h Header) error {
-	if sw.closed {
-		return fmt.Errorf("snapshot: %w", fs.ErrClosed)
+// Write writes s to w as a snapshot file: a header with the provider, filter and times,
+// then one user per line (see the package documentation for the format).
+func Write(w io.Writer, s *Snapshot) error {
+	if s == nil {
+		return fmt.Errorf("snapshot: nil snapshot: %w", unified.ErrInvalidValue)
 	}
-	if sw.lines > 0 {
-		return fmt.Errorf("snapshot: the header must be the first line: %w", unified.ErrInvalidValue)
-	}
-	if h.Version == 0 {
-		h.Version = FormatVersion
-	}
-	if h.Version != FormatVersion {
-		return fmt.Errorf("snapshot: header version %d: this package writes version %d: %w",
-			h.Version, FormatVersion, unified.ErrInvalidValue)
-	}
-	if err := sw.enc.Encode(struct {
-		H Header `json:"$snapshot"`
-	}{h}); err != nil {
-		return fmt.Errorf("snapshot: header: %w", err)
-	}
-	sw.lines++
-	return nil
-}
-
-// Write writes one user as a line. A user that cannot be encoded (an invalid date or
-// status, a Raw that is not valid JSON) gives an error and writes nothing.
-func (sw *Writer) Write(u *unified.User) error {
-	if sw.closed {
-		return fmt.Errorf("snapshot: %w", fs.ErrClosed)
-	}
-	if u == nil {
-		return fmt.Errorf("snapshot: nil user: %w", unified.ErrInvalidValue)
-	}
-	if err := sw.enc.Encode(u); err != nil {
-		return fmt.Errorf("snapshot: user %q: %w", clip(u.ID), err)
-	}
-	sw.n++
-	sw.lines++
-	return nil
-}
-
-// Count returns the number of users written.
-func (sw *Writer) Count() int { return sw.n }
-
-// Flush writes any buffered lines to the underlying writer.
-func (sw *Writer) Flush() error {
-	if err := sw.bw.Flush(); err != nil {
-		return fmt.Errorf("snapshot: %w", err)
-	}
-	return nil
-}
-
-// Close flushes the buffer; later writes fail. It does not close the underlying writer.
-func (sw *Writer) Close() error {
-	if sw.closed {
-		return nil
-	}
-	sw.closed = true
-	return sw.Flush()
-}
-
-// WriteUsers writes every user of users to w as a snapshot without a header, and
-// returns the number written. It stops at the first error, from users or from writing,
-// after flushing the lines written so far; the error from users is returned as it is.
-// Memory use does not grow with the number of users.
-func WriteUsers(w io.Writer, users iter.Seq2[unified.User, error]) (int, error) {
 	sw := NewWriter(w)
-	for u, err := range users {
-		if err != nil {
-			return sw.n, errors.Join(err, sw.Close())
-		}
-		if err := sw.Write(&u); err != nil {
-			return sw.n, errors.Join(err, sw.Close())
-		}
+	err := sw.WriteHeader(Header{
+		Provider: s.Provider, Filter: s.Filter, TakenAt: s.TakenAt, FullSyncAt: s.FullSyncAt,
+	})
+	for i := 0; err == nil && i < len(s.Users); i++ {
+		err = sw.Write(&s.Users[i])
 	}
-	return sw.n, sw.Close()
+	return errors.Join(err, sw.Close())
 }
 
-// Reader reads a snapshot line by line; memory use depends on the longest line,
-// not on the number of lines. It is not safe for concurrent use.
-type Reader struct {
-	br      *bufio.Reader
-	max     int
-	line    int    // lines read so far
-	buf     []byte // a line longer than the bufio buffer
-	pending []byte // the first user line, when read by Header
-	started bool   // the first non-blank line has been read
-	header  *Header
-	err     error // sticky
-}
-
-// NewReader returns a reader of the snapshot in r.
-func NewReader(r io.Reader) *Reader {
-	return &Reader{br: bufio.NewReaderSize(r, 64<<10), max: DefaultMaxLine}
-}
-
-// SetMaxLineSize sets the longest line accepted, in bytes, not counting the "\n" that
-// ends it (default [DefaultMaxLine]); values below 1 KiB mean 1 KiB. Call it
-// before reading.
-func (sr *Reader) SetMaxLineSize(n int) { sr.max = max(n, 1<<10) }
-
-// Header reads the header, if the snapshot has one, and returns it; it returns nil and no
-// error for a snapshot without a header. It may be called before or after reading users.
-func (sr *Reader) Header() (*Header, error) {
-	if !sr.started && sr.err == nil {
-		line, err := sr.first()
-		switch {
-		case err == io.EOF:
-		case err != nil:
-			sr.err = err
-			return nil, err
-		default:
-			sr.pending = append([]byte(nil), line...)
-		}
-	}
-	if sr.header == nil {
-		return nil, nil
-	}
-	h := *sr.header
-	return &h, nil
-}
-
-// first reads up to the first non-blank line, takes it as the header if it is one, and
-// returns the first user line (nil at the end of the data).
-func (sr *Reader) first() ([]byte, error) {
-	sr.started = true
-	line, err := sr.next()
+// Read reads a whole snapshot file. A file without a header gives a snapshot with no
+// provider, filter or times, which [Diff] compares only with another such snapshot.
+// Errors are [*LineError] values that name the line and match [ErrInvalid] for malformed
+// data; on error Read returns no snapshot, never part of one.
+func Read(r io.Reader) (*Snapshot, error) {
+	sr := NewReader(r)
+	h, err := sr.Header()
 	if err != nil {
 		return nil, err
 	}
-	raw, isHeader, err := probeHeader(line)
-	if err != nil {
-		return nil, &LineError{Line: sr.line, Err: err}
+	s := &Snapshot{}
+	if h != nil {
+		s.Provider, s.Filter, s.TakenAt, s.FullSyncAt = h.Provider, h.Filter, h.TakenAt, h.FullSyncAt
 	}
-	if !isHeader {
-		return line, nil
-	}
-	var h Header
-	if err := json.Unmarshal(raw, &h); err != nil {
-		return nil, &LineError{Line: sr.line, Err: fmt.Errorf("header: %w: %w", err, ErrInvalid)}
-	}
-	switch {
-	case h.Version < 1:
-		return nil, &LineError{Line: sr.line, Err: fmt.Errorf("header has no version: %w", ErrInvalid)}
-	case h.Version > FormatVersion:
-		return nil, &LineError{Line: sr.line, Err: fmt.Errorf(
-			"snapshot format version %d is newer than this package reads (%d): %w", h.Version, FormatVersion, ErrInvalid)}
-	}
-	sr.header = &h
-	return sr.next()
-}
-
-const headerKey = `"$snapshot"`
-
-// probeHeader reports whether line is a header line, and returns the header's JSON.
-func probeHeader(line []byte) (json.RawMessage, bool, error) {
-	if !bytes.Contains(line, []byte(headerKey)) {
-		return nil, false, nil
-	}
-	var probe struct {
-		H json.RawMessage `json:"$snapshot"`
-	}
-	if err := json.Unmarshal(line, &probe); err != nil {
-		return nil, false, fmt.Errorf("%w: %w", err, ErrInvalid)
-	}
-	return probe.H, probe.H != nil, nil
-}
-
-// next returns the next non-blank line, without its line ending. The slice is valid
-// until the next call. It returns io.EOF at the end of the data.
-func (sr *Reader) next() ([]byte, error) {
-	for {
-		line, err := sr.readLine()
+	for u, err := range sr.Users() {
 		if err != nil {
 			return nil, err
 		}
-		if len(bytes.TrimSpace(line)) > 0 {
-			return line, nil
-		}
+		s.Users = append(s.Users, u)
 	}
+	return s, nil
 }
 
-func (sr *Reader) readLine() ([]byte, error) {
-	sr.buf = sr.buf[:0]
-	for {
-		chunk, err := sr.br.ReadSlice('\n')
-		size := len(sr.buf) + len(chunk)
-		if err == nil {
-			size-- // the newline
-		}
-		if size > sr.max {
-			return nil, &LineError{Line: sr.line + 1, Err: fmt.Errorf(
-				"line longer than %d bytes (see Reader.SetMaxLineSize): %w", sr.max, ErrInvalid)}
-		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			sr.buf = append(sr.buf, chunk...)
-			continue
-		case err == io.EOF && size == 0:
-			return nil, io.EOF
-		case err != nil && err != io.EOF:
-			return nil, &LineError{Line: sr.line + 1, Err: err}
-		}
-		sr.line++
-		line := chunk
-		if len(sr.buf) > 0 {
-			sr.buf = append(sr.buf, chunk...)
-			line = sr.buf
-		}
-		line = bytes.TrimSuffix(line, []byte{'\n'})
-		return bytes.TrimSuffix(line, []byte{'\r'}), nil
+// Save writes s to the file at path with [Write], atomically: it writes a temporary file
+// in the same directory, syncs it to disk and renames it over path, so that a crash
+// leaves the old snapshot or the new one, never half of one. The file is created with
+// mode 0o600: directories hold personal data.
+func Save(path string, s *Snapshot) (err error) {
+	if s == nil {
+		return fmt.Errorf("snapshot: nil snapshot: %w", unified.ErrInvalidValue)
 	}
-}
-
-// decodeUser decodes one user line.
-func (sr *Reader) decodeUser(line []byte) (unified.User, error) {
-	var u unified.User
-	if t := bytes.TrimSpace(line); len(t) == 0 || t[0] != '{' {
-		return u, &LineError{Line: sr.line, Err: fmt.Errorf("want a JSON object: %w", ErrInvalid)}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("snapshot: saving: %w", err)
 	}
-	if _, isHeader, _ := probeHeader(line); isHeader {
-		return u, &LineError{Line: sr.line, Err: fmt.Errorf("a header is allowed on the first line only: %w", ErrInvalid)}
-	}
-	if err := json.Unmarshal(line, &u); err != nil {
-		return unified.User{}, &LineError{Line: sr.line, Err: fmt.Errorf("%w: %w", err, ErrInvalid)}
-	}
-	// A date written as "" decodes into a pointer to the zero Date; no date is a nil
-	// pointer, which is also what the line reads as once it is written again.
-	for _, d := range []**unified.Date{&u.StartDate, &u.TerminationDate, &u.LastWorkingDay, &u.BirthDate} {
-		if *d != nil && (*d).IsZero() {
-			*d = nil
-		}
-	}
-	return u, nil
-}
-
-// Users returns an iterator over the users of the snapshot, read one line at a time. The
-// header, if any, is skipped (see [Reader.Header]). On the first error (a
-// [*LineError] naming the line) the iterator yields it once and stops; every later
-// range yields the same error. A range that ends early leaves the reader after the last
-// user yielded, and the next range goes on from there.
-func (sr *Reader) Users() iter.Seq2[unified.User, error] {
-	return func(yield func(unified.User, error) bool) {
-		if sr.err != nil {
-			yield(unified.User{}, sr.err)
-			return
-		}
-		for {
-			var (
-				line []byte
-				err  error
-			)
-			switch {
-			case !sr.started:
-				line, err = sr.first()
-			case sr.pending != nil:
-				line, sr.pending = sr.pending, nil
-			default:
-				line, err = sr.next()
-			}
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				sr.err = err
-				yield(unified.User{}, err)
-				return
-			}
-			u, err := sr.decodeUser(line)
-			if err != nil {
-				sr.err = err
-				yield(unified.User{}, err)
-				return
-			}
-			if !yield(u, nil) {
-				return
-			}
-		}
-	}
-}
-
-// ReadUsers returns an iterator over the users of the snapshot in r, skipping the
-// header. It streams: memory use depends on the longest line, not on the size of the
-// data. Errors are [*LineError] values that name the line and match
-// [ErrInvalid] for malformed data. r is consumed: the sequence is single-use.
-func ReadUsers(r io.Reader) iter.Seq2[unified.User, error] {
-	return NewReader(r).Users()
-}
-
-// LoadUsers reads a whole snapshot into memory. On error it returns the users read
-// before the bad line, with the error.
-func LoadUsers(r io.Reader) ([]unified.User, error) {
-	var out []unified.User
-	for u, err := range ReadUsers(r) {
+	defer func() {
 		if err != nil {
-			return out, err
+			f.Close()
+			os.Remove(f.Name())
 		}
-		out = append(out, u)
+	}()
+	if err = f.Chmod(0o600); err != nil {
+		return fmt.Errorf("snapshot: saving: %w", err)
 	}
-	return out, nil
+	if err = Write(f, s); err != nil {
+		return fmt.Errorf("snapshot: saving: %w", err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("snapshot: saving: %w", err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("snapshot: saving: %w", err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("snapshot: saving: %w", err)
+	}
+	return nil
 }
 
-// clip shortens untrusted text quoted in an error message.
-func clip(s string) string { return textclip.Text(s, 64) }
+// Load reads the snapshot file at path, as written by [Save]. When there is no such file
+// the error matches [io/fs.ErrNotExist]; that alone does not make a first run (see
+// [FirstRun]).
+func Load(path string) (*Snapshot, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: loading: %w", err)
+	}
+	defer f.Close()
+	s, err := Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: loading %s: %w", filepath.Base(path), err)
+	}
+	return s, nil
+}

@@ -1,8 +1,8 @@
 package snapshot_test
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"iter"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -20,17 +21,8 @@ import (
 	"github.com/hrisconnect/hrisconnect/internal/synth"
 	"github.com/hrisconnect/hrisconnect/snapshot"
 	"github.com/hrisconnect/hrisconnect/unified"
+	"github.com/hrisconnect/hrisconnect/unified/directorytest"
 )
-
-func synthSeq(users []unified.User) iter.Seq2[unified.User, error] {
-	return func(yield func(unified.User, error) bool) {
-		for _, u := range users {
-			if !yield(u, nil) {
-				return
-			}
-		}
-	}
-}
 
 func TestSnapshotRoundTrip(t *testing.T) {
 	t.Parallel()
@@ -46,21 +38,34 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	full.Raw = json.RawMessage(`{"payload":"` + strings.Repeat("x", 200_000) + `"}`)
 	users = append(users, full)
 
+	want := &snapshot.Snapshot{
+		Provider: "synth",
+		Filter: unified.Filter{
+			Statuses:     []unified.Status{unified.StatusActive, unified.StatusLeave},
+			Departments:  []string{"d-eng", "Sales"},
+			UpdatedSince: time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC),
+		},
+		TakenAt:    time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC),
+		FullSyncAt: time.Date(2025, 2, 27, 2, 0, 0, 0, time.UTC),
+		Users:      users,
+	}
 	var buf bytes.Buffer
-	n, err := snapshot.WriteUsers(&buf, synthSeq(users))
-	if err != nil || n != len(users) {
-		t.Fatalf("WriteSnapshot = %d, %v", n, err)
+	if err := snapshot.Write(&buf, want); err != nil {
+		t.Fatal(err)
 	}
-	if lines := bytes.Count(buf.Bytes(), []byte("\n")); lines != len(users) {
-		t.Errorf("%d lines for %d users", lines, len(users))
+	if lines := bytes.Count(buf.Bytes(), []byte("\n")); lines != 1+len(users) {
+		t.Errorf("%d lines for a header and %d users", lines, len(users))
 	}
-	got, err := snapshot.LoadUsers(&buf)
+	got, err := snapshot.Read(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
 	rawEqual := cmp.Comparer(func(a, b json.RawMessage) bool { return bytes.Equal(a, b) })
-	if diff := cmp.Diff(users, got, rawEqual); diff != "" {
+	if diff := cmp.Diff(want, got, rawEqual); diff != "" {
 		t.Errorf("round trip (-wrote +read):\n%s", diff)
+	}
+	if got.Filter.Fingerprint() != want.Filter.Fingerprint() {
+		t.Errorf("the filter read back has another fingerprint")
 	}
 }
 
@@ -115,9 +120,13 @@ func TestSnapshotHeader(t *testing.T) {
 		t.Errorf("users (-want +got):\n%s", diff)
 	}
 	// Users without asking for the header skip it.
-	users, err := snapshot.LoadUsers(bytes.NewReader(buf.Bytes()))
+	users, err := collectIDs(snapshot.NewReader(bytes.NewReader(buf.Bytes())).Users())
 	if err != nil || len(users) != 2 {
-		t.Errorf("LoadSnapshot = %d users, %v", len(users), err)
+		t.Errorf("Users = %v, %v", users, err)
+	}
+	s, err := snapshot.Read(bytes.NewReader(buf.Bytes()))
+	if err != nil || s.Provider != "personio" || !s.TakenAt.Equal(taken) || len(s.Users) != 2 {
+		t.Errorf("Read = %+v, %v", s, err)
 	}
 	// Header of a snapshot without one, asked first or after reading.
 	plain := "\n" + `{"id":"x"}` + "\n"
@@ -175,7 +184,7 @@ func TestReadSnapshotErrors(t *testing.T) {
 			t.Parallel()
 			var ids []string
 			var errs []error
-			for u, err := range snapshot.ReadUsers(strings.NewReader(tt.data)) {
+			for u, err := range snapshot.NewReader(strings.NewReader(tt.data)).Users() {
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -198,6 +207,10 @@ func TestReadSnapshotErrors(t *testing.T) {
 			if diff := cmp.Diff(tt.ids, ids); diff != "" {
 				t.Errorf("users before the error (-want +got):\n%s", diff)
 			}
+			// Read gives the same error and no part of the snapshot.
+			if s, err := snapshot.Read(strings.NewReader(tt.data)); s != nil || err == nil || err.Error() != errs[0].Error() {
+				t.Errorf("Read = %v, %v; want no snapshot and %v", s, err, errs[0])
+			}
 		})
 	}
 }
@@ -205,23 +218,23 @@ func TestReadSnapshotErrors(t *testing.T) {
 func TestReadSnapshotTolerates(t *testing.T) {
 	t.Parallel()
 	data := "\r\n" + `{"id":"a"}` + "\r\n\n   \n" + `  {"id":"b","unknown_field":1}  ` + "\n" + `{"id":"c"}`
-	got, err := snapshot.LoadUsers(strings.NewReader(data))
+	got, err := snapshot.Read(strings.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]string{"a", "b", "c"}, []string{got[0].ID, got[1].ID, got[2].ID}); diff != "" || len(got) != 3 {
+	if diff := cmp.Diff([]string{"a", "b", "c"}, userIDs(got.Users)); diff != "" {
 		t.Errorf("users (-want +got):\n%s", diff)
 	}
-	if users, err := snapshot.LoadUsers(strings.NewReader("")); err != nil || len(users) != 0 {
-		t.Errorf("empty snapshot: %v, %v", users, err)
+	if s, err := snapshot.Read(strings.NewReader("")); err != nil || len(s.Users) != 0 || s.Provider != "" {
+		t.Errorf("empty snapshot: %+v, %v", s, err)
 	}
 }
 
 func TestReadSnapshotReaderError(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("disk on fire")
-	r := io.MultiReader(strings.NewReader(`{"id":"a"}`+"\n"), iotest.ErrReader(boom))
-	users, err := snapshot.LoadUsers(r)
+	r := func() io.Reader { return io.MultiReader(strings.NewReader(`{"id":"a"}`+"\n"), iotest.ErrReader(boom)) }
+	users, err := collectIDs(snapshot.NewReader(r()).Users())
 	var se *snapshot.LineError
 	if !errors.Is(err, boom) || !errors.As(err, &se) || se.Line != 2 {
 		t.Errorf("err = %v, want the reader's error at line 2", err)
@@ -230,7 +243,10 @@ func TestReadSnapshotReaderError(t *testing.T) {
 		t.Errorf("a reader error is not invalid data: %v", err)
 	}
 	if len(users) != 1 {
-		t.Errorf("kept %d users read before the error, want 1", len(users))
+		t.Errorf("yielded %d users before the error, want 1", len(users))
+	}
+	if s, err := snapshot.Read(r()); s != nil || !errors.Is(err, boom) {
+		t.Errorf("Read = %v, %v; want no snapshot and the reader's error", s, err)
 	}
 	// The error is sticky.
 	sr := snapshot.NewReader(iotest.ErrReader(boom))
@@ -246,9 +262,9 @@ func TestReadSnapshotLineLimit(t *testing.T) {
 	long := `{"id":"long","title":"` + strings.Repeat("é", 100_000) + `"}`
 	data := `{"id":"a"}` + "\n" + long + "\n" + `{"id":"b"}` + "\n"
 	// Lines well beyond bufio's 64 KiB default are fine.
-	got, err := snapshot.LoadUsers(strings.NewReader(data))
-	if err != nil || len(got) != 3 || got[1].Title != strings.Repeat("é", 100_000) {
-		t.Fatalf("long line: %d users, %v", len(got), err)
+	got, err := snapshot.Read(strings.NewReader(data))
+	if err != nil || len(got.Users) != 3 || got.Users[1].Title != strings.Repeat("é", 100_000) {
+		t.Fatalf("long line: %+v, %v", got, err)
 	}
 	// Beyond the limit: an error naming the line.
 	sr := snapshot.NewReader(strings.NewReader(data))
@@ -317,7 +333,7 @@ func TestReadSnapshotStreams(t *testing.T) {
 	const n = 8_000 // about 4 MB of JSON Lines
 	src := &synthSnapshotSource{n: n}
 	count := 0
-	for u, err := range snapshot.ReadUsers(src) {
+	for u, err := range snapshot.NewReader(src).Users() {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -341,43 +357,44 @@ func TestReadSnapshotStreams(t *testing.T) {
 	}
 }
 
-func TestWriteSnapshotErrors(t *testing.T) {
+func TestWriteErrors(t *testing.T) {
 	t.Parallel()
-	boom := errors.New("directory unavailable")
-	seq := func(yield func(unified.User, error) bool) {
-		if !yield(synthPerson("a"), nil) {
-			return
-		}
-		if yield(unified.User{}, boom) {
-			t.Error("WriteSnapshot went on after an error")
-		}
-	}
-	var buf bytes.Buffer
-	n, err := snapshot.WriteUsers(&buf, seq)
-	if !errors.Is(err, boom) || n != 1 {
-		t.Errorf("WriteSnapshot = %d, %v; want 1 and the iterator's error", n, err)
-	}
-	if got, _ := snapshot.LoadUsers(&buf); len(got) != 1 {
-		t.Errorf("the user written before the error was not flushed")
-	}
-
+	// A user that cannot be encoded is reported by ID and writes nothing.
 	bad := synthPerson("bad")
 	bad.StartDate = synthDate(2024, 2, 30)
+	var buf bytes.Buffer
+	sw := snapshot.NewWriter(&buf)
+	a, c := synthPerson("a"), synthPerson("c")
+	if err := sw.Write(&a); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.Write(&bad); !errors.Is(err, unified.ErrInvalidValue) || !strings.Contains(err.Error(), `"bad"`) {
+		t.Errorf("Write with an invalid date = %v", err)
+	}
+	if err := sw.Write(&c); err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.Close(); err != nil || sw.Count() != 2 {
+		t.Fatalf("Close = %v, Count = %d", err, sw.Count())
+	}
+	if got, err := collectIDs(snapshot.NewReader(&buf).Users()); err != nil || !cmp.Equal(got, []string{"a", "c"}) {
+		t.Errorf("after a bad user the snapshot holds %v, %v", got, err)
+	}
+
+	// Write stops at the first user that cannot be written.
 	buf.Reset()
-	n, err = snapshot.WriteUsers(&buf, synthSeq([]unified.User{synthPerson("a"), bad, synthPerson("c")}))
-	if !errors.Is(err, unified.ErrInvalidValue) || n != 1 || !strings.Contains(err.Error(), `"bad"`) {
-		t.Errorf("WriteSnapshot with an invalid date = %d, %v", n, err)
+	err := snapshot.Write(&buf, &snapshot.Snapshot{Provider: "synth", Users: []unified.User{a, bad, c}})
+	if !errors.Is(err, unified.ErrInvalidValue) || !strings.Contains(err.Error(), `"bad"`) {
+		t.Errorf("Write of a snapshot with an invalid date = %v", err)
 	}
-	if got, err := snapshot.LoadUsers(&buf); err != nil || len(got) != 1 {
-		t.Errorf("after a bad user the snapshot holds %d valid users, %v", len(got), err)
+	if err := snapshot.Write(failWriter{}, &snapshot.Snapshot{Users: []unified.User{a}}); !errors.Is(err, os.ErrPermission) {
+		t.Errorf("Write to a failing writer = %v", err)
 	}
-
-	n, err = snapshot.WriteUsers(failWriter{}, synthSeq([]unified.User{synthPerson("a")}))
-	if err == nil {
-		t.Errorf("WriteSnapshot to a failing writer = %d, nil", n)
+	if err := snapshot.Write(io.Discard, nil); !errors.Is(err, unified.ErrInvalidValue) {
+		t.Errorf("Write(nil) = %v", err)
 	}
 
-	sw := snapshot.NewWriter(io.Discard)
+	sw = snapshot.NewWriter(io.Discard)
 	if err := sw.Write(nil); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("Write(nil) = %v", err)
 	}
@@ -395,27 +412,134 @@ func TestWriteSnapshotErrors(t *testing.T) {
 	}
 }
 
-func TestSnapshotThenDiff(t *testing.T) {
+func TestSaveLoad(t *testing.T) {
 	t.Parallel()
-	// The nightly job: save yesterday, read it back, diff against today.
-	yesterday := synth.Generate(synth.Options{N: 400, Seed: 52}).Users
-	today, joined, _, _, _ := synthEvolve(yesterday, 25)
-	var file bytes.Buffer
-	w := bufio.NewWriter(&file)
-	if _, err := snapshot.WriteUsers(w, synthSeq(yesterday)); err != nil {
-		t.Fatal(err)
+	s := &snapshot.Snapshot{
+		Provider:   "hr",
+		Filter:     unified.Filter{EmploymentTypes: []unified.EmploymentType{unified.EmploymentInternal}},
+		TakenAt:    time.Date(2026, 3, 2, 3, 30, 0, 0, time.UTC),
+		FullSyncAt: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC),
+		Users:      []unified.User{synthPerson("1"), synthPerson("2")},
 	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "people.jsonl")
+	if _, err := snapshot.Load(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load of a missing file: %v, want fs.ErrNotExist", err)
 	}
-	saved, err := snapshot.LoadUsers(&file)
+	for range 2 { // the second save replaces the first
+		if err := snapshot.Save(path, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := snapshot.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := snapshot.Diff(yesterday, today, snapshot.AsOf(synthDay))
-	got := snapshot.Diff(saved, today, snapshot.AsOf(synthDay))
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("diff against the snapshot differs:\n%s", diff)
+	if diff := cmp.Diff(s, got, rawCompare); diff != "" {
+		t.Errorf("Load (-want +got):\n%s", diff)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o600 {
+		t.Errorf("snapshot file mode %v, want 0600", perm)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("directory holds %d files after saving, want only the snapshot", len(entries))
+	}
+	if err := snapshot.Save(filepath.Join(dir, "missing", "people.jsonl"), s); err == nil {
+		t.Error("Save into a missing directory succeeded")
+	}
+	if err := snapshot.Save(path, nil); !errors.Is(err, unified.ErrInvalidValue) {
+		t.Errorf("Save(nil) = %v, want ErrInvalidValue", err)
+	}
+
+	// A file without a header is a snapshot that names no provider, filter or time.
+	plain := filepath.Join(dir, "plain.jsonl")
+	if err := os.WriteFile(plain, []byte(`{"id":"1"}`+"\n"+`{"id":"2"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err = snapshot.Load(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(&snapshot.Snapshot{Users: []unified.User{{ID: "1"}, {ID: "2"}}}, got); diff != "" {
+		t.Errorf("Load of a plain file (-want +got):\n%s", diff)
+	}
+	bad := filepath.Join(dir, "bad.jsonl")
+	if err := os.WriteFile(bad, []byte(`{"id":"1"}`+"\nnot json\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := snapshot.Load(bad); s != nil || !errors.Is(err, snapshot.ErrInvalid) || !strings.Contains(err.Error(), "bad.jsonl") {
+		t.Errorf("Load of bad data = %v, %v; want no snapshot and ErrInvalid naming the file", s, err)
+	}
+}
+
+func TestTake(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	inactive := synthWith(synthPerson("2"), func(u *unified.User) { u.Status = unified.StatusInactive })
+	dir := directorytest.NewMemory("hr", []unified.User{synthPerson("1"), inactive, synthPerson("3")},
+		directorytest.WithPageSizes(1, 1))
+	filter := unified.Filter{Statuses: []unified.Status{unified.StatusActive}}
+	before := time.Now()
+	s, err := snapshot.Take(ctx, dir, &unified.ListOptions{Filter: filter})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Provider != "hr" || s.Filter.Fingerprint() != filter.Fingerprint() || s.TakenAt.Before(before.Add(-time.Second)) ||
+		!cmp.Equal(userIDs(s.Users), []string{"1", "3"}) {
+		t.Errorf("Take = %s %+v at %v with %v; want hr, the filter, now, users 1 and 3",
+			s.Provider, s.Filter, s.TakenAt, userIDs(s.Users))
+	}
+	all, err := snapshot.Take(ctx, dir, nil)
+	if err != nil || len(all.Users) != 3 || !all.Filter.IsZero() {
+		t.Errorf("Take with nil options = %+v, %v", all, err)
+	}
+	// A snapshot is a whole listing, never the rest of one.
+	calls := dir.Calls()
+	if s, err := snapshot.Take(ctx, dir, &unified.ListOptions{Cursor: "abc"}); s != nil || !errors.Is(err, unified.ErrInvalidValue) {
+		t.Errorf("Take with a cursor = %v, %v; want ErrInvalidValue", s, err)
+	}
+	if dir.Calls() != calls {
+		t.Errorf("Take with a cursor listed users")
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if s, err := snapshot.Take(cctx, dir, nil); s != nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("Take with a cancelled context = %v, %v", s, err)
+	}
+}
+
+func TestSnapshotThenDiff(t *testing.T) {
+	t.Parallel()
+	// The nightly job: save yesterday, load it back, diff against today.
+	yesterday := &snapshot.Snapshot{Provider: "synth", Users: synth.Generate(synth.Options{N: 400, Seed: 52}).Users}
+	users, joined, _, _, _ := synthEvolve(yesterday.Users, 25)
+	today := &snapshot.Snapshot{Provider: "synth", Users: users}
+	path := filepath.Join(t.TempDir(), "people.jsonl")
+	if err := snapshot.Save(path, yesterday); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := snapshot.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := snapshot.Diff(yesterday, today, snapshot.AsOf(synthDay))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := snapshot.Diff(saved, today, snapshot.AsOf(synthDay))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got, rawCompare); diff != "" {
+		t.Errorf("diff against the saved snapshot differs:\n%s", diff)
 	}
 	if len(got.Joined) != len(joined) {
 		t.Errorf("%d joiners, want %d", len(got.Joined), len(joined))

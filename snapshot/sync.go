@@ -2,18 +2,14 @@ package snapshot
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // Incremental sync: read a directory, compare it with what the previous run read, report
-// the changes, and keep the new state for the next run. See [Sync].
+// the changes, and keep the new snapshot for the next run. See [Sync].
 
 // Sync defaults.
 const (
@@ -31,11 +27,12 @@ type SyncMode uint8
 
 // The sync modes.
 const (
-	// SyncFull: every user was listed, and the result compared with the previous state.
+	// SyncFull: every user was listed, and the result compared with the previous
+	// snapshot.
 	// Removed users are detected.
 	SyncFull SyncMode = iota + 1
 	// SyncIncremental: only the users updated since the previous sync (less
-	// SyncOptions.Overlap) were listed and laid over the previous state by ID. Removed
+	// SyncOptions.Overlap) were listed and laid over the previous snapshot by ID. Removed
 	// users are not detected: an updated-since query does not return what is gone.
 	SyncIncremental
 )
@@ -63,19 +60,18 @@ type FullReason uint8
 
 // The reasons for a full pass, in the order [Sync] checks them.
 const (
-	// FullFirst: there is no previous state, or it does not say when it was read (a
-	// snapshot without a header).
+	// FullFirst: there is no previous snapshot, or it does not say when it was taken.
 	FullFirst FullReason = iota + 1
 	// FullForced: SyncOptions.ForceFull was set.
 	FullForced
 	// FullUnsupported: the directory does not filter by update time on the server (see
 	// [unified.UpdatedSinceSupporter]).
 	FullUnsupported
-	// FullClock: the previous state was read later than now by this machine's clock, so
+	// FullClock: the previous snapshot was taken later than now by this machine's clock, so
 	// the clock went back and no updated-since bound can be trusted.
 	FullClock
 	// FullDue: the last full pass started SyncOptions.FullEvery or longer ago, or the
-	// previous state does not say when it was.
+	// previous snapshot does not say when it was.
 	FullDue
 )
 
@@ -106,38 +102,25 @@ func (r FullReason) MarshalText() ([]byte, error) {
 	return []byte(r.String()), nil
 }
 
-// State is what one sync hands to the next: the directory as read, and when. Keep it
-// with [SaveState] (or [WriteState]) and give it to the next [Sync].
-type State struct {
-	// Provider names the directory the users were read from.
-	Provider string
-	// Users is the directory as of Started.
-	Users []unified.User
-	// Started is when the sync that produced the state started reading, by this
-	// machine's clock. The next incremental sync lists the users updated since
-	// Started less the overlap.
-	Started time.Time
-	// FullStarted is when the last full pass that this state descends from started.
-	FullStarted time.Time
-}
-
 // SyncOptions adjusts [Sync]. The zero value (and nil) means the defaults.
 type SyncOptions struct {
 	// ForceFull makes a full pass whatever the schedule.
 	ForceFull bool
 	// FullEvery is how old the last full pass may get before a sync makes a full pass
 	// again; 0 means [DefaultFullEvery]. A negative value never schedules one: only
-	// the first sync, ForceFull and directories without [unified.UpdatedSinceSupporter] make full
-	// passes.
+	// the first sync, ForceFull and directories without [unified.UpdatedSinceSupporter]
+	// make full passes.
 	FullEvery time.Duration
-	// Overlap is subtracted from the previous state's Started to give the updated-since
-	// bound of an incremental pass; 0 means [DefaultOverlap], a negative value none.
+	// Overlap is subtracted from the previous snapshot's TakenAt to give the
+	// updated-since bound of an incremental pass; 0 means [DefaultOverlap], a negative
+	// value none.
 	// Make it larger than the worst clock skew between this machine and the provider.
 	Overlap time.Duration
 	// PageSize is passed to ListUsers; 0 means the provider's largest page.
 	PageSize int
-	// Diff are the options for comparing the previous state with the new one, for
-	// example [AsOf] or [IgnoreFields].
+	// Diff are the options of the comparison with the previous snapshot and of its
+	// checks, as for [Diff]: [FirstRun] on the first sync, [AsOf], [IgnoreFields],
+	// [MaxLeaverShare], ...
 	Diff []Option
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -153,10 +136,10 @@ type SyncResult struct {
 	// Users is the directory as of Started: in a full pass, the users in listing order;
 	// in an incremental pass, the previous users with the updated ones replaced in place
 	// and the new ones appended in listing order. It shares unchanged records (and their
-	// pointers and maps) with the previous state's Users.
+	// pointers and maps) with the previous snapshot's Users.
 	Users []unified.User
-	// Changes compares the previous state's Users with Users (see [Diff]). The first sync
-	// reports every present user as a joiner. An incremental pass never reports a
+	// Changes compares the previous snapshot's Users with Users (see [Diff]). The first
+	// sync reports every present user as a joiner. An incremental pass never reports a
 	// removed user ([LeaveRemoved]); the next full pass does.
 	Changes *Changes
 	// Started is when this sync started reading; FullStarted when the last full pass
@@ -169,52 +152,58 @@ type SyncResult struct {
 	Fetched int
 }
 
-// State returns the state to keep for the next sync.
-func (r *SyncResult) State() *State {
-	return &State{Provider: r.Provider, Users: r.Users, Started: r.Started, FullStarted: r.FullStarted}
+// Snapshot returns the snapshot to keep for the next sync: Users, taken at Started, with
+// FullSyncAt set to FullStarted and no filter.
+func (r *SyncResult) Snapshot() *Snapshot {
+	return &Snapshot{Provider: r.Provider, Users: r.Users, TakenAt: r.Started, FullSyncAt: r.FullStarted}
 }
 
-// Sync reads d, compares it with prev (the state the previous sync left, or nil for the
-// first one) and returns the new state and the changes. It is the loop of a nightly job:
+// Sync reads d, compares it with prev (the snapshot the previous sync left) and returns
+// the new snapshot and the changes. It is the loop of a nightly job:
 //
-//	prev, err := unified.LoadState(path) // fs.ErrNotExist the first time
-//	res, err := unified.Sync(ctx, dir, prev, nil)
+//	prev, err := snapshot.Load(path) // fs.ErrNotExist before the first run
+//	res, err := snapshot.Sync(ctx, dir, prev, &snapshot.SyncOptions{
+//		Diff: []snapshot.Option{snapshot.FirstRun(*firstRun)},
+//	})
 //	// act on res.Changes, then
-//	err = unified.SaveState(path, res.State())
+//	err = snapshot.Save(path, res.Snapshot())
 //
 // A sync is full or incremental. A full pass lists every user; comparing with the
-// previous state finds joiners, leavers (removed, deactivated or terminated), movers
+// previous snapshot finds joiners, leavers (removed, deactivated or terminated), movers
 // and changes. An incremental pass lists only the users updated since the previous
-// sync started, less [SyncOptions.Overlap], with [unified.Filter.UpdatedSince], and lays them
-// over the previous users by ID: a user updated or added since is replaced or
+// sync started, less [SyncOptions.Overlap], with [unified.Filter.UpdatedSince], and lays
+// them over the previous users by ID: a user updated or added since is replaced or
 // appended, everyone else is carried over. Deactivations and terminations are updates,
 // so they are seen; but a user removed from the directory does not appear in an
-// updated-since listing and stays in the state until the next full pass, which reports
-// it as a leaver ([LeaveRemoved]). Likewise a value copied into other users' records,
-// such as a manager's or department's name, is refreshed in records that were not
-// otherwise updated only by a full pass.
+// updated-since listing and stays in the snapshot until the next full pass, which
+// reports it as a leaver ([LeaveRemoved]). Likewise a value copied into other users'
+// records, such as a manager's or department's name, is refreshed in records that were
+// not otherwise updated only by a full pass.
 //
-// The pass is full when, in this order: prev is nil or has no Started time
+// The pass is full when, in this order: prev is nil or has no TakenAt time
 // ([FullFirst]); ForceFull is set ([FullForced]); d does not implement
-// [unified.UpdatedSinceSupporter] or it returns false ([FullUnsupported]); prev.Started is
-// after now ([FullClock]); or the last full pass started FullEvery or longer ago
+// [unified.UpdatedSinceSupporter] or it returns false ([FullUnsupported]); prev.TakenAt
+// is after now ([FullClock]); or the last full pass started FullEvery or longer ago
 // ([FullDue]). Otherwise it is incremental.
 //
 // Sync lists the whole directory, without filters, so that a user who stops matching a
-// filter is seen as changed rather than as gone; filter res.Users afterwards. A prev of
-// another provider is an error matching [unified.ErrInvalidValue]: start again with nil.
+// filter is seen as changed rather than as gone; filter res.Users afterwards. It makes
+// the checks of [Diff], before it lists anything where it can: a prev of another
+// provider, or listed with a filter, is a [*MismatchError]; a nil or empty prev without
+// [FirstRun] is [ErrNoPrevious]; and a result that marks more than the allowed share of
+// prev's present users as leavers is a [*TooManyLeaversError].
 //
-// On error (a listing that fails, a cancelled ctx) Sync returns no result: keep the
-// previous state and try again. Listings that change while they are read may fail with
-// [unified.ErrInconsistentListing]; try again.
+// On error (one of those, a listing that fails, a cancelled ctx) Sync returns no result:
+// keep the previous snapshot and try again. Listings that change while they are read may
+// fail with [unified.ErrInconsistentListing]; try again.
 //
 // Memory: the previous users and the new read are held at once. A full pass holds two
 // records per user plus the result of [Diff]; an incremental pass one record per user
 // plus the updated ones. A User read from Personio with nine custom attributes takes
 // about 2.8 KB, one read from Lattice about 1.1 KB; so a full pass over 100,000
-// Personio users needs some 600 MB. [ReadState] and [WriteState] read and write
-// the state file line by line, so the file adds no copy of its own.
-func Sync(ctx context.Context, d unified.Directory, prev *State, opts *SyncOptions) (*SyncResult, error) {
+// Personio users needs some 600 MB. [Read] and [Write] read and write the snapshot file
+// line by line, so the file adds no copy of its own.
+func Sync(ctx context.Context, d unified.Directory, prev *Snapshot, opts *SyncOptions) (*SyncResult, error) {
 	var o SyncOptions
 	if opts != nil {
 		o = *opts
@@ -231,10 +220,17 @@ func Sync(ctx context.Context, d unified.Directory, prev *State, opts *SyncOptio
 	case o.Overlap < 0:
 		o.Overlap = 0
 	}
+	cfg := newConfig(o.Diff)
 	provider := d.Provider()
-	if prev != nil && prev.Provider != "" && prev.Provider != provider {
-		return nil, fmt.Errorf("snapshot: sync: the previous state was read from %q, not %q: start again without it: %w",
-			clip(prev.Provider), clip(provider), unified.ErrInvalidValue)
+	if prev == nil || len(prev.Users) == 0 {
+		if !cfg.firstRun {
+			return nil, errNoPrevious
+		}
+	}
+	if prev != nil {
+		if err := match(prev, provider, &unified.Filter{}); err != nil {
+			return nil, err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -251,8 +247,8 @@ func Sync(ctx context.Context, d unified.Directory, prev *State, opts *SyncOptio
 	if res.Reason != 0 {
 		res.Mode, res.FullStarted = SyncFull, started
 	} else {
-		res.Mode, res.FullStarted = SyncIncremental, prev.FullStarted
-		res.Since = prev.Started.Add(-o.Overlap)
+		res.Mode, res.FullStarted = SyncIncremental, prev.FullSyncAt
+		res.Since = prev.TakenAt.Add(-o.Overlap)
 		list.Filter.UpdatedSince = res.Since
 	}
 	read, err := unified.All(ctx, d, &list)
@@ -265,13 +261,17 @@ func Sync(ctx context.Context, d unified.Directory, prev *State, opts *SyncOptio
 	} else {
 		res.Users = overlay(before, read)
 	}
-	res.Changes = Diff(before, res.Users, o.Diff...)
+	changes, present := diff(before, res.Users, cfg)
+	if err := cfg.checkLeavers(len(changes.Left), present); err != nil {
+		return nil, err
+	}
+	res.Changes = changes
 	return res, nil
 }
 
 // fullReason returns why the sync must be full, or 0 when it can be incremental.
-func fullReason(d unified.Directory, prev *State, o *SyncOptions, now time.Time) FullReason {
-	if prev == nil || prev.Started.IsZero() {
+func fullReason(d unified.Directory, prev *Snapshot, o *SyncOptions, now time.Time) FullReason {
+	if prev == nil || prev.TakenAt.IsZero() {
 		return FullFirst
 	}
 	if o.ForceFull {
@@ -280,10 +280,10 @@ func fullReason(d unified.Directory, prev *State, o *SyncOptions, now time.Time)
 	if s, ok := d.(unified.UpdatedSinceSupporter); !ok || !s.SupportsUpdatedSince() {
 		return FullUnsupported
 	}
-	if now.Before(prev.Started) {
+	if now.Before(prev.TakenAt) {
 		return FullClock
 	}
-	if o.FullEvery > 0 && (prev.FullStarted.IsZero() || now.Sub(prev.FullStarted) >= o.FullEvery) {
+	if o.FullEvery > 0 && (prev.FullSyncAt.IsZero() || now.Sub(prev.FullSyncAt) >= o.FullEvery) {
 		return FullDue
 	}
 	return 0
@@ -310,92 +310,4 @@ func overlay(prev, updated []unified.User) []unified.User {
 		out = append(out, updated[i])
 	}
 	return out
-}
-
-// WriteState writes s to w as a snapshot (see [Writer]): a header with the
-// provider, Started as taken_at and FullStarted as full_sync_at, then one user per line.
-func WriteState(w io.Writer, s *State) error {
-	if s == nil {
-		return fmt.Errorf("snapshot: sync state: nil state: %w", unified.ErrInvalidValue)
-	}
-	sw := NewWriter(w)
-	err := sw.WriteHeader(Header{Provider: s.Provider, TakenAt: s.Started, FullSyncAt: s.FullStarted})
-	for i := 0; err == nil && i < len(s.Users); i++ {
-		err = sw.Write(&s.Users[i])
-	}
-	return errors.Join(err, sw.Close())
-}
-
-// ReadState reads a state written by [WriteState]. Any snapshot will do: without
-// a header the state has no Started time, and the next [Sync] makes a full pass.
-// Errors are those of [ReadUsers].
-func ReadState(r io.Reader) (*State, error) {
-	sr := NewReader(r)
-	h, err := sr.Header()
-	if err != nil {
-		return nil, err
-	}
-	s := &State{}
-	if h != nil {
-		s.Provider, s.Started, s.FullStarted = h.Provider, h.TakenAt, h.FullSyncAt
-	}
-	for u, err := range sr.Users() {
-		if err != nil {
-			return nil, err
-		}
-		s.Users = append(s.Users, u)
-	}
-	return s, nil
-}
-
-// SaveState writes s to the file at path with [WriteState], atomically: it
-// writes a temporary file in the same directory, syncs it to disk and renames it over
-// path, so that a crash leaves the old state or the new one, never half of one. The
-// file is created with mode 0o600: directories hold personal data.
-func SaveState(path string, s *State) (err error) {
-	if s == nil {
-		return fmt.Errorf("snapshot: sync state: nil state: %w", unified.ErrInvalidValue)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("snapshot: saving sync state: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = f.Chmod(0o600); err != nil {
-		return fmt.Errorf("snapshot: saving sync state: %w", err)
-	}
-	if err = WriteState(f, s); err != nil {
-		return fmt.Errorf("snapshot: saving sync state: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("snapshot: saving sync state: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("snapshot: saving sync state: %w", err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("snapshot: saving sync state: %w", err)
-	}
-	return nil
-}
-
-// LoadState reads the state saved at path by [SaveState]. When there is no such
-// file (the first run) the error matches [io/fs.ErrNotExist]; pass a nil state to [Sync]
-// then.
-func LoadState(path string) (*State, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot: loading sync state: %w", err)
-	}
-	defer f.Close()
-	s, err := ReadState(f)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot: loading sync state %s: %w", filepath.Base(path), err)
-	}
-	return s, nil
 }

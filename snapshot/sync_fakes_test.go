@@ -121,8 +121,8 @@ type changeSummary struct {
 
 func summarize(c *snapshot.Changes) changeSummary {
 	s := changeSummary{Left: map[string]string{}, Moved: map[string][]string{}, Changed: map[string][]string{}}
-	for _, u := range c.Joined {
-		s.Joined = append(s.Joined, u.ID)
+	for _, ch := range c.Joined {
+		s.Joined = append(s.Joined, ch.User.ID)
 	}
 	for _, l := range c.Left {
 		s.Left[l.User.ID] = l.Reason.String()
@@ -135,10 +135,10 @@ func summarize(c *snapshot.Changes) changeSummary {
 		return out
 	}
 	for _, ch := range c.Moved {
-		s.Moved[ch.ID] = fields(ch)
+		s.Moved[ch.User.ID] = fields(ch)
 	}
 	for _, ch := range c.Changed {
-		s.Changed[ch.ID] = fields(ch)
+		s.Changed[ch.User.ID] = fields(ch)
 	}
 	return s
 }
@@ -176,7 +176,7 @@ func TestSyncPersonio(t *testing.T) {
 	t0 := latestUpdate(srv.Company()).Add(time.Hour).Truncate(time.Second)
 	opts := &snapshot.SyncOptions{Now: syncClock(t0), Diff: []snapshot.Option{snapshot.AsOf(fakecompany.DefaultToday())}}
 
-	first, err := snapshot.Sync(ctx, dir, nil, opts)
+	first, err := snapshot.Sync(ctx, dir, nil, firstRun(opts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestSyncPersonio(t *testing.T) {
 	}
 	srv.ResetRequests()
 	opts.Now = syncClock(t0.Add(2 * time.Hour))
-	inc, err := snapshot.Sync(ctx, dir, first.State(), opts)
+	inc, err := snapshot.Sync(ctx, dir, first.Snapshot(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestSyncPersonio(t *testing.T) {
 	// The next full pass finds the removal, and nothing else.
 	srv.ResetRequests()
 	opts.Now, opts.ForceFull = syncClock(t0.Add(3*time.Hour)), true
-	full, err := snapshot.Sync(ctx, dir, inc.State(), opts)
+	full, err := snapshot.Sync(ctx, dir, inc.Snapshot(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +263,7 @@ func TestSyncLattice(t *testing.T) {
 	opts := &snapshot.SyncOptions{Now: syncClock(t0), Diff: []snapshot.Option{snapshot.AsOf(fakecompany.DefaultToday())}}
 	// A new Directory per run, as a nightly job has: a long-lived one learns more
 	// managers' names as it reads, and those would show as changes.
-	first, err := snapshot.Sync(ctx, c.Directory(), nil, opts)
+	first, err := snapshot.Sync(ctx, c.Directory(), nil, firstRun(opts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestSyncLattice(t *testing.T) {
 	}
 	srv.ResetRequests()
 	opts.Now = syncClock(t0.Add(2 * time.Hour))
-	second, err := snapshot.Sync(ctx, c.Directory(), first.State(), opts)
+	second, err := snapshot.Sync(ctx, c.Directory(), first.Snapshot(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,8 @@
 package snapshot_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -98,12 +94,12 @@ func syncClock(t time.Time) func() time.Time { return func() time.Time { return 
 func TestSyncChooses(t *testing.T) {
 	t.Parallel()
 	users := []unified.User{syncUser("1", "a", -2*time.Hour)}
-	prev := &snapshot.State{Provider: "hr", Users: users, Started: syncT0, FullStarted: syncT0.Add(-48 * time.Hour)}
+	prev := &snapshot.Snapshot{Provider: "hr", Users: users, TakenAt: syncT0, FullSyncAt: syncT0.Add(-48 * time.Hour)}
 	later := syncT0.Add(24 * time.Hour)
 	tests := []struct {
 		name     string
 		supports bool
-		prev     *snapshot.State
+		prev     *snapshot.Snapshot
 		opts     snapshot.SyncOptions
 		now      time.Time
 		mode     snapshot.SyncMode
@@ -116,8 +112,8 @@ func TestSyncChooses(t *testing.T) {
 			mode: snapshot.SyncIncremental, since: syncT0.Add(-time.Hour)},
 		{name: "no overlap", supports: true, prev: prev, now: later, opts: snapshot.SyncOptions{Overlap: -1},
 			mode: snapshot.SyncIncremental, since: syncT0},
-		{name: "no previous state", supports: true, now: later, mode: snapshot.SyncFull, reason: snapshot.FullFirst},
-		{name: "state without a time", supports: true, prev: &snapshot.State{Users: users}, now: later,
+		{name: "no previous snapshot", supports: true, now: later, mode: snapshot.SyncFull, reason: snapshot.FullFirst},
+		{name: "snapshot without a time", supports: true, prev: &snapshot.Snapshot{Provider: "hr", Users: users}, now: later,
 			mode: snapshot.SyncFull, reason: snapshot.FullFirst},
 		{name: "forced", supports: true, prev: prev, now: later, opts: snapshot.SyncOptions{ForceFull: true},
 			mode: snapshot.SyncFull, reason: snapshot.FullForced},
@@ -127,13 +123,13 @@ func TestSyncChooses(t *testing.T) {
 			mode: snapshot.SyncFull, reason: snapshot.FullClock},
 		{name: "full pass due", supports: true, prev: prev, now: syncT0.Add(5 * 24 * time.Hour), opts: snapshot.SyncOptions{FullEvery: 7 * 24 * time.Hour},
 			mode: snapshot.SyncFull, reason: snapshot.FullDue},
-		{name: "full pass due by default", supports: true, prev: prev, now: prev.FullStarted.Add(snapshot.DefaultFullEvery),
+		{name: "full pass due by default", supports: true, prev: prev, now: prev.FullSyncAt.Add(snapshot.DefaultFullEvery),
 			mode: snapshot.SyncFull, reason: snapshot.FullDue},
-		{name: "full pass not yet due", supports: true, prev: prev, now: prev.FullStarted.Add(snapshot.DefaultFullEvery - time.Second),
+		{name: "full pass not yet due", supports: true, prev: prev, now: prev.FullSyncAt.Add(snapshot.DefaultFullEvery - time.Second),
 			mode: snapshot.SyncIncremental, since: syncT0.Add(-snapshot.DefaultOverlap)},
 		{name: "never due", supports: true, prev: prev, now: syncT0.Add(365 * 24 * time.Hour), opts: snapshot.SyncOptions{FullEvery: -1},
 			mode: snapshot.SyncIncremental, since: syncT0.Add(-snapshot.DefaultOverlap)},
-		{name: "unknown last full pass", supports: true, prev: &snapshot.State{Users: users, Started: syncT0}, now: later,
+		{name: "unknown last full pass", supports: true, prev: &snapshot.Snapshot{Provider: "hr", Users: users, TakenAt: syncT0}, now: later,
 			mode: snapshot.SyncFull, reason: snapshot.FullDue},
 	}
 	for _, tc := range tests {
@@ -142,7 +138,7 @@ func TestSyncChooses(t *testing.T) {
 			d := newSyncDir(tc.supports, users)
 			opts := tc.opts
 			opts.Now = syncClock(tc.now)
-			res, err := snapshot.Sync(context.Background(), d, tc.prev, &opts)
+			res, err := snapshot.Sync(context.Background(), d, tc.prev, firstRun(&opts))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +156,7 @@ func TestSyncChooses(t *testing.T) {
 			if tc.mode == snapshot.SyncFull {
 				want.FullStarted = tc.now
 			} else {
-				want.FullStarted = tc.prev.FullStarted
+				want.FullStarted = tc.prev.FullSyncAt
 				want.Fetched = 0 // the user was updated before the bound
 			}
 			g := got{Mode: res.Mode, Reason: res.Reason, Since: res.Since, Started: res.Started, FullStarted: res.FullStarted,
@@ -168,9 +164,10 @@ func TestSyncChooses(t *testing.T) {
 			if diff := cmp.Diff(want, g); diff != "" {
 				t.Errorf("sync (-want +got):\n%s", diff)
 			}
-			st := res.State()
-			if st.Started != res.Started || st.FullStarted != res.FullStarted || st.Provider != "hr" || len(st.Users) != len(res.Users) {
-				t.Errorf("State() = %+v, want the result's times, provider and users", st)
+			st := res.Snapshot()
+			if st.TakenAt != res.Started || st.FullSyncAt != res.FullStarted || st.Provider != "hr" || !st.Filter.IsZero() ||
+				len(st.Users) != len(res.Users) {
+				t.Errorf("Snapshot() = %+v, want the result's times, provider and users, and no filter", st)
 			}
 		})
 	}
@@ -190,14 +187,14 @@ func TestSyncIncrementalThenFull(t *testing.T) {
 		syncUser("5", "b", -2*time.Hour),
 	}
 	d := newSyncDir(true, day1)
-	first, err := snapshot.Sync(ctx, d, nil, &snapshot.SyncOptions{Now: syncClock(syncT0), Diff: []snapshot.Option{asOf}})
+	first, err := snapshot.Sync(ctx, d, nil, &snapshot.SyncOptions{Now: syncClock(syncT0), Diff: []snapshot.Option{asOf, snapshot.FirstRun(true)}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.Mode != snapshot.SyncFull || first.Reason != snapshot.FullFirst {
 		t.Fatalf("first sync: %s (%s), want a full pass for the first sync", first.Mode, first.Reason)
 	}
-	if got := userIDs(first.Changes.Joined); !slices.Equal(got, userIDs(day1)) {
+	if got := changeIDs(first.Changes.Joined); !slices.Equal(got, userIDs(day1)) {
 		t.Errorf("first sync joiners = %v, want everyone %v", got, userIDs(day1))
 	}
 
@@ -212,7 +209,7 @@ func TestSyncIncrementalThenFull(t *testing.T) {
 	d.takeFilters()
 	now := syncT0.Add(24 * time.Hour)
 	opts := &snapshot.SyncOptions{Now: syncClock(now), Overlap: 3 * time.Hour, Diff: []snapshot.Option{asOf}}
-	inc, err := snapshot.Sync(ctx, d, first.State(), opts)
+	inc, err := snapshot.Sync(ctx, d, first.Snapshot(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,13 +222,13 @@ func TestSyncIncrementalThenFull(t *testing.T) {
 	}
 	// The removed user 4 is still there; 6 is appended.
 	if diff := cmp.Diff([]unified.User{day1[0], moved, gone, day1[3], day1[4], hired}, inc.Users); diff != "" {
-		t.Errorf("incremental state (-want +got):\n%s", diff)
+		t.Errorf("incremental snapshot (-want +got):\n%s", diff)
 	}
 	wantChanges := &snapshot.Changes{
 		AsOf:   unified.NewDate(2026, 3, 1),
-		Joined: []unified.User{hired},
-		Left:   []snapshot.Leaver{{User: gone, Reason: snapshot.LeaveDeactivated}},
-		Moved: []snapshot.Change{{ID: "2", Name: "User 2", Fields: []snapshot.FieldChange{
+		Joined: []snapshot.Change{joiner(hired)},
+		Left:   []snapshot.Change{leaver(gone, snapshot.LeaveDeactivated)},
+		Moved: []snapshot.Change{{Kind: snapshot.Moved, User: moved, Fields: []snapshot.FieldChange{
 			{Field: "department", Old: "A (a)", New: "B (b)"},
 		}}},
 	}
@@ -241,7 +238,7 @@ func TestSyncIncrementalThenFull(t *testing.T) {
 
 	// The next full pass notices that 4 is gone, and nothing else.
 	opts.Now, opts.ForceFull = syncClock(now.Add(time.Hour)), true
-	full, err := snapshot.Sync(ctx, d, inc.State(), opts)
+	full, err := snapshot.Sync(ctx, d, inc.Snapshot(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,13 +247,13 @@ func TestSyncIncrementalThenFull(t *testing.T) {
 	}
 	wantChanges = &snapshot.Changes{
 		AsOf: unified.NewDate(2026, 3, 1),
-		Left: []snapshot.Leaver{{User: day1[3], Reason: snapshot.LeaveRemoved}},
+		Left: []snapshot.Change{leaver(day1[3], snapshot.LeaveRemoved)},
 	}
 	if diff := cmp.Diff(wantChanges, full.Changes); diff != "" {
 		t.Errorf("full pass changes (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(day2, full.Users); diff != "" {
-		t.Errorf("full pass state (-want +got):\n%s", diff)
+		t.Errorf("full pass snapshot (-want +got):\n%s", diff)
 	}
 	if full.FullStarted != now.Add(time.Hour) || inc.FullStarted != syncT0 {
 		t.Errorf("FullStarted: incremental %v, full %v; want %v and %v", inc.FullStarted, full.FullStarted, syncT0, now.Add(time.Hour))
@@ -266,45 +263,64 @@ func TestSyncIncrementalThenFull(t *testing.T) {
 func TestSyncErrors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	users := []unified.User{syncUser("1", "a", 0)}
-
-	t.Run("another provider", func(t *testing.T) {
-		t.Parallel()
-		prev := &snapshot.State{Provider: "other", Users: users, Started: syncT0, FullStarted: syncT0}
-		d := newSyncDir(true, users)
-		res, err := snapshot.Sync(ctx, d, prev, nil)
-		if !errors.Is(err, unified.ErrInvalidValue) || res != nil {
-			t.Errorf("Sync = %v, %v; want no result and ErrInvalidValue", res, err)
-		}
-		if f := d.takeFilters(); len(f) != 0 {
-			t.Errorf("Sync listed users (%d calls) with a state of another provider", len(f))
-		}
-	})
-	t.Run("listing fails", func(t *testing.T) {
-		t.Parallel()
-		d := newSyncDir(true, users)
-		d.fail = unified.ErrUnavailable
-		res, err := snapshot.Sync(ctx, d, nil, nil)
-		if !errors.Is(err, unified.ErrUnavailable) || res != nil {
-			t.Errorf("Sync = %v, %v; want no result and the listing's error", res, err)
-		}
-	})
-	t.Run("cancelled", func(t *testing.T) {
-		t.Parallel()
-		cctx, cancel := context.WithCancel(ctx)
-		cancel()
-		d := newSyncDir(true, users)
-		res, err := snapshot.Sync(cctx, d, nil, nil)
-		if !errors.Is(err, context.Canceled) || res != nil {
-			t.Errorf("Sync = %v, %v; want no result and context.Canceled", res, err)
-		}
-	})
+	users := []unified.User{syncUser("1", "a", 0), syncUser("2", "a", 0), syncUser("3", "b", 0)}
+	prev := &snapshot.Snapshot{Provider: "hr", Users: users, TakenAt: syncT0, FullSyncAt: syncT0}
+	first := []snapshot.Option{snapshot.FirstRun(true)}
+	tests := []struct {
+		name    string
+		prev    *snapshot.Snapshot
+		dir     []unified.User // the directory now
+		fail    error          // the listing's error
+		cancel  bool
+		diff    []snapshot.Option
+		want    error
+		listing bool // whether the directory was listed
+	}{
+		{name: "another provider", prev: &snapshot.Snapshot{Provider: "other", Users: users, TakenAt: syncT0}, dir: users,
+			want: snapshot.ErrMismatch},
+		{name: "no provider", prev: &snapshot.Snapshot{Users: users, TakenAt: syncT0}, dir: users, want: snapshot.ErrMismatch},
+		{name: "listed with a filter",
+			prev: &snapshot.Snapshot{Provider: "hr", Filter: unified.Filter{Departments: []string{"a"}}, Users: users, TakenAt: syncT0},
+			dir:  users, want: snapshot.ErrMismatch},
+		{name: "no previous snapshot", dir: users, want: snapshot.ErrNoPrevious},
+		{name: "empty previous snapshot", prev: &snapshot.Snapshot{Provider: "hr", TakenAt: syncT0}, dir: users,
+			want: snapshot.ErrNoPrevious},
+		{name: "listing fails", dir: users, fail: unified.ErrUnavailable, diff: first, want: unified.ErrUnavailable, listing: true},
+		{name: "cancelled", dir: users, cancel: true, diff: first, want: context.Canceled},
+		{name: "everyone removed", prev: prev, want: snapshot.ErrTooManyLeavers, listing: true},
+		{name: "two of three removed", prev: prev, dir: users[:1], want: snapshot.ErrTooManyLeavers, listing: true},
+		{name: "two of three removed, a lower limit", prev: prev, dir: users[:1], listing: true,
+			diff: []snapshot.Option{snapshot.MaxLeaverShare(0.25)}, want: snapshot.ErrTooManyLeavers},
+		{name: "two of three removed, allowed", prev: prev, dir: users[:1], diff: []snapshot.Option{snapshot.MaxLeaverShare(1)}, listing: true},
+		{name: "one of three removed", prev: prev, dir: users[:2], listing: true},
+		{name: "first run", dir: users, diff: first, listing: true},
+		{name: "first run with an empty previous snapshot", prev: &snapshot.Snapshot{Provider: "hr"}, dir: users, diff: first, listing: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := newSyncDir(false, tc.dir)
+			d.fail = tc.fail
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			if tc.cancel {
+				cancel()
+			}
+			res, err := snapshot.Sync(cctx, d, tc.prev, &snapshot.SyncOptions{Now: syncClock(syncT0.Add(time.Hour)), Diff: tc.diff})
+			if !errors.Is(err, tc.want) || (err == nil) != (res != nil) {
+				t.Errorf("Sync = %v, %v; want %v and a result only without an error", res, err, tc.want)
+			}
+			if listed := len(d.takeFilters()) > 0; listed != tc.listing {
+				t.Errorf("listed the directory: %v, want %v", listed, tc.listing)
+			}
+		})
+	}
 }
 
 // Of several records with one ID in an incremental listing, the last wins.
 func TestSyncOverlayDuplicates(t *testing.T) {
 	t.Parallel()
-	prev := &snapshot.State{Provider: "hr", Started: syncT0, FullStarted: syncT0,
+	prev := &snapshot.Snapshot{Provider: "hr", TakenAt: syncT0, FullSyncAt: syncT0,
 		Users: []unified.User{syncUser("1", "a", 0), syncUser("2", "a", 0)}}
 	a, b := syncUser("2", "b", time.Hour), syncUser("2", "c", 2*time.Hour)
 	d := newSyncDir(true, []unified.User{prev.Users[0], a, b})
@@ -313,82 +329,7 @@ func TestSyncOverlayDuplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]unified.User{prev.Users[0], b}, res.Users); diff != "" {
-		t.Errorf("state (-want +got):\n%s", diff)
-	}
-}
-
-func TestSyncStateFiles(t *testing.T) {
-	t.Parallel()
-	st := &snapshot.State{
-		Provider:    "hr",
-		Users:       []unified.User{syncUser("1", "a", 0), syncUser("2", "b", time.Hour)},
-		Started:     syncT0.Add(90 * time.Minute),
-		FullStarted: syncT0,
-	}
-	var buf bytes.Buffer
-	if err := snapshot.WriteState(&buf, st); err != nil {
-		t.Fatal(err)
-	}
-	got, err := snapshot.ReadState(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(st, got); diff != "" {
-		t.Errorf("ReadSyncState (-want +got):\n%s", diff)
-	}
-
-	// A plain snapshot without a header is a state without times: the next sync is full.
-	buf.Reset()
-	if _, err := snapshot.WriteUsers(&buf, synthSeq(st.Users)); err != nil {
-		t.Fatal(err)
-	}
-	got, err = snapshot.ReadState(&buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(&snapshot.State{Users: st.Users}, got); diff != "" {
-		t.Errorf("ReadSyncState of a plain snapshot (-want +got):\n%s", diff)
-	}
-	if _, err := snapshot.ReadState(strings.NewReader("{\"id\":\"1\"}\nnot json\n")); !errors.Is(err, snapshot.ErrInvalid) {
-		t.Errorf("ReadSyncState of bad data: %v, want ErrInvalidSnapshot", err)
-	}
-
-	dir := t.TempDir()
-	path := filepath.Join(dir, "state.jsonl")
-	if _, err := snapshot.LoadState(path); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("LoadSyncState of a missing file: %v, want fs.ErrNotExist", err)
-	}
-	for range 2 { // the second save replaces the first
-		if err := snapshot.SaveState(path, st); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err = snapshot.LoadState(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(st, got); diff != "" {
-		t.Errorf("LoadSyncState (-want +got):\n%s", diff)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if perm := fi.Mode().Perm(); perm != 0o600 {
-		t.Errorf("state file mode %v, want 0600", perm)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(entries) != 1 {
-		t.Errorf("directory holds %d files after saving, want only the state file", len(entries))
-	}
-	if err := snapshot.SaveState(filepath.Join(dir, "missing", "state.jsonl"), st); err == nil {
-		t.Error("SaveSyncState into a missing directory succeeded")
-	}
-	if err := snapshot.SaveState(path, nil); !errors.Is(err, unified.ErrInvalidValue) {
-		t.Errorf("SaveSyncState(nil) = %v, want ErrInvalidValue", err)
+		t.Errorf("snapshot (-want +got):\n%s", diff)
 	}
 }
 
@@ -429,4 +370,19 @@ func userIDs(users []unified.User) []string {
 		out[i] = users[i].ID
 	}
 	return out
+}
+
+func changeIDs(changes []snapshot.Change) []string {
+	out := make([]string, len(changes))
+	for i := range changes {
+		out[i] = changes[i].User.ID
+	}
+	return out
+}
+
+// firstRun returns a copy of opts that says it is the first run.
+func firstRun(opts *snapshot.SyncOptions) *snapshot.SyncOptions {
+	o := *opts
+	o.Diff = append(slices.Clip(o.Diff), snapshot.FirstRun(true))
+	return &o
 }
