@@ -5,10 +5,10 @@
 //	go run ./examples/export -provider lattice -format jsonl > people.jsonl
 //	go run ./examples/export -o people.csv -resume-file people.resume   # run again after an interruption
 //
-// JSON Lines output is the unified snapshot format (a header line, then one
-// unified.User per line), which unified.ReadSnapshot and unified.Diff take. CSV has one
-// row per user with the standard fields; custom attributes are in the JSON Lines output
-// only.
+// JSON Lines output is the snapshot format (a header line, then one unified.User per
+// line), which snapshot.Read and snapshot.Load read and snapshot.Diff compares. CSV has
+// one row per user with the standard fields; custom attributes are in the JSON Lines
+// output only.
 //
 // With -resume-file, after each page has been written (and synced to disk) the export
 // records the page's NextCursor and the length of the output so far. Started again with
