@@ -76,8 +76,8 @@ func NewWriter(w io.Writer) *Writer {
 }
 
 // WriteHeader writes the header line. It must come before the first user (a file meant
-// for [Diff] or [Sync] needs one); a Version of 0
-// means [FormatVersion], any other version is an error matching [unified.ErrInvalidValue].
+// for [Diff] or [Sync] needs one); a Version of 0 means [FormatVersion], any other
+// version is an error matching [unified.ErrInvalidValue].
 func (sw *Writer) WriteHeader(h Header) error {
 	if sw.closed {
 		return fmt.Errorf("snapshot: %w", fs.ErrClosed)

@@ -165,7 +165,7 @@ func TestReadSnapshotErrors(t *testing.T) {
 		data    string
 		line    int      // line named by the error
 		ids     []string // users read before it
-		invalid bool     // matches ErrInvalidSnapshot
+		invalid bool     // matches ErrInvalid
 	}{
 		{name: "broken JSON", data: good + "\n" + good + "\n" + `{"id":` + "\n" + good, line: 3, ids: []string{"a", "a"}, invalid: true},
 		{name: "trailing garbage", data: good + " x\n", line: 1, invalid: true},
@@ -196,13 +196,13 @@ func TestReadSnapshotErrors(t *testing.T) {
 			}
 			var se *snapshot.LineError
 			if !errors.As(errs[0], &se) || se.Line != tt.line {
-				t.Errorf("error %v: want a SnapshotError at line %d", errs[0], tt.line)
+				t.Errorf("error %v: want a LineError at line %d", errs[0], tt.line)
 			}
 			if !strings.Contains(errs[0].Error(), fmt.Sprintf("line %d:", tt.line)) {
 				t.Errorf("error %q does not name line %d", errs[0], tt.line)
 			}
 			if errors.Is(errs[0], snapshot.ErrInvalid) != tt.invalid {
-				t.Errorf("errors.Is(%v, ErrInvalidSnapshot) = %v", errs[0], !tt.invalid)
+				t.Errorf("errors.Is(%v, ErrInvalid) = %v", errs[0], !tt.invalid)
 			}
 			if diff := cmp.Diff(tt.ids, ids); diff != "" {
 				t.Errorf("users before the error (-want +got):\n%s", diff)
@@ -272,7 +272,7 @@ func TestReadSnapshotLineLimit(t *testing.T) {
 	ids, err := collectIDs(sr.Users())
 	var se *snapshot.LineError
 	if !errors.As(err, &se) || se.Line != 2 || !errors.Is(err, snapshot.ErrInvalid) {
-		t.Errorf("err = %v, want ErrInvalidSnapshot at line 2", err)
+		t.Errorf("err = %v, want ErrInvalid at line 2", err)
 	}
 	if !cmp.Equal(ids, []string{"a"}) {
 		t.Errorf("ids = %v", ids)

@@ -67,8 +67,8 @@ const (
 	// FullUnsupported: the directory does not filter by update time on the server (see
 	// [unified.UpdatedSinceSupporter]).
 	FullUnsupported
-	// FullClock: the previous snapshot was taken later than now by this machine's clock, so
-	// the clock went back and no updated-since bound can be trusted.
+	// FullClock: the previous snapshot was taken later than now by this machine's clock,
+	// so the clock went back and no updated-since bound can be trusted.
 	FullClock
 	// FullDue: the last full pass started SyncOptions.FullEvery or longer ago, or the
 	// previous snapshot does not say when it was.
