@@ -5,6 +5,10 @@
 //   - [github.com/hrisconnect/hrisconnect/unified] is the provider-neutral model: a
 //     [unified.User], the [unified.Directory] interface every provider satisfies, filters,
 //     opaque resumable cursors and [unified.Users], an iterator that pages for you.
+//   - [github.com/hrisconnect/hrisconnect/orgchart] builds the management structure of a
+//     list of users and draws it as DOT, Mermaid or SVG.
+//   - [github.com/hrisconnect/hrisconnect/snapshot] keeps reads of a directory and
+//     compares them: joiners, movers and leavers, for provisioning and incremental sync.
 //   - [github.com/hrisconnect/hrisconnect/mapping] is the declarative field-mapping layer that
 //     turns a provider's raw record into a [unified.User] (or any record of your own), with
 //     presets such as Personio → Lattice and a preflight check that names what is missing.

@@ -171,3 +171,19 @@ type Page struct {
 	// It is an estimate for progress bars, not a promise.
 	Total int
 }
+
+// UpdatedSinceSupporter is implemented by directories whose provider applies
+// [Filter.UpdatedSince] on the server, so that a listing with it reads only the users
+// that changed. Incremental syncs (the snapshot package's Sync) read only such
+// directories by update time.
+//
+// A directory that filters by update time on the client (reading every user and dropping
+// the unchanged ones, as the Lattice adapter must, since Lattice has no such query) does
+// not implement it, or returns false: an incremental pass would cost as much as a full
+// one and, unlike a full one, miss removals.
+type UpdatedSinceSupporter interface {
+	// SupportsUpdatedSince reports whether a listing with Filter.UpdatedSince set reads
+	// only the users changed since then, and whether every change to a user's fields
+	// (department, manager, title, status, ...) moves the update time it filters on.
+	SupportsUpdatedSince() bool
+}

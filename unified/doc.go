@@ -5,6 +5,8 @@
 //
 // The package imports no provider. A provider adapter (personio, lattice, or your own) turns
 // its raw records into [User] values; code written against [Directory] works with all of them.
+// Tools built on the model have their own packages: orgchart (reporting lines and their
+// drawings) and snapshot (saved reads of a directory, their differences, incremental sync).
 //
 // # Errors
 //

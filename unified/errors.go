@@ -25,8 +25,9 @@ var (
 	// ErrInvalidRequest: the provider rejected the request as malformed (HTTP 400, 422).
 	ErrInvalidRequest = errors.New("invalid request")
 	// ErrUnsupported: the provider's API cannot do what was asked (for example Me on an
-	// API that has no "current user" endpoint).
-	ErrUnsupported = errors.New("not supported by this provider")
+	// API that has no "current user" endpoint). It also matches the standard library's
+	// [errors.ErrUnsupported].
+	ErrUnsupported error = unsupported{}
 	// ErrInvalidCursor: a cursor was malformed, tampered with, made by another provider,
 	// or made for another filter. Start again with an empty cursor.
 	ErrInvalidCursor = errors.New("invalid cursor")
@@ -43,6 +44,12 @@ var (
 	// ErrResponseTooLarge: a response body exceeded the client's size cap.
 	ErrResponseTooLarge = errors.New("response body too large")
 )
+
+// unsupported is the type of ErrUnsupported, which unwraps to errors.ErrUnsupported.
+type unsupported struct{}
+
+func (unsupported) Error() string { return "not supported by this provider" }
+func (unsupported) Unwrap() error { return errors.ErrUnsupported }
 
 // APIError is an error response from a provider's API, after retries.
 //

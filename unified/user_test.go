@@ -158,6 +158,29 @@ func TestValueString(t *testing.T) {
 	}
 }
 
+// ErrUnsupported, and every error that wraps it, matches the standard library's
+// errors.ErrUnsupported; the standard one does not match ours, and no other sentinel
+// matches either.
+func TestErrUnsupportedIsStandard(t *testing.T) {
+	t.Parallel()
+	wrapped := fmt.Errorf("lattice: Me: %w", unified.ErrUnsupported)
+	for _, err := range []error{unified.ErrUnsupported, wrapped} {
+		if !errors.Is(err, errors.ErrUnsupported) || !errors.Is(err, unified.ErrUnsupported) {
+			t.Errorf("%v: matches errors.ErrUnsupported %v, unified.ErrUnsupported %v; want both",
+				err, errors.Is(err, errors.ErrUnsupported), errors.Is(err, unified.ErrUnsupported))
+		}
+	}
+	if errors.Is(errors.ErrUnsupported, unified.ErrUnsupported) {
+		t.Error("errors.ErrUnsupported matches unified.ErrUnsupported, which says more")
+	}
+	if errors.Is(unified.ErrNotFound, errors.ErrUnsupported) || errors.Is(unified.ErrUnsupported, unified.ErrNotFound) {
+		t.Error("ErrUnsupported is confused with ErrNotFound")
+	}
+	if got := wrapped.Error(); got != "lattice: Me: not supported by this provider" {
+		t.Errorf("Error() = %q", got)
+	}
+}
+
 func TestAPIErrorMatchesSentinels(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -5,10 +5,10 @@
 //	go run ./examples/export -provider lattice -format jsonl > people.jsonl
 //	go run ./examples/export -o people.csv -resume-file people.resume   # run again after an interruption
 //
-// JSON Lines output is the unified snapshot format (a header line, then one
-// unified.User per line), which unified.ReadSnapshot and unified.Diff take. CSV has one
-// row per user with the standard fields; custom attributes are in the JSON Lines output
-// only.
+// JSON Lines output is the snapshot format (a header line, then one unified.User per
+// line), which snapshot.Read and snapshot.Load read and snapshot.Diff compares. CSV has
+// one row per user with the standard fields; custom attributes are in the JSON Lines
+// output only.
 //
 // With -resume-file, after each page has been written (and synced to disk) the export
 // records the page's NextCursor and the length of the output so far. Started again with
@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
+	"github.com/hrisconnect/hrisconnect/snapshot"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -259,9 +260,9 @@ type encoder interface {
 // header (not when resuming).
 func newEncoder(format string, w io.Writer, provider string, header bool) (encoder, error) {
 	if format == "jsonl" {
-		sw := unified.NewSnapshotWriter(w)
+		sw := snapshot.NewWriter(w)
 		if header {
-			if err := sw.WriteHeader(unified.SnapshotHeader{Provider: provider, TakenAt: time.Now().UTC()}); err != nil {
+			if err := sw.WriteHeader(snapshot.Header{Provider: provider, TakenAt: time.Now().UTC()}); err != nil {
 				return nil, err
 			}
 		}
@@ -277,7 +278,7 @@ func newEncoder(format string, w io.Writer, provider string, header bool) (encod
 	return e, nil
 }
 
-type jsonlEncoder struct{ sw *unified.SnapshotWriter }
+type jsonlEncoder struct{ sw *snapshot.Writer }
 
 func (e jsonlEncoder) write(u *unified.User) error { return e.sw.Write(u) }
 func (e jsonlEncoder) flush() error                { return e.sw.Flush() }

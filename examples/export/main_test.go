@@ -16,7 +16,7 @@ import (
 
 	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
-	"github.com/hrisconnect/hrisconnect/unified"
+	"github.com/hrisconnect/hrisconnect/snapshot"
 )
 
 // The programs start and stop fake servers: none may leave a goroutine behind.
@@ -93,7 +93,7 @@ func TestExportCSV(t *testing.T) {
 func TestExportJSONLines(t *testing.T) {
 	t.Parallel()
 	stdout, _ := export(t, "-provider", "lattice", "-format", "jsonl", "-people", "40")
-	sr := unified.NewSnapshotReader(strings.NewReader(stdout))
+	sr := snapshot.NewReader(strings.NewReader(stdout))
 	h, err := sr.Header()
 	if err != nil || h == nil || h.Provider != "lattice" || h.TakenAt.IsZero() {
 		t.Fatalf("header %+v, %v; want one naming lattice with a time", h, err)

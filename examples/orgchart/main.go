@@ -25,6 +25,7 @@ import (
 	"os"
 
 	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
+	"github.com/hrisconnect/hrisconnect/orgchart"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -68,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			users = append(users, u)
 		}
 	}
-	chart := unified.BuildOrgChart(users)
+	chart := orgchart.Build(users)
 	for _, p := range chart.Problems() {
 		fmt.Fprintf(stderr, "problem: %s\n", p)
 	}
@@ -97,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "mermaid":
 		err = chart.WriteMermaid(bw)
 	default:
-		err = chart.WriteSVG(bw, &unified.SVGOptions{Title: *title, MaxDepth: *maxDepth})
+		err = chart.WriteSVG(bw, &orgchart.SVGOptions{Title: *title, MaxDepth: *maxDepth})
 	}
 	if err == nil {
 		err = bw.Flush()

@@ -30,7 +30,7 @@ var update = flag.Bool("update", false, "rewrite docs/orgchart-sample.svg")
 
 const samplePath = "../../docs/orgchart-sample.svg"
 
-func orgchart(t *testing.T, args ...string) (string, string) {
+func draw(t *testing.T, args ...string) (string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), args, &out, &errOut); err != nil {
@@ -83,7 +83,7 @@ func activeIDs(c *fakecompany.Company, lattice bool) []string {
 
 func TestOrgchartSVG(t *testing.T) {
 	t.Parallel()
-	svg, stderr := orgchart(t, "-fake", "-people", "40")
+	svg, stderr := draw(t, "-fake", "-people", "40")
 	c := fakecompany.Generate(providers.SampleSeed, 40, nil)
 	if diff := cmp.Diff(activeIDs(c, false), drawn(t, svg)); diff != "" {
 		t.Errorf("people drawn (-want +got):\n%s", diff)
@@ -96,7 +96,7 @@ func TestOrgchartSVG(t *testing.T) {
 	}
 
 	// -all draws the leavers too; Lattice numbers people by UUID.
-	svg, _ = orgchart(t, "-fake", "-people", "40", "-all", "-provider", "lattice")
+	svg, _ = draw(t, "-fake", "-people", "40", "-all", "-provider", "lattice")
 	var all []string
 	for _, p := range c.People {
 		all = append(all, p.LatticeID)
@@ -117,12 +117,12 @@ func TestOrgchartTextFormats(t *testing.T) {
 			edges++
 		}
 	}
-	dot, _ := orgchart(t, "-fake", "-people", "30", "-format", "dot")
+	dot, _ := draw(t, "-fake", "-people", "30", "-format", "dot")
 	if !strings.HasPrefix(dot, "digraph") || strings.Count(dot, " -> ") != edges {
 		t.Errorf("DOT: %d edges, want %d:\n%s", strings.Count(dot, " -> "), edges, dot)
 	}
 	path := filepath.Join(t.TempDir(), "chart.mmd")
-	orgchart(t, "-fake", "-people", "30", "-format", "mermaid", "-o", path)
+	draw(t, "-fake", "-people", "30", "-format", "mermaid", "-o", path)
 	mmd, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +150,7 @@ func TestOrgchartUsage(t *testing.T) {
 // docs/orgchart-sample.svg is what the program draws for the sample company.
 func TestOrgchartSampleUpToDate(t *testing.T) {
 	t.Parallel()
-	svg, _ := orgchart(t, "-fake")
+	svg, _ := draw(t, "-fake")
 	if *update {
 		if err := os.WriteFile(samplePath, []byte(svg), 0o644); err != nil {
 			t.Fatal(err)
@@ -200,12 +200,12 @@ func TestOrgchartProblems(t *testing.T) {
 		}
 		return out
 	}
-	_, stderr := orgchart(t, "-format", "dot")
+	_, stderr := draw(t, "-format", "dot")
 	want := slices.Repeat([]string{"orphan"}, len(reports))
 	if diff := cmp.Diff(want, problems(stderr)); diff != "" {
 		t.Errorf("problems of the active people (-want +got):\n%s\nstderr:\n%s", diff, stderr)
 	}
-	_, stderr = orgchart(t, "-format", "dot", "-all")
+	_, stderr = draw(t, "-format", "dot", "-all")
 	if got := problems(stderr); len(got) == 0 || slices.ContainsFunc(got, func(k string) bool { return k == "orphan" }) {
 		t.Errorf("problems of everyone = %q, want the inactive manager and no orphans\nstderr:\n%s", got, stderr)
 	}

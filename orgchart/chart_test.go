@@ -1,4 +1,4 @@
-package unified_test
+package orgchart_test
 
 import (
 	"encoding/json"
@@ -10,21 +10,38 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/hrisconnect/hrisconnect/internal/synth"
+	"github.com/hrisconnect/hrisconnect/orgchart"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-var synthIgnoreDetail = cmpopts.IgnoreFields(unified.Problem{}, "Detail")
+var synthIgnoreDetail = cmpopts.IgnoreFields(orgchart.Problem{}, "Detail")
+
+// synthProblems returns the problems injected by the generator as the chart reports
+// them, without Detail.
+func synthProblems(t *testing.T, injected []synth.Problem) []orgchart.Problem {
+	t.Helper()
+	var out []orgchart.Problem
+	for _, p := range injected {
+		var k orgchart.ProblemKind
+		if err := k.UnmarshalText([]byte(p.Kind)); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, orgchart.Problem{Kind: k, UserID: p.UserID, ManagerID: p.ManagerID, Cycle: p.Cycle})
+	}
+	return out
+}
 
 // synthCheckForest verifies the structural promises of an org chart: every user appears in
 // exactly one tree, depths and roots agree, tree parents are real managers except at the
 // documented roots, and the report lists agree with the manager links.
-func synthCheckForest(t *testing.T, c *unified.OrgChart) {
+func synthCheckForest(t *testing.T, c *orgchart.Chart) {
 	t.Helper()
 	problems := c.Problems()
-	whyRoot := map[string]unified.ProblemKind{}
+	whyRoot := map[string]orgchart.ProblemKind{}
 	for _, p := range problems {
 		switch p.Kind {
-		case unified.ProblemCycle, unified.ProblemOrphan, unified.ProblemSelfManager:
+		case orgchart.ProblemCycle, orgchart.ProblemOrphan, orgchart.ProblemSelfManager:
 			whyRoot[p.UserID] = p.Kind
 		}
 	}
@@ -98,25 +115,25 @@ func TestBuildOrgChartGenerated(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		opts synthOptions
+		opts synth.Options
 	}{
-		{"clean", synthOptions{N: 400, Seed: 1}},
-		{"cycles", synthOptions{N: 400, Seed: 2, Cycles: []int{2, 3, 5}, ManagerCycles: []int{2, 4}}},
-		{"orphans", synthOptions{N: 400, Seed: 3, Orphans: 6}},
-		{"self managers", synthOptions{N: 300, Seed: 4, SelfManagers: 3}},
-		{"inactive managers", synthOptions{N: 500, Seed: 5, InactiveManagers: 4}},
-		{"duplicates", synthOptions{N: 200, Seed: 6, Duplicates: 3}},
-		{"everything", synthOptions{N: 1200, Seed: 7, Cycles: []int{2, 7}, ManagerCycles: []int{3}, Orphans: 5,
+		{"clean", synth.Options{N: 400, Seed: 1}},
+		{"cycles", synth.Options{N: 400, Seed: 2, Cycles: []int{2, 3, 5}, ManagerCycles: []int{2, 4}}},
+		{"orphans", synth.Options{N: 400, Seed: 3, Orphans: 6}},
+		{"self managers", synth.Options{N: 300, Seed: 4, SelfManagers: 3}},
+		{"inactive managers", synth.Options{N: 500, Seed: 5, InactiveManagers: 4}},
+		{"duplicates", synth.Options{N: 200, Seed: 6, Duplicates: 3}},
+		{"everything", synth.Options{N: 1200, Seed: 7, Cycles: []int{2, 7}, ManagerCycles: []int{3}, Orphans: 5,
 			SelfManagers: 2, InactiveManagers: 3, Duplicates: 2}},
-		{"everything by email", synthOptions{N: 800, Seed: 8, Cycles: []int{3}, ManagerCycles: []int{2}, Orphans: 4,
+		{"everything by email", synth.Options{N: 800, Seed: 8, Cycles: []int{3}, ManagerCycles: []int{2}, Orphans: 4,
 			SelfManagers: 1, InactiveManagers: 2, Duplicates: 1, EmailManagers: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			co := synthGenerate(tt.opts)
-			c := unified.BuildOrgChart(co.Users)
-			if diff := cmp.Diff(co.Problems, c.Problems(), synthIgnoreDetail, cmpopts.EquateEmpty()); diff != "" {
+			co := synth.Generate(tt.opts)
+			c := orgchart.Build(co.Users)
+			if diff := cmp.Diff(synthProblems(t, co.Problems), c.Problems(), synthIgnoreDetail, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Problems() (-injected +found):\n%s", diff)
 			}
 			for _, p := range c.Problems() {
@@ -131,7 +148,7 @@ func TestBuildOrgChartGenerated(t *testing.T) {
 				}
 			}
 			// A shuffled input gives the same chart.
-			c2 := unified.BuildOrgChart(synthShuffle(co.Users, 99))
+			c2 := orgchart.Build(synth.Shuffle(co.Users, 99))
 			if tt.opts.Duplicates == 0 { // with duplicates, input order decides which record is kept
 				if diff := cmp.Diff(c.Problems(), c2.Problems()); diff != "" {
 					t.Errorf("shuffled input: Problems differ:\n%s", diff)
@@ -149,7 +166,7 @@ type synthTreeEntry struct {
 	Depth int
 }
 
-func synthTree(c *unified.OrgChart) []synthTreeEntry {
+func synthTree(c *orgchart.Chart) []synthTreeEntry {
 	var out []synthTreeEntry
 	for id, d := range c.Tree() {
 		out = append(out, synthTreeEntry{id, d})
@@ -180,7 +197,7 @@ func TestOrgChartQueries(t *testing.T) {
 	// x → y → z → x (cycle) with w under z; o reports to "nobody"; s manages itself.
 	users := synthPeople("ceo", "b:ceo", "c:ceo", "d:b", "e:d", "f:d",
 		"x:y", "y:z", "z:x", "w:z", "o:nobody", "s:s", "t:s")
-	c := unified.BuildOrgChart(users)
+	c := orgchart.Build(users)
 
 	tests := []struct {
 		id        string
@@ -239,10 +256,10 @@ func TestOrgChartQueries(t *testing.T) {
 	if c.MaxDepth() != 3 {
 		t.Errorf("MaxDepth = %d, want 3", c.MaxDepth())
 	}
-	want := []unified.Problem{
-		{Kind: unified.ProblemCycle, UserID: "x", ManagerID: "y", Cycle: []string{"x", "y", "z"}},
-		{Kind: unified.ProblemOrphan, UserID: "o", ManagerID: "nobody"},
-		{Kind: unified.ProblemSelfManager, UserID: "s", ManagerID: "s"},
+	want := []orgchart.Problem{
+		{Kind: orgchart.ProblemCycle, UserID: "x", ManagerID: "y", Cycle: []string{"x", "y", "z"}},
+		{Kind: orgchart.ProblemOrphan, UserID: "o", ManagerID: "nobody"},
+		{Kind: orgchart.ProblemSelfManager, UserID: "s", ManagerID: "s"},
 	}
 	if diff := cmp.Diff(want, c.Problems(), synthIgnoreDetail); diff != "" {
 		t.Errorf("Problems (-want +got):\n%s", diff)
@@ -266,45 +283,45 @@ func TestOrgChartDataProblems(t *testing.T) {
 		name  string
 		users []unified.User
 		roots []string
-		want  []unified.Problem
+		want  []orgchart.Problem
 	}{
 		{name: "empty", users: nil},
 		{
 			name:  "inactive manager of active and on-leave reports, not of inactive ones",
 			users: []unified.User{inactive(p("m")[0]), p("a:m")[0], onLeave(p("b:m")[0]), inactive(p("c:m")[0])},
 			roots: []string{"m"},
-			want: []unified.Problem{
-				{Kind: unified.ProblemInactiveManager, UserID: "a", ManagerID: "m"},
-				{Kind: unified.ProblemInactiveManager, UserID: "b", ManagerID: "m"},
+			want: []orgchart.Problem{
+				{Kind: orgchart.ProblemInactiveManager, UserID: "a", ManagerID: "m"},
+				{Kind: orgchart.ProblemInactiveManager, UserID: "b", ManagerID: "m"},
 			},
 		},
 		{
 			name:  "duplicate IDs keep the first record",
 			users: append(p("a", "b:a"), p("b", "b:zzz")...),
 			roots: []string{"a"},
-			want:  []unified.Problem{{Kind: unified.ProblemDuplicateID, UserID: "b"}},
+			want:  []orgchart.Problem{{Kind: orgchart.ProblemDuplicateID, UserID: "b"}},
 		},
 		{
 			name:  "missing IDs are left out",
 			users: append(p("a"), unified.User{DisplayName: "No ID", Email: "noid@example.com"}, unified.User{}),
 			roots: []string{"a"},
-			want: []unified.Problem{
-				{Kind: unified.ProblemMissingID},
-				{Kind: unified.ProblemMissingID},
+			want: []orgchart.Problem{
+				{Kind: orgchart.ProblemMissingID},
+				{Kind: orgchart.ProblemMissingID},
 			},
 		},
 		{
 			name:  "two-person cycle",
 			users: p("a:b", "b:a"),
 			roots: []string{"a"},
-			want:  []unified.Problem{{Kind: unified.ProblemCycle, UserID: "a", ManagerID: "b", Cycle: []string{"a", "b"}}},
+			want:  []orgchart.Problem{{Kind: orgchart.ProblemCycle, UserID: "a", ManagerID: "b", Cycle: []string{"a", "b"}}},
 		},
 		{
 			name: "manager reference without ID or email",
 			users: []unified.User{{ID: "a", Status: unified.StatusActive,
 				Manager: &unified.Ref{Name: "Somebody"}}},
 			roots: []string{"a"},
-			want:  []unified.Problem{{Kind: unified.ProblemOrphan, UserID: "a"}},
+			want:  []orgchart.Problem{{Kind: orgchart.ProblemOrphan, UserID: "a"}},
 		},
 		{
 			name:  "empty manager reference means no manager",
@@ -315,7 +332,7 @@ func TestOrgChartDataProblems(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c := unified.BuildOrgChart(tt.users)
+			c := orgchart.Build(tt.users)
 			if diff := cmp.Diff(tt.want, c.Problems(), synthIgnoreDetail, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Problems (-want +got):\n%s", diff)
 			}
@@ -332,7 +349,7 @@ func TestOrgChartDuplicateKeepsFirst(t *testing.T) {
 	users := synthPeople("a", "b:a")
 	dup := users[1]
 	dup.Title = "second record"
-	c := unified.BuildOrgChart(append(users, dup))
+	c := orgchart.Build(append(users, dup))
 	u, ok := c.User("b")
 	if !ok || u.Title != "" {
 		t.Errorf("User(b) = %+v, want the first record", u)
@@ -356,14 +373,14 @@ func TestOrgChartEmailManagers(t *testing.T) {
 		// An ID, when set, wins over the email.
 		{ID: "f", Manager: &unified.Ref{ID: "c", Email: "boss@example.com"}},
 	}
-	c := unified.BuildOrgChart(users)
+	c := orgchart.Build(users)
 	if m, _ := c.Manager("b"); m != "a" {
 		t.Errorf("Manager(b) = %q, want a (matched by email, ignoring case)", m)
 	}
 	if m, _ := c.Manager("f"); m != "c" {
 		t.Errorf("Manager(f) = %q, want c (by ID)", m)
 	}
-	want := []unified.Problem{{Kind: unified.ProblemOrphan, UserID: "e", ManagerID: "twin@example.com"}}
+	want := []orgchart.Problem{{Kind: orgchart.ProblemOrphan, UserID: "e", ManagerID: "twin@example.com"}}
 	if diff := cmp.Diff(want, c.Problems(), synthIgnoreDetail); diff != "" {
 		t.Errorf("Problems (-want +got):\n%s", diff)
 	}
@@ -374,10 +391,10 @@ func TestOrgChartEmailManagers(t *testing.T) {
 
 func TestOrgChartEmailMatchesIDChart(t *testing.T) {
 	t.Parallel()
-	opts := synthOptions{N: 600, Seed: 11}
-	byID := unified.BuildOrgChart(synthGenerate(opts).Users)
+	opts := synth.Options{N: 600, Seed: 11}
+	byID := orgchart.Build(synth.Generate(opts).Users)
 	opts.EmailManagers = true
-	byEmail := unified.BuildOrgChart(synthGenerate(opts).Users)
+	byEmail := orgchart.Build(synth.Generate(opts).Users)
 	if diff := cmp.Diff(synthTree(byID), synthTree(byEmail)); diff != "" {
 		t.Errorf("manager links by email give another tree:\n%s", diff)
 	}
@@ -388,7 +405,7 @@ func TestOrgChartLongChain(t *testing.T) {
 	const n = 100_000
 	t.Run("chain", func(t *testing.T) {
 		t.Parallel()
-		c := unified.BuildOrgChart(synthChain(n, false))
+		c := orgchart.Build(synth.Chain(n, false))
 		last := "c099999"
 		if got := c.Depth(last); got != n-1 {
 			t.Errorf("Depth(last) = %d, want %d", got, n-1)
@@ -418,9 +435,9 @@ func TestOrgChartLongChain(t *testing.T) {
 	})
 	t.Run("ring", func(t *testing.T) {
 		t.Parallel()
-		c := unified.BuildOrgChart(synthChain(n, true))
+		c := orgchart.Build(synth.Chain(n, true))
 		p := c.Problems()
-		if len(p) != 1 || p[0].Kind != unified.ProblemCycle || len(p[0].Cycle) != n {
+		if len(p) != 1 || p[0].Kind != orgchart.ProblemCycle || len(p[0].Cycle) != n {
 			t.Fatalf("want one cycle of %d, got %d problems", n, len(p))
 		}
 		// c000000 sorts first; it reports to c099999, which reports to c099998, ...
@@ -444,8 +461,8 @@ func TestOrgChartLongChain(t *testing.T) {
 
 func TestHeadcount(t *testing.T) {
 	t.Parallel()
-	co := synthGenerate(synthOptions{N: 700, Seed: 12, Duplicates: 2})
-	c := unified.BuildOrgChart(co.Users)
+	co := synth.Generate(synth.Options{N: 700, Seed: 12, Duplicates: 2})
+	c := orgchart.Build(co.Users)
 	got := c.HeadcountByDepartment()
 	if len(got) != len(co.Departments) {
 		t.Fatalf("%d departments, want %d", len(got), len(co.Departments))
@@ -488,40 +505,40 @@ func TestHeadcountKeys(t *testing.T) {
 		{ID: "4", Status: unified.StatusActive},
 		{ID: "5", Status: unified.StatusOnboarding, Department: &unified.Ref{ID: "d9"}},
 	}
-	want := []unified.Headcount{
+	want := []orgchart.Headcount{
 		{Key: "Art", Name: "Art", Count: 1, Active: 1},
 		{Key: "d2", Name: "Sales", Count: 2, Active: 1},
 		{Key: "d9", Name: "d9", Count: 1, Active: 1},
 		{Key: "", Name: "", Count: 1, Active: 1},
 	}
-	if diff := cmp.Diff(want, unified.BuildOrgChart(users).HeadcountByDepartment()); diff != "" {
+	if diff := cmp.Diff(want, orgchart.Build(users).HeadcountByDepartment()); diff != "" {
 		t.Errorf("HeadcountByDepartment (-want +got):\n%s", diff)
 	}
 }
 
 func TestProblemKindText(t *testing.T) {
 	t.Parallel()
-	for k := unified.ProblemCycle; k <= unified.ProblemMissingID; k++ {
+	for k := orgchart.ProblemCycle; k <= orgchart.ProblemMissingID; k++ {
 		b, err := json.Marshal(k)
 		if err != nil {
 			t.Fatalf("Marshal(%d): %v", k, err)
 		}
-		var back unified.ProblemKind
+		var back orgchart.ProblemKind
 		if err := json.Unmarshal(b, &back); err != nil || back != k {
 			t.Errorf("round trip of %s = %v, %v", b, back, err)
 		}
 	}
-	var k unified.ProblemKind
+	var k orgchart.ProblemKind
 	if err := k.UnmarshalText([]byte("nonsense")); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("UnmarshalText(nonsense) = %v, want ErrInvalidValue", err)
 	}
-	if _, err := unified.ProblemKind(0).MarshalText(); !errors.Is(err, unified.ErrInvalidValue) {
+	if _, err := orgchart.ProblemKind(0).MarshalText(); !errors.Is(err, unified.ErrInvalidValue) {
 		t.Errorf("MarshalText(0) = %v, want ErrInvalidValue", err)
 	}
-	if s := unified.ProblemKind(42).String(); s != "ProblemKind(42)" {
+	if s := orgchart.ProblemKind(42).String(); s != "ProblemKind(42)" {
 		t.Errorf("String = %q", s)
 	}
-	p := unified.Problem{Kind: unified.ProblemOrphan, Detail: "x"}
+	p := orgchart.Problem{Kind: orgchart.ProblemOrphan, Detail: "x"}
 	if p.String() != "orphan: x" {
 		t.Errorf("Problem.String = %q", p.String())
 	}
@@ -529,7 +546,7 @@ func TestProblemKindText(t *testing.T) {
 
 func TestTreeStopsEarly(t *testing.T) {
 	t.Parallel()
-	c := unified.BuildOrgChart(synthGenerate(synthOptions{N: 50, Seed: 3}).Users)
+	c := orgchart.Build(synth.Generate(synth.Options{N: 50, Seed: 3}).Users)
 	n := 0
 	for range c.Tree() {
 		n++

@@ -1,4 +1,4 @@
-package unified_test
+package snapshot_test
 
 import (
 	"context"
@@ -13,11 +13,12 @@ import (
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
+	"github.com/hrisconnect/hrisconnect/snapshot"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// A nightly job: each run loads the state the previous run saved, syncs, reports the
-// changes and saves the new state. Personio filters by update time on the server, so
+// A nightly job: each run loads the snapshot the previous run saved, syncs, reports the
+// changes and saves the new snapshot. Personio filters by update time on the server, so
 // the second run asks only for the people changed since the first.
 func ExampleSync() {
 	srv := personiotest.NewServer(personiotest.WithGenerated(1, 30))
@@ -35,14 +36,16 @@ func ExampleSync() {
 	defer os.RemoveAll(tmp)
 	statePath := filepath.Join(tmp, "personio.jsonl")
 
-	nightly := func(ctx context.Context, dir unified.Directory) error {
-		prev, err := unified.LoadSyncState(statePath)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	nightly := func(ctx context.Context, dir unified.Directory, firstRun bool) error {
+		prev, err := snapshot.Load(statePath)
+		if err != nil && !(firstRun && errors.Is(err, fs.ErrNotExist)) {
 			return err
 		}
-		res, err := unified.Sync(ctx, dir, prev, nil)
+		res, err := snapshot.Sync(ctx, dir, prev, &snapshot.SyncOptions{
+			Diff: []snapshot.Option{snapshot.FirstRun(firstRun)},
+		})
 		if err != nil {
-			return err // keep the previous state and try again later
+			return err // keep the previous snapshot and try again later
 		}
 		fmt.Printf("%s pass", res.Mode)
 		if res.Reason != 0 {
@@ -54,12 +57,12 @@ func ExampleSync() {
 				fmt.Printf("left: %s (%s)\n", l.User.Name(), l.Reason)
 			}
 		}
-		return unified.SaveSyncState(statePath, res.State())
+		return snapshot.Save(statePath, res.Snapshot())
 	}
 
 	ctx := context.Background()
 	dir := client.Directory()
-	if err := nightly(ctx, dir); err != nil {
+	if err := nightly(ctx, dir, true); err != nil {
 		log.Fatal(err)
 	}
 	// Meanwhile, in Personio, someone leaves.
@@ -68,7 +71,7 @@ func ExampleSync() {
 			log.Fatal(err)
 		}
 	})
-	if err := nightly(ctx, dir); err != nil {
+	if err := nightly(ctx, dir, false); err != nil {
 		log.Fatal(err)
 	}
 	// Output:

@@ -1,4 +1,4 @@
-package unified_test
+package orgchart_test
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/hrisconnect/hrisconnect/internal/synth"
+	"github.com/hrisconnect/hrisconnect/orgchart"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -75,7 +77,7 @@ func synthFixture() []unified.User {
 func TestWriteDOTGolden(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	if err := unified.BuildOrgChart(synthFixture()).WriteDOT(&buf); err != nil {
+	if err := orgchart.Build(synthFixture()).WriteDOT(&buf); err != nil {
 		t.Fatal(err)
 	}
 	synthCheckDOT(t, buf.String())
@@ -85,7 +87,7 @@ func TestWriteDOTGolden(t *testing.T) {
 func TestWriteMermaidGolden(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	if err := unified.BuildOrgChart(synthFixture()).WriteMermaid(&buf); err != nil {
+	if err := orgchart.Build(synthFixture()).WriteMermaid(&buf); err != nil {
 		t.Fatal(err)
 	}
 	synthCheckMermaid(t, buf.String())
@@ -146,7 +148,7 @@ func TestRenderEscaping(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.dot, func(t *testing.T) {
 			t.Parallel()
-			c := unified.BuildOrgChart([]unified.User{{ID: "x", DisplayName: tt.name, Title: tt.title}})
+			c := orgchart.Build([]unified.User{{ID: "x", DisplayName: tt.name, Title: tt.title}})
 			var dot, mmd bytes.Buffer
 			if err := c.WriteDOT(&dot); err != nil {
 				t.Fatal(err)
@@ -168,8 +170,8 @@ func TestRenderEscaping(t *testing.T) {
 
 func TestRenderGeneratedCompany(t *testing.T) {
 	t.Parallel()
-	co := synthGenerate(synthOptions{N: 300, Seed: 21, Cycles: []int{3}, Orphans: 2, SelfManagers: 1, InactiveManagers: 1})
-	c := unified.BuildOrgChart(co.Users)
+	co := synth.Generate(synth.Options{N: 300, Seed: 21, Cycles: []int{3}, Orphans: 2, SelfManagers: 1, InactiveManagers: 1})
+	c := orgchart.Build(co.Users)
 	var dot, mmd bytes.Buffer
 	if err := c.WriteDOT(&dot); err != nil {
 		t.Fatal(err)
@@ -203,7 +205,7 @@ func TestRenderGeneratedCompany(t *testing.T) {
 	}
 	// Deterministic: the same chart from shuffled input renders the same.
 	var again bytes.Buffer
-	if err := unified.BuildOrgChart(synthShuffle(co.Users, 4)).WriteDOT(&again); err != nil {
+	if err := orgchart.Build(synth.Shuffle(co.Users, 4)).WriteDOT(&again); err != nil {
 		t.Fatal(err)
 	}
 	if dot.String() != again.String() {
@@ -217,7 +219,7 @@ func (failWriter) Write([]byte) (int, error) { return 0, os.ErrPermission }
 
 func TestRenderWriteErrors(t *testing.T) {
 	t.Parallel()
-	c := unified.BuildOrgChart(synthFixture())
+	c := orgchart.Build(synthFixture())
 	for name, write := range map[string]func() error{
 		"dot":     func() error { return c.WriteDOT(failWriter{}) },
 		"mermaid": func() error { return c.WriteMermaid(failWriter{}) },

@@ -1,4 +1,4 @@
-package unified
+package orgchart
 
 import (
 	"bufio"
@@ -8,14 +8,16 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// SVGOptions adjusts [OrgChart.WriteSVG] and [OrgChart.Layout]. The zero value (and nil)
+// SVGOptions adjusts [Chart.WriteSVG] and [Chart.Layout]. The zero value (and nil)
 // draws every user with the default colours and a legend.
 type SVGOptions struct {
 	// Title is drawn above the chart and used as the SVG's <title>.
 	Title string
-	// MaxDepth limits the levels drawn: users whose [OrgChart.Depth] is greater are left
+	// MaxDepth limits the levels drawn: users whose [Chart.Depth] is greater are left
 	// out, and each drawn manager with hidden reports shows how many ("+12"). 0 draws all
 	// levels; 1 draws the roots and their direct reports. Negative values are an error.
 	MaxDepth int
@@ -23,7 +25,7 @@ type SVGOptions struct {
 	// departments without an ID, or by name in general) to "#rgb" or "#rrggbb". Other
 	// departments take colours from a fixed palette in department-name order.
 	DepartmentColors map[string]string
-	// StackLimit is the most boxes drawn in one stacked column (see [OrgChart.Layout]):
+	// StackLimit is the most boxes drawn in one stacked column (see [Chart.Layout]):
 	// small subtrees are stacked under their manager rather than spread side by side, as
 	// printed org charts do. 0 chooses automatically. A positive value stacks people
 	// without reports and managers of one level whose team fits in a column. A negative
@@ -33,26 +35,26 @@ type SVGOptions struct {
 	NoLegend bool
 }
 
-// ChartLayout is where [OrgChart.WriteSVG] draws each box and line, in SVG user units
+// Layout is where [Chart.WriteSVG] draws each box and line, in SVG user units
 // (pixels), with the origin at the top left and y growing downwards. Boxes never overlap.
-type ChartLayout struct {
+type Layout struct {
 	// Width and Height are the size of the drawing, margins included.
 	Width, Height float64
-	// Boxes holds one box per drawn user, in [OrgChart.Tree] order.
-	Boxes []LayoutBox
+	// Boxes holds one box per drawn user, in [Chart.Tree] order.
+	Boxes []Box
 	// Lines are the connectors from managers to reports: horizontal and vertical
 	// segments only.
-	Lines []LayoutLine
+	Lines []Line
 	// Legend holds one entry per department, in department-name order (empty when
 	// SVGOptions.NoLegend is set).
 	Legend []LegendEntry
 }
 
-// LayoutBox is one user's box in a [ChartLayout].
-type LayoutBox struct {
+// Box is one user's box in a [Layout].
+type Box struct {
 	ID         string
 	X, Y, W, H float64
-	// Depth is the user's [OrgChart.Depth].
+	// Depth is the user's [Chart.Depth].
 	Depth int
 	// Hidden is the number of the user's reports, direct and indirect, left out by
 	// SVGOptions.MaxDepth.
@@ -64,11 +66,11 @@ type LayoutBox struct {
 	Stacked bool
 }
 
-// LayoutLine is one straight connector segment.
-type LayoutLine struct{ X1, Y1, X2, Y2 float64 }
+// Line is one straight connector segment.
+type Line struct{ X1, Y1, X2, Y2 float64 }
 
 // LegendEntry is one department in the legend of a chart: its key and name as
-// [OrgChart.HeadcountByDepartment] reports them, its head count, its colour and where its
+// [Chart.HeadcountByDepartment] reports them, its head count, its colour and where its
 // swatch is drawn.
 type LegendEntry struct {
 	Key, Name string
@@ -109,7 +111,7 @@ const maxAspect = 3.0
 
 // layouter holds the state of one layout computation.
 type layouter struct {
-	c      *OrgChart
+	c      *Chart
 	limit  int // levels drawn (MaxDepth), 0 for all
 	st     stacking
 	vkids  [][]int32
@@ -117,8 +119,8 @@ type layouter struct {
 	size   []int32   // drawn users in each subtree
 	w, cx  []float64 // subtree width and box centre offset within it
 	roww   []float64 // width of the row of each user's reports
-	boxes  []LayoutBox
-	lines  []LayoutLine
+	boxes  []Box
+	lines  []Line
 }
 
 // slot is one place in a row of siblings: a subtree drawn side by side with the others
@@ -129,7 +131,7 @@ type slot struct {
 	items []int32 // the roots of the stacked subtrees of a column
 }
 
-// Layout computes where [OrgChart.WriteSVG] draws each user. It is exposed for custom
+// Layout computes where [Chart.WriteSVG] draws each user. It is exposed for custom
 // renderers and for checking a drawing; most callers want WriteSVG.
 //
 // The layout is a layered tree: each user's reports are drawn in a row below it, and
@@ -141,15 +143,15 @@ type slot struct {
 // SVGOptions.StackLimit the columns start at 10 boxes and only people without reports and
 // managers of one level are stacked; when the drawing would be more than three times as
 // wide as it is high, longer columns and deeper outlines are used, so that a chart of
-// hundreds of people stays a few screens wide. The roots (see [OrgChart.Roots]) form the
+// hundreds of people stays a few screens wide. The roots (see [Chart.Roots]) form the
 // top row in the same way. Each attempt takes O(n) time; nothing recurses.
-func (c *OrgChart) Layout(opts *SVGOptions) (*ChartLayout, error) {
+func (c *Chart) Layout(opts *SVGOptions) (*Layout, error) {
 	var o SVGOptions
 	if opts != nil {
 		o = *opts
 	}
 	if o.MaxDepth < 0 {
-		return nil, fmt.Errorf("unified: SVGOptions.MaxDepth %d: want 0 (no limit) or more: %w", o.MaxDepth, ErrInvalidValue)
+		return nil, fmt.Errorf("orgchart: SVGOptions.MaxDepth %d: want 0 (no limit) or more: %w", o.MaxDepth, unified.ErrInvalidValue)
 	}
 	legend, byKey, err := c.departmentColors(o.DepartmentColors)
 	if err != nil {
@@ -161,7 +163,7 @@ func (c *OrgChart) Layout(opts *SVGOptions) (*ChartLayout, error) {
 	case o.StackLimit > 0:
 		return c.layout(&o, legend, byKey, stacking{o.StackLimit, 1}), nil
 	}
-	var out *ChartLayout
+	var out *Layout
 	for _, st := range autoStacking {
 		out = c.layout(&o, legend, byKey, st)
 		if out.Width <= maxAspect*out.Height {
@@ -172,7 +174,7 @@ func (c *OrgChart) Layout(opts *SVGOptions) (*ChartLayout, error) {
 }
 
 // layout computes one layout with the given stacking.
-func (c *OrgChart) layout(o *SVGOptions, legend []deptColor, byKey map[string]string, st stacking) *ChartLayout {
+func (c *Chart) layout(o *SVGOptions, legend []deptColor, byKey map[string]string, st stacking) *Layout {
 	n := len(c.users)
 	l := &layouter{
 		c:      c,
@@ -184,7 +186,7 @@ func (c *OrgChart) layout(o *SVGOptions, legend []deptColor, byKey map[string]st
 		w:      make([]float64, n),
 		cx:     make([]float64, n),
 		roww:   make([]float64, n),
-		boxes:  make([]LayoutBox, n),
+		boxes:  make([]Box, n),
 	}
 
 	// Drawn users in tree order, and the hidden-report counts.
@@ -244,7 +246,7 @@ func (c *OrgChart) layout(o *SVGOptions, legend []deptColor, byKey map[string]st
 	if o.Title != "" {
 		top += titleH
 	}
-	out := &ChartLayout{Width: width}
+	out := &Layout{Width: width}
 	if !o.NoLegend && n > 0 {
 		perRow := max(1, int((width-2*margin)/legendItem))
 		for k, d := range legend {
@@ -272,7 +274,7 @@ func (c *OrgChart) layout(o *SVGOptions, legend []deptColor, byKey map[string]st
 		bottom = max(bottom, l.place(l.vkids[j.v], j.x+off, j.y+boxH+gapY, j.v, later))
 	}
 	out.Height = bottom + margin
-	out.Boxes = make([]LayoutBox, 0, len(visible))
+	out.Boxes = make([]Box, 0, len(visible))
 	for _, v := range visible {
 		b := l.boxes[v]
 		b.ID = c.users[v].ID
@@ -374,7 +376,7 @@ func (l *layouter) place(kids []int32, x, y float64, p int32, later func(v int32
 		pb := l.boxes[p]
 		px := pb.X + boxW/2
 		lo, hi = px, px
-		l.lines = append(l.lines, LayoutLine{px, pb.Y + boxH, px, busY})
+		l.lines = append(l.lines, Line{px, pb.Y + boxH, px, busY})
 	}
 	for _, s := range slots {
 		sx := x + s.x
@@ -384,7 +386,7 @@ func (l *layouter) place(kids []int32, x, y float64, p int32, later func(v int32
 			bottom = max(bottom, y+boxH)
 			if p >= 0 {
 				lo, hi = min(lo, ax), max(hi, ax)
-				l.lines = append(l.lines, LayoutLine{ax, busY, ax, y})
+				l.lines = append(l.lines, Line{ax, busY, ax, y})
 			}
 			if len(l.vkids[s.v]) > 0 {
 				later(s.v, sx, y)
@@ -396,18 +398,18 @@ func (l *layouter) place(kids []int32, x, y float64, p int32, later func(v int32
 		for _, it := range s.items {
 			lastMid = cy + boxH/2
 			if p >= 0 {
-				l.lines = append(l.lines, LayoutLine{lx, lastMid, sx + indent, lastMid})
+				l.lines = append(l.lines, Line{lx, lastMid, sx + indent, lastMid})
 			}
 			cy = l.outline(it, sx+indent, cy)
 		}
 		bottom = max(bottom, cy-stackGap)
 		if p >= 0 {
 			lo, hi = min(lo, lx), max(hi, lx)
-			l.lines = append(l.lines, LayoutLine{lx, busY, lx, lastMid})
+			l.lines = append(l.lines, Line{lx, busY, lx, lastMid})
 		}
 	}
 	if p >= 0 && lo < hi {
-		l.lines = append(l.lines, LayoutLine{lo, busY, hi, busY})
+		l.lines = append(l.lines, Line{lo, busY, hi, busY})
 	}
 	return bottom
 }
@@ -426,7 +428,7 @@ func (l *layouter) outline(v int32, x, y float64) float64 {
 	flush := func(level int) { // the connector of the box at level-1 to its reports
 		if level < len(lastMid) && lastMid[level] > 0 {
 			cx := x + float64(level-1)*indent + indent/2
-			l.lines = append(l.lines, LayoutLine{cx, top[level], cx, lastMid[level]})
+			l.lines = append(l.lines, Line{cx, top[level], cx, lastMid[level]})
 			lastMid[level] = 0
 		}
 	}
@@ -442,7 +444,7 @@ func (l *layouter) outline(v int32, x, y float64) float64 {
 		b.X, b.Y, b.Stacked = bx, y, true
 		mid := y + boxH/2
 		if e.level > 0 {
-			l.lines = append(l.lines, LayoutLine{bx - indent/2, mid, bx, mid})
+			l.lines = append(l.lines, Line{bx - indent/2, mid, bx, mid})
 			lastMid[e.level] = mid
 		}
 		if kids := l.vkids[e.v]; len(kids) > 0 {
@@ -466,15 +468,15 @@ func (l *layouter) outline(v int32, x, y float64) float64 {
 // WriteSVG draws the chart as a standalone SVG image: one box per user with name and
 // title, filled with the department's colour, orthogonal connectors from managers to
 // reports, and a legend of departments. Users with a data problem (see
-// [OrgChart.Problems]) have a dashed red outline, inactive users are faded, and every box
+// [Chart.Problems]) have a dashed red outline, inactive users are faded, and every box
 // has a tooltip with the full name, title, department, ID and any problem. Names and
 // titles too long for a box are shortened with "…". All text is escaped; the output is
-// well-formed XML and the same for the same chart and options. See [OrgChart.Layout] for
+// well-formed XML and the same for the same chart and options. See [Chart.Layout] for
 // how the boxes are arranged, and [SVGOptions] for what can be adjusted.
 //
 // A nil opts means the zero SVGOptions. Invalid options give an error matching
-// [ErrInvalidValue] before anything is written.
-func (c *OrgChart) WriteSVG(w io.Writer, opts *SVGOptions) error {
+// [unified.ErrInvalidValue] before anything is written.
+func (c *Chart) WriteSVG(w io.Writer, opts *SVGOptions) error {
 	l, err := c.Layout(opts)
 	if err != nil {
 		return err
@@ -537,7 +539,7 @@ func (c *OrgChart) WriteSVG(w io.Writer, opts *SVGOptions) error {
 		if c.hasProblem(i) {
 			class += " warn"
 		}
-		if c.users[i].Status == StatusInactive {
+		if c.users[i].Status == unified.StatusInactive {
 			class += " inactive"
 		}
 		fmt.Fprintf(bw, `<g class="%s"><title>%s</title>`, class, xmlText(c.tooltip(i)))
@@ -564,7 +566,7 @@ func (c *OrgChart) WriteSVG(w io.Writer, opts *SVGOptions) error {
 }
 
 // tooltip is the full description of user i shown when hovering over its box.
-func (c *OrgChart) tooltip(i int32) string {
+func (c *Chart) tooltip(i int32) string {
 	u := &c.users[i]
 	parts := []string{cleanText(c.names[i])}
 	if t := cleanText(u.Title); t != "" {

@@ -1,14 +1,18 @@
-package unified
+package orgchart
 
 import (
+	"cmp"
 	"fmt"
 	"iter"
 	"slices"
 	"strings"
+
+	"github.com/hrisconnect/hrisconnect/internal/textclip"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// OrgChart is the management structure of a set of users: who reports to whom, how deep the
-// hierarchy is, and what is wrong with it. Build one with [BuildOrgChart].
+// Chart is the management structure of a set of users: who reports to whom, how deep the
+// hierarchy is, and what is wrong with it. Build one with [Build].
 //
 // # Manager links
 //
@@ -21,7 +25,7 @@ import (
 // # Trees
 //
 // For drawing, every user belongs to exactly one tree. The roots of the trees are, in
-// [OrgChart.Roots] order:
+// [Chart.Roots] order:
 //   - users without a manager;
 //   - orphans: users whose manager is not in the chart ([ProblemOrphan]);
 //   - self-managers: users recorded as their own manager ([ProblemSelfManager]);
@@ -29,20 +33,20 @@ import (
 //     manager link of the member that sorts first by name, then ID, and that member is
 //     drawn as a root with the rest of the cycle below it.
 //
-// [OrgChart.DirectReports], [OrgChart.AllReports] and [OrgChart.ManagerChain] describe the
+// [Chart.DirectReports], [Chart.AllReports] and [Chart.ManagerChain] describe the
 // links as the data records them (a cycle member is its manager's report even when its
-// link was broken for drawing); [OrgChart.Depth], [OrgChart.Roots] and [OrgChart.Tree]
+// link was broken for drawing); [Chart.Depth], [Chart.Roots] and [Chart.Tree]
 // describe the trees.
 //
 // # Order
 //
-// Wherever a list of users is returned, users are ordered by [User.Name] (byte order), then
-// by ID. Results do not depend on the order of the input.
+// Wherever a list of users is returned, users are ordered by [unified.User.Name] (byte
+// order), then by ID. Results do not depend on the order of the input.
 //
-// An OrgChart is immutable and safe for concurrent use.
-type OrgChart struct {
-	users []User   // the users in the chart, in input order (first record of each ID)
-	names []string // users[i].Name()
+// An Chart is immutable and safe for concurrent use.
+type Chart struct {
+	users []unified.User // the users in the chart, in input order (first record of each ID)
+	names []string       // users[i].Name()
 	index map[string]int32
 
 	manager  []int32 // resolved manager; -1 for none, orphan or self
@@ -68,7 +72,7 @@ const (
 // ProblemKind names a kind of data problem in an org chart.
 type ProblemKind uint8
 
-// The kinds of problem [BuildOrgChart] reports. Problems are sorted by kind in this order.
+// The kinds of problem [Build] reports. Problems are sorted by kind in this order.
 const (
 	// ProblemCycle: a management cycle (A reports to B, B to C, C to A). Reported once
 	// per cycle; Problem.Cycle lists the members in manager-link order, starting at the
@@ -82,8 +86,8 @@ const (
 	// ProblemSelfManager: the user is recorded as their own manager. The user is drawn as
 	// a root.
 	ProblemSelfManager
-	// ProblemInactiveManager: an active user (see [User.IsActive]) reports to a manager
-	// who is not active. Reported once per affected report.
+	// ProblemInactiveManager: an active user (see [unified.User.IsActive]) reports to a
+	// manager who is not active. Reported once per affected report.
 	ProblemInactiveManager
 	// ProblemDuplicateID: several records share one ID. The first in input order is in
 	// the chart; the others are left out. Reported once per ID.
@@ -114,7 +118,7 @@ func (k ProblemKind) String() string {
 // MarshalText implements [encoding.TextMarshaler].
 func (k ProblemKind) MarshalText() ([]byte, error) {
 	if k == 0 || int(k) >= len(problemKindNames) {
-		return nil, fmt.Errorf("unified: invalid problem kind %d: %w", uint8(k), ErrInvalidValue)
+		return nil, fmt.Errorf("orgchart: invalid problem kind %d: %w", uint8(k), unified.ErrInvalidValue)
 	}
 	return []byte(problemKindNames[k]), nil
 }
@@ -127,7 +131,7 @@ func (k *ProblemKind) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unified: unknown problem kind %q: %w", clip(string(b)), ErrInvalidValue)
+	return fmt.Errorf("orgchart: unknown problem kind %q: %w", clip(string(b)), unified.ErrInvalidValue)
 }
 
 // Problem is a data problem found while building an org chart.
@@ -147,16 +151,16 @@ type Problem struct {
 // String returns the kind and the detail, as "orphan: Ann (a1) reports to ...".
 func (p Problem) String() string { return p.Kind.String() + ": " + p.Detail }
 
-// BuildOrgChart builds the org chart of users. It runs in O(n log n) time for n users
+// Build builds the org chart of users. It runs in O(n log n) time for n users
 // (O(n) apart from sorting each manager's reports), never loops forever and never panics,
 // whatever the links: cycles, missing managers, duplicate or empty IDs are reported by
-// [OrgChart.Problems] and handled as the [OrgChart] documentation describes.
+// [Chart.Problems] and handled as the [Chart] documentation describes.
 //
 // The chart keeps a shallow copy of users: later changes to the slice do not affect it,
 // but the pointer fields, maps and slices inside each User are shared and must not be
 // modified while the chart is in use.
-func BuildOrgChart(users []User) *OrgChart {
-	c := &OrgChart{index: make(map[string]int32, len(users))}
+func Build(users []unified.User) *Chart {
+	c := &Chart{index: make(map[string]int32, len(users))}
 
 	// Index by ID; the first record of each ID wins. Records are copied in one block and
 	// compacted only when some are left out.
@@ -214,7 +218,7 @@ func BuildOrgChart(users []User) *OrgChart {
 }
 
 // describeRecord names a record that has no ID, for a problem's detail.
-func describeRecord(u *User) string {
+func describeRecord(u *unified.User) string {
 	parts := make([]string, 0, 2)
 	if name := u.Name(); name != "" {
 		parts = append(parts, name)
@@ -229,14 +233,14 @@ func describeRecord(u *User) string {
 }
 
 // label returns "Name (id)" for user i.
-func (c *OrgChart) label(i int32) string {
+func (c *Chart) label(i int32) string {
 	if c.names[i] == c.users[i].ID {
 		return c.users[i].ID
 	}
 	return c.names[i] + " (" + c.users[i].ID + ")"
 }
 
-func (c *OrgChart) resolveManagers() {
+func (c *Chart) resolveManagers() {
 	var byEmail map[string]int32 // lower-case email -> index, -2 when ambiguous
 	for i := range c.users {
 		u := &c.users[i]
@@ -291,7 +295,7 @@ func (c *OrgChart) resolveManagers() {
 	}
 }
 
-func (c *OrgChart) emailIndex() map[string]int32 {
+func (c *Chart) emailIndex() map[string]int32 {
 	m := make(map[string]int32, len(c.users))
 	for i := range c.users {
 		e := c.users[i].Email
@@ -309,7 +313,7 @@ func (c *OrgChart) emailIndex() map[string]int32 {
 }
 
 // describeRef renders a manager reference for a problem's detail.
-func describeRef(r *Ref) string {
+func describeRef(r *unified.Ref) string {
 	switch {
 	case r.Name != "" && r.ID != "":
 		return fmt.Sprintf("%q (%s)", r.Name, r.ID)
@@ -324,7 +328,7 @@ func describeRef(r *Ref) string {
 }
 
 // compare orders users by name, then ID.
-func (c *OrgChart) compare(a, b int32) int {
+func (c *Chart) compare(a, b int32) int {
 	if r := strings.Compare(c.names[a], c.names[b]); r != 0 {
 		return r
 	}
@@ -332,7 +336,7 @@ func (c *OrgChart) compare(a, b int32) int {
 }
 
 // buildReports fills the direct-report lists (compressed rows), each sorted by name.
-func (c *OrgChart) buildReports() {
+func (c *Chart) buildReports() {
 	n := len(c.users)
 	c.kidStart = make([]int32, n+1)
 	for _, m := range c.manager {
@@ -361,7 +365,7 @@ func (c *OrgChart) buildReports() {
 // findCycles finds every management cycle in O(n): each user has at most one manager, so
 // following manager links from each unvisited user either ends (no manager, or a user
 // already finished) or runs into the path being followed, which closes a cycle.
-func (c *OrgChart) findCycles() {
+func (c *Chart) findCycles() {
 	const (
 		unseen = iota
 		onPath
@@ -393,7 +397,7 @@ func (c *OrgChart) findCycles() {
 }
 
 // addCycle records one cycle; members are in manager-link order.
-func (c *OrgChart) addCycle(members []int32) {
+func (c *Chart) addCycle(members []int32) {
 	brk := 0
 	for k := 1; k < len(members); k++ {
 		if c.compare(members[k], members[brk]) < 0 {
@@ -426,7 +430,7 @@ func (c *OrgChart) addCycle(members []int32) {
 }
 
 // treeParent is the parent of i in the drawn trees, or -1 for a root.
-func (c *OrgChart) treeParent(i int32) int32 {
+func (c *Chart) treeParent(i int32) int32 {
 	if c.flags[i]&flagBreak != 0 {
 		return -1
 	}
@@ -434,7 +438,7 @@ func (c *OrgChart) treeParent(i int32) int32 {
 }
 
 // treeKids returns the children of i in the drawn trees, in order.
-func (c *OrgChart) treeKids(i int32) []int32 {
+func (c *Chart) treeKids(i int32) []int32 {
 	seg := c.kids[c.kidStart[i]:c.kidStart[i+1]]
 	for _, k := range seg {
 		if c.flags[k]&flagBreak != 0 {
@@ -452,7 +456,7 @@ func (c *OrgChart) treeKids(i int32) []int32 {
 }
 
 // buildTrees finds the roots and every user's depth, breadth first from the roots.
-func (c *OrgChart) buildTrees() {
+func (c *Chart) buildTrees() {
 	n := len(c.users)
 	for i := range n {
 		if c.treeParent(int32(i)) < 0 {
@@ -484,7 +488,7 @@ func (c *OrgChart) buildTrees() {
 	}
 }
 
-func (c *OrgChart) checkInactiveManagers() {
+func (c *Chart) checkInactiveManagers() {
 	for i := range c.users {
 		m := c.manager[i]
 		if m < 0 || !c.users[i].IsActive() || c.users[m].IsActive() {
@@ -504,7 +508,7 @@ func (c *OrgChart) checkInactiveManagers() {
 func compareProblems(a, b Problem) int {
 	switch {
 	case a.Kind != b.Kind:
-		return cmpInt(int(a.Kind), int(b.Kind))
+		return cmp.Compare(a.Kind, b.Kind)
 	case a.UserID != b.UserID:
 		return strings.Compare(a.UserID, b.UserID)
 	case a.ManagerID != b.ManagerID:
@@ -513,7 +517,7 @@ func compareProblems(a, b Problem) int {
 	return strings.Compare(a.Detail, b.Detail)
 }
 
-func (c *OrgChart) ids(idx []int32) []string {
+func (c *Chart) ids(idx []int32) []string {
 	if len(idx) == 0 {
 		return nil
 	}
@@ -526,16 +530,16 @@ func (c *OrgChart) ids(idx []int32) []string {
 
 // Len returns the number of users in the chart (records left out for a missing or
 // duplicate ID are not counted).
-func (c *OrgChart) Len() int { return len(c.users) }
+func (c *Chart) Len() int { return len(c.users) }
 
 // Roots returns the IDs of the roots of the trees: users without a manager, orphans,
 // self-managers and the member of each cycle at which the cycle is broken (see
-// [OrgChart]). They are sorted by name, then ID.
-func (c *OrgChart) Roots() []string { return c.ids(c.roots) }
+// [Chart]). They are sorted by name, then ID.
+func (c *Chart) Roots() []string { return c.ids(c.roots) }
 
 // User returns the user with the given ID. The returned User belongs to the chart and must
 // not be modified.
-func (c *OrgChart) User(id string) (*User, bool) {
+func (c *Chart) User(id string) (*unified.User, bool) {
 	i, ok := c.index[id]
 	if !ok {
 		return nil, false
@@ -545,7 +549,7 @@ func (c *OrgChart) User(id string) (*User, bool) {
 
 // DirectReports returns the IDs of the users whose manager is id, sorted by name, then ID.
 // A self-manager is not its own report. It returns nil for an unknown ID.
-func (c *OrgChart) DirectReports(id string) []string {
+func (c *Chart) DirectReports(id string) []string {
 	i, ok := c.index[id]
 	if !ok {
 		return nil
@@ -555,7 +559,7 @@ func (c *OrgChart) DirectReports(id string) []string {
 
 // Span returns the span of control of id: the number of its direct reports (0 for an
 // unknown ID).
-func (c *OrgChart) Span(id string) int {
+func (c *Chart) Span(id string) int {
 	i, ok := c.index[id]
 	if !ok {
 		return 0
@@ -565,10 +569,10 @@ func (c *OrgChart) Span(id string) int {
 
 // AllReports returns the IDs of everyone who reports to id directly or through other
 // managers, breadth first: the direct reports, then their reports, and so on, each
-// manager's reports in [OrgChart.DirectReports] order. For a member of a cycle it holds
+// manager's reports in [Chart.DirectReports] order. For a member of a cycle it holds
 // the other members and their reports; it never holds id itself. It returns nil for an
 // unknown ID.
-func (c *OrgChart) AllReports(id string) []string {
+func (c *Chart) AllReports(id string) []string {
 	i, ok := c.index[id]
 	if !ok {
 		return nil
@@ -590,8 +594,8 @@ func (c *OrgChart) AllReports(id string) []string {
 
 // Depth returns the number of levels above id in its tree: 0 for a root, 1 for a root's
 // direct report, and so on. Members of a cycle count from the member at which the cycle
-// is broken (see [OrgChart]). It returns -1 for an unknown ID.
-func (c *OrgChart) Depth(id string) int {
+// is broken (see [Chart]). It returns -1 for an unknown ID.
+func (c *Chart) Depth(id string) int {
 	i, ok := c.index[id]
 	if !ok {
 		return -1
@@ -599,12 +603,12 @@ func (c *OrgChart) Depth(id string) int {
 	return int(c.depth[i])
 }
 
-// MaxDepth returns the largest [OrgChart.Depth] in the chart, 0 for an empty chart.
-func (c *OrgChart) MaxDepth() int { return c.maxDepth }
+// MaxDepth returns the largest [Chart.Depth] in the chart, 0 for an empty chart.
+func (c *Chart) MaxDepth() int { return c.maxDepth }
 
 // Manager returns the ID of id's manager when that manager is in the chart. It reports
 // false for users without a manager, orphans, self-managers and unknown IDs.
-func (c *OrgChart) Manager(id string) (string, bool) {
+func (c *Chart) Manager(id string) (string, bool) {
 	i, ok := c.index[id]
 	if !ok || c.manager[i] < 0 {
 		return "", false
@@ -616,7 +620,7 @@ func (c *OrgChart) Manager(id string) (string, bool) {
 // user without a manager in the chart. On a cycle it stops before it would repeat a user,
 // so it never holds id itself and never repeats an ID. It returns nil for an unknown ID or
 // a user without a manager in the chart.
-func (c *OrgChart) ManagerChain(id string) []string {
+func (c *Chart) ManagerChain(id string) []string {
 	i, ok := c.index[id]
 	if !ok {
 		return nil
@@ -638,17 +642,17 @@ func (c *OrgChart) ManagerChain(id string) []string {
 }
 
 // Tree returns an iterator over the users in tree order: depth first, the roots in
-// [OrgChart.Roots] order and each manager's reports in name order, with each user's
-// [OrgChart.Depth]. Every user in the chart is yielded exactly once, cycle members
+// [Chart.Roots] order and each manager's reports in name order, with each user's
+// [Chart.Depth]. Every user in the chart is yielded exactly once, cycle members
 // included. The walk uses no recursion, so arbitrarily deep charts are fine.
-func (c *OrgChart) Tree() iter.Seq2[string, int] {
+func (c *Chart) Tree() iter.Seq2[string, int] {
 	return func(yield func(string, int) bool) {
 		c.preorder(func(i int32) bool { return yield(c.users[i].ID, int(c.depth[i])) })
 	}
 }
 
 // preorder calls fn for each user in tree order until fn returns false.
-func (c *OrgChart) preorder(fn func(i int32) bool) {
+func (c *Chart) preorder(fn func(i int32) bool) {
 	stack := make([]int32, 0, 64)
 	for k := len(c.roots) - 1; k >= 0; k-- {
 		stack = append(stack, c.roots[k])
@@ -668,7 +672,7 @@ func (c *OrgChart) preorder(fn func(i int32) bool) {
 
 // Problems returns the data problems found in the users, sorted by kind (in the order of
 // the ProblemKind constants), then user ID, then manager ID. The slice is a copy.
-func (c *OrgChart) Problems() []Problem {
+func (c *Chart) Problems() []Problem {
 	out := slices.Clone(c.problems)
 	for k := range out {
 		out[k].Cycle = slices.Clone(out[k].Cycle)
@@ -685,23 +689,23 @@ type Headcount struct {
 	Name string `json:"name"`
 	// Count is the number of users in the group, whatever their status.
 	Count int `json:"count"`
-	// Active is the number of those users for whom [User.IsActive] holds.
+	// Active is the number of those users for whom [unified.User.IsActive] holds.
 	Active int `json:"active"`
 }
 
 // HeadcountByDepartment counts the users of each department, sorted by name, then key,
 // with the users without a department (Key "") last.
-func (c *OrgChart) HeadcountByDepartment() []Headcount {
-	return c.headcount(func(u *User) *Ref { return u.Department })
+func (c *Chart) HeadcountByDepartment() []Headcount {
+	return c.headcount(func(u *unified.User) *unified.Ref { return u.Department })
 }
 
 // HeadcountByTeam counts the users of each team, sorted like
-// [OrgChart.HeadcountByDepartment].
-func (c *OrgChart) HeadcountByTeam() []Headcount {
-	return c.headcount(func(u *User) *Ref { return u.Team })
+// [Chart.HeadcountByDepartment].
+func (c *Chart) HeadcountByTeam() []Headcount {
+	return c.headcount(func(u *unified.User) *unified.Ref { return u.Team })
 }
 
-func (c *OrgChart) headcount(group func(*User) *Ref) []Headcount {
+func (c *Chart) headcount(group func(*unified.User) *unified.Ref) []Headcount {
 	at := make(map[string]int)
 	var out []Headcount
 	for i := range c.users {
@@ -723,7 +727,7 @@ func (c *OrgChart) headcount(group func(*User) *Ref) []Headcount {
 }
 
 // refKey returns the grouping key and display name of a department or team.
-func refKey(r *Ref) (key, name string) {
+func refKey(r *unified.Ref) (key, name string) {
 	if r == nil {
 		return "", ""
 	}
@@ -750,3 +754,6 @@ func compareHeadcount(a, b Headcount) int {
 	}
 	return strings.Compare(a.Key, b.Key)
 }
+
+// clip shortens untrusted text quoted in an error message.
+func clip(s string) string { return textclip.Text(s, 64) }

@@ -1,4 +1,4 @@
-package unified_test
+package snapshot_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
 	"github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
+	"github.com/hrisconnect/hrisconnect/snapshot"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -118,15 +119,15 @@ type changeSummary struct {
 	Changed map[string][]string
 }
 
-func summarize(c *unified.Changes) changeSummary {
+func summarize(c *snapshot.Changes) changeSummary {
 	s := changeSummary{Left: map[string]string{}, Moved: map[string][]string{}, Changed: map[string][]string{}}
-	if len(c.Joined) > 0 {
-		s.Joined = ids(c.Joined)
+	for _, ch := range c.Joined {
+		s.Joined = append(s.Joined, ch.User.ID)
 	}
 	for _, l := range c.Left {
 		s.Left[l.User.ID] = l.Reason.String()
 	}
-	fields := func(ch unified.Change) []string {
+	fields := func(ch snapshot.Change) []string {
 		var out []string
 		for _, f := range ch.Fields {
 			out = append(out, f.Field)
@@ -134,10 +135,10 @@ func summarize(c *unified.Changes) changeSummary {
 		return out
 	}
 	for _, ch := range c.Moved {
-		s.Moved[ch.ID] = fields(ch)
+		s.Moved[ch.User.ID] = fields(ch)
 	}
 	for _, ch := range c.Changed {
-		s.Changed[ch.ID] = fields(ch)
+		s.Changed[ch.User.ID] = fields(ch)
 	}
 	return s
 }
@@ -173,13 +174,13 @@ func TestSyncPersonio(t *testing.T) {
 	}
 	dir := c.Directory()
 	t0 := latestUpdate(srv.Company()).Add(time.Hour).Truncate(time.Second)
-	opts := &unified.SyncOptions{Now: syncClock(t0), Diff: []unified.DiffOption{unified.AsOf(fakecompany.DefaultToday())}}
+	opts := &snapshot.SyncOptions{Now: syncClock(t0), Diff: []snapshot.Option{snapshot.AsOf(fakecompany.DefaultToday())}}
 
-	first, err := unified.Sync(ctx, dir, nil, opts)
+	first, err := snapshot.Sync(ctx, dir, nil, firstRun(opts))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Mode != unified.SyncFull || len(first.Users) != 60 || len(first.Changes.Left) != 0 {
+	if first.Mode != snapshot.SyncFull || len(first.Users) != 60 || len(first.Changes.Left) != 0 {
 		t.Fatalf("first sync: %s, %d users, %d leavers; want full, 60 users, no leavers", first.Mode, len(first.Users), len(first.Changes.Left))
 	}
 
@@ -190,12 +191,12 @@ func TestSyncPersonio(t *testing.T) {
 	}
 	srv.ResetRequests()
 	opts.Now = syncClock(t0.Add(2 * time.Hour))
-	inc, err := unified.Sync(ctx, dir, first.State(), opts)
+	inc, err := snapshot.Sync(ctx, dir, first.Snapshot(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if inc.Mode != unified.SyncIncremental || !inc.Since.Equal(t0.Add(-unified.DefaultSyncOverlap)) {
-		t.Errorf("second sync: %s since %v, want incremental since %v", inc.Mode, inc.Since, t0.Add(-unified.DefaultSyncOverlap))
+	if inc.Mode != snapshot.SyncIncremental || !inc.Since.Equal(t0.Add(-snapshot.DefaultOverlap)) {
+		t.Errorf("second sync: %s since %v, want incremental since %v", inc.Mode, inc.Since, t0.Add(-snapshot.DefaultOverlap))
 	}
 	// One request, for the people updated since the bound (whole seconds, not later
 	// than the bound).
@@ -230,7 +231,7 @@ func TestSyncPersonio(t *testing.T) {
 	// The next full pass finds the removal, and nothing else.
 	srv.ResetRequests()
 	opts.Now, opts.ForceFull = syncClock(t0.Add(3*time.Hour)), true
-	full, err := unified.Sync(ctx, dir, inc.State(), opts)
+	full, err := snapshot.Sync(ctx, dir, inc.Snapshot(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,10 +260,10 @@ func TestSyncLattice(t *testing.T) {
 		t.Fatal(err)
 	}
 	t0 := latestUpdate(srv.Company()).Add(time.Hour).Truncate(time.Second)
-	opts := &unified.SyncOptions{Now: syncClock(t0), Diff: []unified.DiffOption{unified.AsOf(fakecompany.DefaultToday())}}
+	opts := &snapshot.SyncOptions{Now: syncClock(t0), Diff: []snapshot.Option{snapshot.AsOf(fakecompany.DefaultToday())}}
 	// A new Directory per run, as a nightly job has: a long-lived one learns more
 	// managers' names as it reads, and those would show as changes.
-	first, err := unified.Sync(ctx, c.Directory(), nil, opts)
+	first, err := snapshot.Sync(ctx, c.Directory(), nil, firstRun(opts))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,11 +288,11 @@ func TestSyncLattice(t *testing.T) {
 	}
 	srv.ResetRequests()
 	opts.Now = syncClock(t0.Add(2 * time.Hour))
-	second, err := unified.Sync(ctx, c.Directory(), first.State(), opts)
+	second, err := snapshot.Sync(ctx, c.Directory(), first.Snapshot(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second.Mode != unified.SyncFull || second.Reason != unified.FullUnsupported || !second.Since.IsZero() {
+	if second.Mode != snapshot.SyncFull || second.Reason != snapshot.FullUnsupported || !second.Since.IsZero() {
 		t.Errorf("second sync: %s (%s) since %v, want a full pass because Lattice cannot filter by update time", second.Mode, second.Reason, second.Since)
 	}
 	want := sc.want(latticeID, []string{"department", "manager"}, true)

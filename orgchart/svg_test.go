@@ -1,4 +1,4 @@
-package unified_test
+package orgchart_test
 
 import (
 	"bytes"
@@ -9,14 +9,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hrisconnect/hrisconnect/internal/synth"
+	"github.com/hrisconnect/hrisconnect/orgchart"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 func TestWriteSVGGolden(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	c := unified.BuildOrgChart(synthFixture())
-	if err := c.WriteSVG(&buf, &unified.SVGOptions{Title: `Fixture & "friends" <org>`}); err != nil {
+	c := orgchart.Build(synthFixture())
+	if err := c.WriteSVG(&buf, &orgchart.SVGOptions{Title: `Fixture & "friends" <org>`}); err != nil {
 		t.Fatal(err)
 	}
 	texts := synthParseSVG(t, buf.Bytes())
@@ -73,8 +75,8 @@ func TestWriteSVGHostileText(t *testing.T) {
 			Department: &unified.Ref{ID: s, Name: s}, Manager: &unified.Ref{ID: "missing " + s}})
 	}
 	var buf bytes.Buffer
-	c := unified.BuildOrgChart(users)
-	if err := c.WriteSVG(&buf, &unified.SVGOptions{Title: evil[0]}); err != nil {
+	c := orgchart.Build(users)
+	if err := c.WriteSVG(&buf, &orgchart.SVGOptions{Title: evil[0]}); err != nil {
 		t.Fatal(err)
 	}
 	texts := synthParseSVG(t, buf.Bytes())
@@ -87,14 +89,14 @@ func TestWriteSVGHostileText(t *testing.T) {
 }
 
 // synthOverlap reports whether two boxes share any interior point.
-func synthOverlap(a, b unified.LayoutBox) bool {
+func synthOverlap(a, b orgchart.Box) bool {
 	return a.X < b.X+b.W && b.X < a.X+a.W && a.Y < b.Y+b.H && b.Y < a.Y+a.H
 }
 
 // synthCheckLayout checks that a layout is drawable: every chart user (down to maxDepth)
 // has exactly one box, no two boxes overlap, everything lies on the canvas, reports are
 // below their managers, and connectors are straight and cross no box.
-func synthCheckLayout(t *testing.T, c *unified.OrgChart, l *unified.ChartLayout, maxDepth int) {
+func synthCheckLayout(t *testing.T, c *orgchart.Chart, l *orgchart.Layout, maxDepth int) {
 	t.Helper()
 	want := 0
 	for _, d := range c.Tree() {
@@ -105,7 +107,7 @@ func synthCheckLayout(t *testing.T, c *unified.OrgChart, l *unified.ChartLayout,
 	if len(l.Boxes) != want {
 		t.Errorf("%d boxes, want %d", len(l.Boxes), want)
 	}
-	at := map[string]unified.LayoutBox{}
+	at := map[string]orgchart.Box{}
 	for _, b := range l.Boxes {
 		if _, dup := at[b.ID]; dup {
 			t.Errorf("user %q has two boxes", b.ID)
@@ -120,7 +122,7 @@ func synthCheckLayout(t *testing.T, c *unified.OrgChart, l *unified.ChartLayout,
 	}
 	// Sweep by X: only boxes whose X ranges meet are compared.
 	boxes := slices.Clone(l.Boxes)
-	slices.SortFunc(boxes, func(a, b unified.LayoutBox) int {
+	slices.SortFunc(boxes, func(a, b orgchart.Box) int {
 		switch {
 		case a.X < b.X:
 			return -1
@@ -172,20 +174,20 @@ func TestLayoutCompany(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		co   synthOptions
-		opts unified.SVGOptions
+		co   synth.Options
+		opts orgchart.SVGOptions
 	}{
-		{"500 people", synthOptions{N: 500, Seed: 31}, unified.SVGOptions{}},
-		{"500 people with problems", synthOptions{N: 500, Seed: 32, Cycles: []int{3}, ManagerCycles: []int{2}, Orphans: 4, SelfManagers: 2}, unified.SVGOptions{Title: "x"}},
-		{"500 people, no stacking", synthOptions{N: 500, Seed: 31}, unified.SVGOptions{StackLimit: -1}},
-		{"500 people, stacks of 3", synthOptions{N: 500, Seed: 33}, unified.SVGOptions{StackLimit: 3}},
-		{"2000 people, depth 2", synthOptions{N: 2000, Seed: 34}, unified.SVGOptions{MaxDepth: 2}},
-		{"tiny", synthOptions{N: 3, Seed: 35}, unified.SVGOptions{}},
+		{"500 people", synth.Options{N: 500, Seed: 31}, orgchart.SVGOptions{}},
+		{"500 people with problems", synth.Options{N: 500, Seed: 32, Cycles: []int{3}, ManagerCycles: []int{2}, Orphans: 4, SelfManagers: 2}, orgchart.SVGOptions{Title: "x"}},
+		{"500 people, no stacking", synth.Options{N: 500, Seed: 31}, orgchart.SVGOptions{StackLimit: -1}},
+		{"500 people, stacks of 3", synth.Options{N: 500, Seed: 33}, orgchart.SVGOptions{StackLimit: 3}},
+		{"2000 people, depth 2", synth.Options{N: 2000, Seed: 34}, orgchart.SVGOptions{MaxDepth: 2}},
+		{"tiny", synth.Options{N: 3, Seed: 35}, orgchart.SVGOptions{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c := unified.BuildOrgChart(synthGenerate(tt.co).Users)
+			c := orgchart.Build(synth.Generate(tt.co).Users)
 			l, err := c.Layout(&tt.opts)
 			if err != nil {
 				t.Fatal(err)
@@ -208,12 +210,12 @@ func TestLayoutCompany(t *testing.T) {
 
 func TestLayoutStackingKeepsChartNarrow(t *testing.T) {
 	t.Parallel()
-	c := unified.BuildOrgChart(synthGenerate(synthOptions{N: 500, Seed: 31}).Users)
+	c := orgchart.Build(synth.Generate(synth.Options{N: 500, Seed: 31}).Users)
 	stacked, err := c.Layout(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	flat, err := c.Layout(&unified.SVGOptions{StackLimit: -1})
+	flat, err := c.Layout(&orgchart.SVGOptions{StackLimit: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,12 +244,12 @@ func TestLayoutParentCentred(t *testing.T) {
 	// A manager with three managers below it, each with one report: the top manager
 	// is centred over its three reports.
 	users := synthPeople("top", "a:top", "b:top", "c:top", "a1:a", "b1:b", "c1:c")
-	c := unified.BuildOrgChart(users)
-	l, err := c.Layout(&unified.SVGOptions{NoLegend: true, StackLimit: -1})
+	c := orgchart.Build(users)
+	l, err := c.Layout(&orgchart.SVGOptions{NoLegend: true, StackLimit: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	at := map[string]unified.LayoutBox{}
+	at := map[string]orgchart.Box{}
 	for _, b := range l.Boxes {
 		at[b.ID] = b
 	}
@@ -266,8 +268,8 @@ func TestLayoutParentCentred(t *testing.T) {
 
 func TestLayoutLongChain(t *testing.T) {
 	t.Parallel()
-	c := unified.BuildOrgChart(synthChain(20_000, true))
-	l, err := c.Layout(&unified.SVGOptions{NoLegend: true})
+	c := orgchart.Build(synth.Chain(20_000, true))
+	l, err := c.Layout(&orgchart.SVGOptions{NoLegend: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,15 +287,15 @@ func TestLayoutLongChain(t *testing.T) {
 
 func TestSVGOptionsErrors(t *testing.T) {
 	t.Parallel()
-	c := unified.BuildOrgChart(synthFixture())
+	c := orgchart.Build(synthFixture())
 	tests := []struct {
 		name string
-		opts unified.SVGOptions
+		opts orgchart.SVGOptions
 	}{
-		{"negative depth", unified.SVGOptions{MaxDepth: -1}},
-		{"colour name", unified.SVGOptions{DepartmentColors: map[string]string{"d-eng": "red"}}},
-		{"short hex", unified.SVGOptions{DepartmentColors: map[string]string{"d-eng": "#12345"}}},
-		{"injection", unified.SVGOptions{DepartmentColors: map[string]string{"d-eng": `#fff" onload="x`}}},
+		{"negative depth", orgchart.SVGOptions{MaxDepth: -1}},
+		{"colour name", orgchart.SVGOptions{DepartmentColors: map[string]string{"d-eng": "red"}}},
+		{"short hex", orgchart.SVGOptions{DepartmentColors: map[string]string{"d-eng": "#12345"}}},
+		{"injection", orgchart.SVGOptions{DepartmentColors: map[string]string{"d-eng": `#fff" onload="x`}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -312,8 +314,8 @@ func TestSVGOptionsErrors(t *testing.T) {
 
 func TestSVGDepartmentColors(t *testing.T) {
 	t.Parallel()
-	c := unified.BuildOrgChart(synthFixture())
-	l, err := c.Layout(&unified.SVGOptions{DepartmentColors: map[string]string{
+	c := orgchart.Build(synthFixture())
+	l, err := c.Layout(&orgchart.SVGOptions{DepartmentColors: map[string]string{
 		"d-eng":        "#ABCDEF", // by ID
 		`Sales "EMEA"`: "#123",    // by name
 	}})
@@ -333,7 +335,7 @@ func TestSVGDepartmentColors(t *testing.T) {
 	if !slices.Equal(names, []string{"Engineering & Research", "Executive", `Sales "EMEA"`, ""}) {
 		t.Errorf("legend = %q", names)
 	}
-	l2, err := c.Layout(&unified.SVGOptions{NoLegend: true})
+	l2, err := c.Layout(&orgchart.SVGOptions{NoLegend: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -345,7 +347,7 @@ func TestSVGDepartmentColors(t *testing.T) {
 func TestWriteSVGEmptyChart(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	if err := unified.BuildOrgChart(nil).WriteSVG(&buf, nil); err != nil {
+	if err := orgchart.Build(nil).WriteSVG(&buf, nil); err != nil {
 		t.Fatal(err)
 	}
 	synthParseSVG(t, buf.Bytes())

@@ -1,4 +1,4 @@
-package unified
+package orgchart
 
 import (
 	"bufio"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // departmentPalette holds the fill colours given to departments in name order. They are
@@ -29,12 +31,12 @@ type deptColor struct {
 }
 
 // departmentColors assigns a colour to each department: the palette in department-name
-// order (see [OrgChart.HeadcountByDepartment]), with overrides by department key or name.
-func (c *OrgChart) departmentColors(overrides map[string]string) ([]deptColor, map[string]string, error) {
+// order (see [Chart.HeadcountByDepartment]), with overrides by department key or name.
+func (c *Chart) departmentColors(overrides map[string]string) ([]deptColor, map[string]string, error) {
 	for k, v := range overrides {
 		if !isHexColor(v) {
-			return nil, nil, fmt.Errorf("unified: colour %q for department %q: want #rgb or #rrggbb: %w",
-				clip(v), clip(k), ErrInvalidValue)
+			return nil, nil, fmt.Errorf("orgchart: colour %q for department %q: want #rgb or #rrggbb: %w",
+				clip(v), clip(k), unified.ErrInvalidValue)
 		}
 	}
 	counts := c.HeadcountByDepartment()
@@ -73,14 +75,14 @@ func isHexColor(s string) bool {
 }
 
 // colorOf returns the fill colour of user i.
-func (c *OrgChart) colorOf(i int32, byKey map[string]string) string {
+func (c *Chart) colorOf(i int32, byKey map[string]string) string {
 	key, _ := refKey(c.users[i].Department)
 	return byKey[key]
 }
 
 // hasProblem reports whether user i is flagged by a problem that concerns its place in
 // the chart.
-func (c *OrgChart) hasProblem(i int32) bool {
+func (c *Chart) hasProblem(i int32) bool {
 	return c.flags[i]&(flagOrphan|flagSelf|flagCycle|flagInactive) != 0
 }
 
@@ -115,7 +117,7 @@ func cleanText(s string) string {
 }
 
 // nodeLines returns the text lines of user i's box: the name, then the title if any.
-func (c *OrgChart) nodeLines(i int32) (name, title string) {
+func (c *Chart) nodeLines(i int32) (name, title string) {
 	name = cleanText(c.names[i])
 	if name == "" {
 		name = cleanText(c.users[i].ID)
@@ -130,7 +132,7 @@ func (c *OrgChart) nodeLines(i int32) (name, title string) {
 // constrain the layout. Node names are n0, n1, ... in tree order; the user ID is the
 // node's tooltip. Labels are escaped for DOT's quoted strings. The output is the same for
 // the same chart.
-func (c *OrgChart) WriteDOT(w io.Writer) error {
+func (c *Chart) WriteDOT(w io.Writer) error {
 	_, byKey, err := c.departmentColors(nil)
 	if err != nil {
 		return err
@@ -172,7 +174,7 @@ func (c *OrgChart) WriteDOT(w io.Writer) error {
 }
 
 // nodeNumbers numbers the users in tree order, for node names in DOT and Mermaid.
-func (c *OrgChart) nodeNumbers() []int32 {
+func (c *Chart) nodeNumbers() []int32 {
 	num := make([]int32, len(c.users))
 	var next int32
 	c.preorder(func(i int32) bool {
@@ -208,8 +210,8 @@ func dotEscape(s string) string {
 // The output is the same for the same chart.
 //
 // Mermaid renderers limit the size of a diagram (about 50 000 characters by default); for
-// large directories use [OrgChart.WriteSVG].
-func (c *OrgChart) WriteMermaid(w io.Writer) error {
+// large directories use [Chart.WriteSVG].
+func (c *Chart) WriteMermaid(w io.Writer) error {
 	legend, byKey, err := c.departmentColors(nil)
 	if err != nil {
 		return err

@@ -1,4 +1,9 @@
-package unified_test
+// Package synth generates companies for the tests and benchmarks of the orgchart and
+// snapshot packages: deterministic users with departments, teams, managers, statuses and
+// custom attributes, and on request the reporting-line problems an org chart must find
+// (management cycles, orphans, self-managers, inactive managers, duplicate records).
+// The same options always give the same company.
+package synth
 
 import (
 	"fmt"
@@ -10,9 +15,9 @@ import (
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// synthOptions describes a generated company for the org-chart, diff and snapshot tests.
-// The same options always give the same company.
-type synthOptions struct {
+// Options describes a generated company. The same options always give the same company.
+type Options struct {
+	// N is the number of people; Seed chooses the company.
 	N    int
 	Seed uint64
 	// Cycles are the lengths (2 or more) of management cycles injected among people who
@@ -34,12 +39,12 @@ type synthOptions struct {
 	EmailManagers bool
 }
 
-// synthCompany is a generated company and what the generator knows about it.
-type synthCompany struct {
+// Company is a generated company and what the generator knows about it.
+type Company struct {
 	Users []unified.User
-	// Problems are the problems injected, sorted by kind, user ID and manager ID, with
-	// Detail left empty.
-	Problems []unified.Problem
+	// Problems are the problems injected, sorted by kind (in the order of
+	// orgchart.ProblemKind), user ID and manager ID.
+	Problems []Problem
 	// Departments counts users per department key (duplicates not counted twice).
 	Departments map[string]int
 	// ManagerOf maps a user ID to its manager's ID as generated (after injection). Users
@@ -47,9 +52,25 @@ type synthCompany struct {
 	ManagerOf map[string]string
 }
 
-type synthDept struct{ ID, Name string }
+// Problem is a reporting-line problem injected into a company, in the terms of
+// orgchart.Problem.
+type Problem struct {
+	// Kind is the name of an orgchart.ProblemKind: "cycle", "orphan", "self-manager",
+	// "inactive-manager" or "duplicate-id".
+	Kind      string
+	UserID    string
+	ManagerID string
+	// Cycle lists the members of a cycle in manager-link order, starting at the member
+	// whose link the chart breaks.
+	Cycle []string
+}
 
-var synthDepts = []synthDept{
+// problemKinds are the kinds in the order an org chart sorts them.
+var problemKinds = []string{"cycle", "orphan", "self-manager", "inactive-manager", "duplicate-id"}
+
+type dept struct{ ID, Name string }
+
+var depts = []dept{
 	{"d-eng", "Engineering"},
 	{"d-sales", "Sales"},
 	{"d-ops", "Operations"},
@@ -61,19 +82,19 @@ var synthDepts = []synthDept{
 }
 
 var (
-	synthFirst = []string{"Ada", "Björn", "Chloé", "Dmitri", "Eitan", "Fatima", "Grace", "Hiroshi",
+	firstNames = []string{"Ada", "Björn", "Chloé", "Dmitri", "Eitan", "Fatima", "Grace", "Hiroshi",
 		"Ines", "Jürgen", "Kwame", "Lucía", "Mateo", "Nnamdi", "Olga", "Priya", "Quentin", "Rosa",
 		"Søren", "Thandiwe", "Uma", "Vikram", "Wen", "Xóchitl", "Yusuf", "Zoë", "李", "Ólafur"}
-	synthLast = []string{"Abara", "Bergström", "Castillo", "Dubois", "Eriksen", "Fischer", "García",
+	lastNames = []string{"Abara", "Bergström", "Castillo", "Dubois", "Eriksen", "Fischer", "García",
 		"Haddad", "Ivanova", "Jensen", "Kowalski", "Li", "Müller", "Nakamura", "O'Brien", "Patel",
 		"Quispe", "Rossi", "Schmidt", "Tanaka", "Ulrich", "Varga", "Weiß", "Xu", "Yilmaz", "Zhang"}
 )
 
-// synthGenerate builds a company: a CEO, one head per department, and then people who each
+// Generate builds a company: a CEO, one head per department, and then people who each
 // report to a manager of their department chosen at random; about one in five is a
 // manager. Only people who are not managers are ever inactive, on leave or onboarding,
 // so a company without injected problems has none.
-func synthGenerate(o synthOptions) synthCompany {
+func Generate(o Options) Company {
 	rng := rand.New(rand.NewPCG(o.Seed, 0x6f7267636861))
 	n := o.N
 	users := make([]unified.User, n)
@@ -81,8 +102,8 @@ func synthGenerate(o synthOptions) synthCompany {
 	isMgr := make([]bool, n)
 	deptOf := make([]int, n)
 	reports := make([][]int, n)
-	pools := make([][]int, len(synthDepts))
-	heads := min(len(synthDepts), max(n-1, 0))
+	pools := make([][]int, len(depts))
+	heads := min(len(depts), max(n-1, 0))
 	start := unified.NewDate(2015, time.January, 5)
 	base := time.Date(2024, time.March, 1, 9, 0, 0, 0, time.UTC)
 
@@ -92,8 +113,8 @@ func synthGenerate(o synthOptions) synthCompany {
 		u.Provider = "synth"
 		u.EmployeeNumber = fmt.Sprint(1000 + i)
 		u.Email = u.ID + "@example.com"
-		u.FirstName = synthFirst[rng.IntN(len(synthFirst))]
-		u.LastName = synthLast[rng.IntN(len(synthLast))]
+		u.FirstName = firstNames[rng.IntN(len(firstNames))]
+		u.LastName = lastNames[rng.IntN(len(lastNames))]
 		u.DisplayName = u.FirstName + " " + u.LastName
 		u.Status = unified.StatusActive
 		u.EmploymentType = unified.EmploymentInternal
@@ -108,10 +129,10 @@ func synthGenerate(o synthOptions) synthCompany {
 		case i <= heads:
 			d := i - 1
 			mgr[i], isMgr[i], deptOf[i] = 0, true, d
-			u.Title = "Head of " + synthDepts[d].Name
+			u.Title = "Head of " + depts[d].Name
 			pools[d] = append(pools[d], i)
 		default:
-			d := rng.IntN(len(synthDepts))
+			d := rng.IntN(len(depts))
 			deptOf[i] = d
 			pool := pools[d]
 			if len(pool) == 0 {
@@ -120,10 +141,10 @@ func synthGenerate(o synthOptions) synthCompany {
 			mgr[i] = pool[rng.IntN(len(pool))]
 			if rng.IntN(5) == 0 {
 				isMgr[i] = true
-				u.Title = synthDepts[d].Name + " Manager"
+				u.Title = depts[d].Name + " Manager"
 				pools[d] = append(pools[d], i)
 			} else {
-				u.Title = synthDepts[d].Name + " Specialist"
+				u.Title = depts[d].Name + " Specialist"
 				switch r := rng.IntN(100); {
 				case r < 4:
 					u.Status = unified.StatusInactive
@@ -139,7 +160,7 @@ func synthGenerate(o synthOptions) synthCompany {
 				}
 			}
 		}
-		d := synthDepts[deptOf[i]]
+		d := depts[deptOf[i]]
 		u.Department = &unified.Ref{ID: d.ID, Name: d.Name}
 		team := 1 + rng.IntN(3)
 		u.Team = &unified.Ref{ID: fmt.Sprintf("%s-t%d", d.ID, team), Name: fmt.Sprintf("%s Team %d", d.Name, team)}
@@ -152,7 +173,7 @@ func synthGenerate(o synthOptions) synthCompany {
 		}
 	}
 
-	c := synthCompany{Departments: map[string]int{}, ManagerOf: map[string]string{}}
+	c := Company{Departments: map[string]int{}, ManagerOf: map[string]string{}}
 	used := make([]bool, n)
 	firstFree := heads + 1 // the CEO and the heads are never changed
 	pick := func(ok func(i int) bool) int {
@@ -172,7 +193,7 @@ func synthGenerate(o synthOptions) synthCompany {
 		for _, r := range reports[m] {
 			used[r] = true
 			if users[r].IsActive() {
-				c.Problems = append(c.Problems, unified.Problem{Kind: unified.ProblemInactiveManager, UserID: users[r].ID, ManagerID: users[m].ID})
+				c.Problems = append(c.Problems, Problem{Kind: "inactive-manager", UserID: users[r].ID, ManagerID: users[m].ID})
 			}
 		}
 	}
@@ -196,7 +217,7 @@ func synthGenerate(o synthOptions) synthCompany {
 		for k := range members {
 			ids[k] = users[members[(brk+k)%size]].ID
 		}
-		c.Problems = append(c.Problems, unified.Problem{Kind: unified.ProblemCycle, UserID: ids[0], ManagerID: ids[1%size], Cycle: ids})
+		c.Problems = append(c.Problems, Problem{Kind: "cycle", UserID: ids[0], ManagerID: ids[1%size], Cycle: ids})
 	}
 	for _, size := range o.Cycles {
 		ring(size, func(i int) bool { return !isMgr[i] })
@@ -215,12 +236,12 @@ func synthGenerate(o synthOptions) synthCompany {
 		}
 		orphanRefs[i] = ref
 		mgr[i] = -1
-		c.Problems = append(c.Problems, unified.Problem{Kind: unified.ProblemOrphan, UserID: users[i].ID, ManagerID: key})
+		c.Problems = append(c.Problems, Problem{Kind: "orphan", UserID: users[i].ID, ManagerID: key})
 	}
 	for range o.SelfManagers {
 		i := pick(func(int) bool { return true })
 		mgr[i] = i
-		c.Problems = append(c.Problems, unified.Problem{Kind: unified.ProblemSelfManager, UserID: users[i].ID, ManagerID: users[i].ID})
+		c.Problems = append(c.Problems, Problem{Kind: "self-manager", UserID: users[i].ID, ManagerID: users[i].ID})
 	}
 
 	for i := range users {
@@ -246,11 +267,11 @@ func synthGenerate(o synthOptions) synthCompany {
 		dup := users[i]
 		dup.Title = "Duplicate record"
 		users = append(users, dup)
-		c.Problems = append(c.Problems, unified.Problem{Kind: unified.ProblemDuplicateID, UserID: dup.ID})
+		c.Problems = append(c.Problems, Problem{Kind: "duplicate-id", UserID: dup.ID})
 	}
-	slices.SortFunc(c.Problems, func(a, b unified.Problem) int {
-		if a.Kind != b.Kind {
-			return int(a.Kind) - int(b.Kind)
+	slices.SortFunc(c.Problems, func(a, b Problem) int {
+		if ka, kb := slices.Index(problemKinds, a.Kind), slices.Index(problemKinds, b.Kind); ka != kb {
+			return ka - kb
 		}
 		if a.UserID != b.UserID {
 			return strings.Compare(a.UserID, b.UserID)
@@ -261,17 +282,17 @@ func synthGenerate(o synthOptions) synthCompany {
 	return c
 }
 
-// synthShuffle returns a copy of users in a random (seeded) order.
-func synthShuffle(users []unified.User, seed uint64) []unified.User {
+// Shuffle returns a copy of users in a random (seeded) order.
+func Shuffle(users []unified.User, seed uint64) []unified.User {
 	out := slices.Clone(users)
 	rng := rand.New(rand.NewPCG(seed, 7))
 	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
 }
 
-// synthChain returns n users in one management chain: c0 manages c1, c1 manages c2, ...
+// Chain returns n users in one management chain: c0 manages c1, c1 manages c2, ...
 // With ring set, c0 reports to the last one, closing a cycle of n.
-func synthChain(n int, ring bool) []unified.User {
+func Chain(n int, ring bool) []unified.User {
 	users := make([]unified.User, n)
 	for i := range users {
 		users[i] = unified.User{ID: fmt.Sprintf("c%06d", i), DisplayName: fmt.Sprintf("Person %06d", i), Status: unified.StatusActive}
