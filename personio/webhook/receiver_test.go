@@ -523,7 +523,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"negative queue":     {Auth: Auth{Type: AuthNone}, QueueSize: -1},
 	}
 	for _, banned := range []string{"Host", "content-length", "Transfer-Encoding", "Connection", "Upgrade", "TE", "Trailer", "Expect", "Content-Type",
-		"Hostname", "Content-Type-Options", "Te-Extra", "Connection-Id", "EXPECTATION"} {
+		"Hostname", "Content-Type-Options", "Te-Extra", "Connection-Id", "EXPECTATION", "Tenant"} {
 		tests["banned "+banned] = Config{Auth: Auth{Type: AuthCustom, Headers: map[string]string{banned: secretValue}}}
 	}
 	for name, cfg := range tests {
