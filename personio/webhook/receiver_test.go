@@ -256,6 +256,31 @@ func TestReceiverChecksRequests(t *testing.T) {
 	}
 }
 
+// TestReceiverPassesEventsThrough: events the package has no name for, kebab-case keys
+// and numeric ids are queued as decoded, with the body as received.
+func TestReceiverPassesEventsThrough(t *testing.T) {
+	t.Parallel()
+	r := newReceiver(t, Config{Auth: Auth{Type: AuthNone}})
+	bodies := []string{
+		envelope("absence-period.updated.timerange", `4711`, `{"absence-period":{"id":98},"person":{"id":7}}`),
+		envelope("workplace.moved", `"4711"`, `{"workplace":{"id":"w-1"}}`),
+	}
+	for _, b := range bodies {
+		if w := serve(r, post(b)); w.Code != http.StatusAccepted {
+			t.Fatalf("status = %d, want 202", w.Code)
+		}
+	}
+	want := []Event{
+		{Name: "absence-period.updated.timerange", CompanyID: "4711", OccurredAt: testTime,
+			Payload: map[string]string{"absence_period": "98", "person": "7"}, Raw: []byte(bodies[0])},
+		{Name: "workplace.moved", CompanyID: "4711", OccurredAt: testTime,
+			Payload: map[string]string{"workplace": "w-1"}, Raw: []byte(bodies[1])},
+	}
+	if diff := cmp.Diff(want, queued(r)); diff != "" {
+		t.Errorf("queued (-want +got):\n%s", diff)
+	}
+}
+
 func TestReceiverCompanyID(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
