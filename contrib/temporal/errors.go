@@ -32,25 +32,25 @@ var (
 // cannot succeed without someone changing something (credentials, permissions,
 // configuration, a snapshot refused as unsafe).
 const (
-	ErrTypeUnauthorized     = "hrisconnect.Unauthorized"     // unified.ErrUnauthorized: wrong or revoked credentials
-	ErrTypeForbidden        = "hrisconnect.Forbidden"        // unified.ErrForbidden: credentials lack a permission
-	ErrTypeNotFound         = "hrisconnect.NotFound"         // unified.ErrNotFound: wrong base URL or account
-	ErrTypeInvalidRequest   = "hrisconnect.InvalidRequest"   // unified.ErrInvalidRequest: the provider refused the request
-	ErrTypeInvalidCursor    = "hrisconnect.InvalidCursor"    // unified.ErrInvalidCursor: a checkpoint's cursor is not valid
-	ErrTypeCursorLoop       = "hrisconnect.CursorLoop"       // unified.ErrCursorLoop: the provider repeats a cursor
-	ErrTypeInvalidConfig    = "hrisconnect.InvalidConfig"    // unified.ErrInvalidConfig: a client is configured wrongly
-	ErrTypeInvalidValue     = "hrisconnect.InvalidValue"     // unified.ErrInvalidValue: a record or option cannot be read
-	ErrTypeUnsupported      = "hrisconnect.Unsupported"      // unified.ErrUnsupported
-	ErrTypeTooLarge         = "hrisconnect.ResponseTooLarge" // unified.ErrResponseTooLarge
-	ErrTypeMismatch         = "hrisconnect.SnapshotMismatch" // snapshot.ErrMismatch: another provider or filter than the current snapshot
-	ErrTypeNoPrevious       = "hrisconnect.NoPrevious"       // snapshot.ErrNoPrevious: no current snapshot and not a first run
-	ErrTypeTooManyLeavers   = "hrisconnect.TooManyLeavers"   // snapshot.ErrTooManyLeavers: the diff would remove too many users
-	ErrTypeInvalidSnapshot  = "hrisconnect.InvalidSnapshot"  // snapshot.ErrInvalid: a stored snapshot cannot be read
-	ErrTypeUnknownTenant    = "hrisconnect.UnknownTenant"    // ErrUnknownTenant
-	ErrTypeInvalidInput     = "hrisconnect.InvalidInput"     // ErrInvalidInput
-	ErrTypeConcurrentSync   = "hrisconnect.ConcurrentSync"   // ErrConcurrentSync
-	ErrTypeRateLimited      = "hrisconnect.RateLimited"      // unified.ErrRateLimited: retried
-	ErrTypeUnavailable      = "hrisconnect.Unavailable"      // unified.ErrUnavailable (5xx, network): retried
+	ErrTypeUnauthorized     = "hrisconnect.Unauthorized"        // unified.ErrUnauthorized: wrong or revoked credentials
+	ErrTypeForbidden        = "hrisconnect.Forbidden"           // unified.ErrForbidden: credentials lack a permission
+	ErrTypeNotFound         = "hrisconnect.NotFound"            // unified.ErrNotFound: wrong base URL or account
+	ErrTypeInvalidRequest   = "hrisconnect.InvalidRequest"      // unified.ErrInvalidRequest: the provider refused the request
+	ErrTypeInvalidCursor    = "hrisconnect.InvalidCursor"       // unified.ErrInvalidCursor: a checkpoint's cursor is not valid
+	ErrTypeCursorLoop       = "hrisconnect.CursorLoop"          // unified.ErrCursorLoop: the provider repeats a cursor
+	ErrTypeInvalidConfig    = "hrisconnect.InvalidConfig"       // unified.ErrInvalidConfig: a client is configured wrongly
+	ErrTypeInvalidValue     = "hrisconnect.InvalidValue"        // unified.ErrInvalidValue: a record or option cannot be read
+	ErrTypeUnsupported      = "hrisconnect.Unsupported"         // unified.ErrUnsupported
+	ErrTypeTooLarge         = "hrisconnect.ResponseTooLarge"    // unified.ErrResponseTooLarge
+	ErrTypeMismatch         = "hrisconnect.SnapshotMismatch"    // snapshot.ErrMismatch: another provider or filter than the current snapshot
+	ErrTypeNoPrevious       = "hrisconnect.NoPrevious"          // snapshot.ErrNoPrevious: no current snapshot and not a first run
+	ErrTypeTooManyLeavers   = "hrisconnect.TooManyLeavers"      // snapshot.ErrTooManyLeavers: the diff would remove too many users
+	ErrTypeInvalidSnapshot  = "hrisconnect.InvalidSnapshot"     // snapshot.ErrInvalid: a stored snapshot cannot be read
+	ErrTypeUnknownTenant    = "hrisconnect.UnknownTenant"       // ErrUnknownTenant
+	ErrTypeInvalidInput     = "hrisconnect.InvalidInput"        // ErrInvalidInput
+	ErrTypeConcurrentSync   = "hrisconnect.ConcurrentSync"      // ErrConcurrentSync
+	ErrTypeRateLimited      = "hrisconnect.RateLimited"         // unified.ErrRateLimited: retried
+	ErrTypeUnavailable      = "hrisconnect.Unavailable"         // unified.ErrUnavailable (5xx, network): retried
 	ErrTypeInconsistentList = "hrisconnect.InconsistentListing" // unified.ErrInconsistentListing: retried
 )
 
