@@ -32,26 +32,26 @@ var (
 // cannot succeed without someone changing something (credentials, permissions,
 // configuration, a snapshot refused as unsafe).
 const (
-	ErrTypeUnauthorized     = "hrisconnect.Unauthorized"        // unified.ErrUnauthorized: wrong or revoked credentials
-	ErrTypeForbidden        = "hrisconnect.Forbidden"           // unified.ErrForbidden: credentials lack a permission
-	ErrTypeNotFound         = "hrisconnect.NotFound"            // unified.ErrNotFound: wrong base URL or account
-	ErrTypeInvalidRequest   = "hrisconnect.InvalidRequest"      // unified.ErrInvalidRequest: the provider refused the request
-	ErrTypeInvalidCursor    = "hrisconnect.InvalidCursor"       // unified.ErrInvalidCursor: a checkpoint's cursor is not valid
-	ErrTypeCursorLoop       = "hrisconnect.CursorLoop"          // unified.ErrCursorLoop: the provider repeats a cursor
-	ErrTypeInvalidConfig    = "hrisconnect.InvalidConfig"       // unified.ErrInvalidConfig: a client is configured wrongly
-	ErrTypeInvalidValue     = "hrisconnect.InvalidValue"        // unified.ErrInvalidValue: a record or option cannot be read
-	ErrTypeUnsupported      = "hrisconnect.Unsupported"         // unified.ErrUnsupported
-	ErrTypeTooLarge         = "hrisconnect.ResponseTooLarge"    // unified.ErrResponseTooLarge
-	ErrTypeMismatch         = "hrisconnect.SnapshotMismatch"    // snapshot.ErrMismatch: another provider or filter than the current snapshot
-	ErrTypeNoPrevious       = "hrisconnect.NoPrevious"          // snapshot.ErrNoPrevious: no current snapshot and not a first run
-	ErrTypeTooManyLeavers   = "hrisconnect.TooManyLeavers"      // snapshot.ErrTooManyLeavers: the diff would remove too many users
-	ErrTypeInvalidSnapshot  = "hrisconnect.InvalidSnapshot"     // snapshot.ErrInvalid: a stored snapshot cannot be read
-	ErrTypeUnknownTenant    = "hrisconnect.UnknownTenant"       // ErrUnknownTenant
-	ErrTypeInvalidInput     = "hrisconnect.InvalidInput"        // ErrInvalidInput
-	ErrTypeConcurrentSync   = "hrisconnect.ConcurrentSync"      // ErrConcurrentSync
-	ErrTypeRateLimited      = "hrisconnect.RateLimited"         // unified.ErrRateLimited: retried
-	ErrTypeUnavailable      = "hrisconnect.Unavailable"         // unified.ErrUnavailable (5xx, network): retried
-	ErrTypeInconsistentList = "hrisconnect.InconsistentListing" // unified.ErrInconsistentListing: retried
+	ErrTypeUnauthorized        = "hrisconnect.Unauthorized"        // unified.ErrUnauthorized: wrong or revoked credentials
+	ErrTypeForbidden           = "hrisconnect.Forbidden"           // unified.ErrForbidden: credentials lack a permission
+	ErrTypeNotFound            = "hrisconnect.NotFound"            // unified.ErrNotFound: wrong base URL or account
+	ErrTypeInvalidRequest      = "hrisconnect.InvalidRequest"      // unified.ErrInvalidRequest: the provider refused the request
+	ErrTypeInvalidCursor       = "hrisconnect.InvalidCursor"       // unified.ErrInvalidCursor: a checkpoint's cursor is not valid
+	ErrTypeCursorLoop          = "hrisconnect.CursorLoop"          // unified.ErrCursorLoop: the provider repeats a cursor
+	ErrTypeInvalidConfig       = "hrisconnect.InvalidConfig"       // unified.ErrInvalidConfig: a client is configured wrongly
+	ErrTypeInvalidValue        = "hrisconnect.InvalidValue"        // unified.ErrInvalidValue: a record or option cannot be read
+	ErrTypeUnsupported         = "hrisconnect.Unsupported"         // unified.ErrUnsupported
+	ErrTypeResponseTooLarge    = "hrisconnect.ResponseTooLarge"    // unified.ErrResponseTooLarge
+	ErrTypeMismatch            = "hrisconnect.SnapshotMismatch"    // snapshot.ErrMismatch: another provider or filter than the current snapshot
+	ErrTypeNoPrevious          = "hrisconnect.NoPrevious"          // snapshot.ErrNoPrevious: no current snapshot and not a first run
+	ErrTypeTooManyLeavers      = "hrisconnect.TooManyLeavers"      // snapshot.ErrTooManyLeavers: the diff would remove too many users
+	ErrTypeInvalidSnapshot     = "hrisconnect.InvalidSnapshot"     // snapshot.ErrInvalid: a stored snapshot cannot be read
+	ErrTypeUnknownTenant       = "hrisconnect.UnknownTenant"       // ErrUnknownTenant
+	ErrTypeInvalidInput        = "hrisconnect.InvalidInput"        // ErrInvalidInput
+	ErrTypeConcurrentSync      = "hrisconnect.ConcurrentSync"      // ErrConcurrentSync
+	ErrTypeRateLimited         = "hrisconnect.RateLimited"         // unified.ErrRateLimited: retried
+	ErrTypeUnavailable         = "hrisconnect.Unavailable"         // unified.ErrUnavailable (5xx, network): retried
+	ErrTypeInconsistentListing = "hrisconnect.InconsistentListing" // unified.ErrInconsistentListing: retried
 )
 
 // errorTypes maps errors to application error types, first match wins. The order
@@ -70,7 +70,7 @@ var errorTypes = []struct {
 	{unified.ErrInvalidConfig, ErrTypeInvalidConfig, false},
 	{unified.ErrInvalidValue, ErrTypeInvalidValue, false},
 	{unified.ErrUnsupported, ErrTypeUnsupported, false},
-	{unified.ErrResponseTooLarge, ErrTypeTooLarge, false},
+	{unified.ErrResponseTooLarge, ErrTypeResponseTooLarge, false},
 	{snapshot.ErrMismatch, ErrTypeMismatch, false},
 	{snapshot.ErrNoPrevious, ErrTypeNoPrevious, false},
 	{snapshot.ErrTooManyLeavers, ErrTypeTooManyLeavers, false},
@@ -80,7 +80,7 @@ var errorTypes = []struct {
 	{ErrConcurrentSync, ErrTypeConcurrentSync, false},
 	{unified.ErrRateLimited, ErrTypeRateLimited, true},
 	{unified.ErrUnavailable, ErrTypeUnavailable, true},
-	{unified.ErrInconsistentListing, ErrTypeInconsistentList, true},
+	{unified.ErrInconsistentListing, ErrTypeInconsistentListing, true},
 }
 
 // ActivityError returns err as an activity should return it: an error of this library

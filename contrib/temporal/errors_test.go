@@ -35,7 +35,7 @@ func TestActivityError(t *testing.T) {
 		{"503", apiErr(http.StatusServiceUnavailable), temporalsync.ErrTypeUnavailable, true},
 		{"invalid cursor", fmt.Errorf("lattice: %w: another filter", unified.ErrInvalidCursor), temporalsync.ErrTypeInvalidCursor, false},
 		{"cursor loop", unified.ErrCursorLoop, temporalsync.ErrTypeCursorLoop, false},
-		{"inconsistent listing", unified.ErrInconsistentListing, temporalsync.ErrTypeInconsistentList, true},
+		{"inconsistent listing", unified.ErrInconsistentListing, temporalsync.ErrTypeInconsistentListing, true},
 		{"mismatch", &snapshot.MismatchError{Field: "provider", Previous: "personio", New: "lattice"}, temporalsync.ErrTypeMismatch, false},
 		{"no previous", snapshot.ErrNoPrevious, temporalsync.ErrTypeNoPrevious, false},
 		{"too many leavers", &snapshot.TooManyLeaversError{Leavers: 9, Present: 10, MaxShare: 0.5}, temporalsync.ErrTypeTooManyLeavers, false},
