@@ -199,7 +199,8 @@ func (a *Activities) List(ctx context.Context, in ListInput) (*ListResult, error
 			cp = Checkpoint{}
 		}
 	}
-	if cp.Pages == 0 {
+	if cp.Pages <= 0 || cp.Users < 0 || cp.Cursor == "" && !cp.Done {
+		// Nothing written yet, or a checkpoint that cannot have been recorded: start over.
 		cp = Checkpoint{Started: time.Now().UTC()}
 	}
 	res := &ListResult{Attempt: int(activity.GetInfo(ctx).Attempt), Resumed: cp.Pages}

@@ -3,6 +3,7 @@ package temporalsync_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -140,6 +141,7 @@ type outcome struct {
 	started map[string]int // activity type → attempts started
 	errs    []error        // errors of activity attempts
 	beats   int            // heartbeats recorded
+	seen    []string       // every activity input and heartbeat, as JSON
 	logs    *lockedBuffer
 	conv    *recordingConverter
 }
@@ -156,10 +158,15 @@ func (f *fixture) run(workflowID string, in temporalsync.SyncInput) *outcome {
 	env.SetDataConverter(o.conv)
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflowID})
 	var mu sync.Mutex
-	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+	env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		mu.Lock()
 		defer mu.Unlock()
 		o.started[info.ActivityType.Name]++
+		var in json.RawMessage
+		if err := args.Get(&in); err != nil {
+			f.t.Errorf("decoding the input of %s: %v", info.ActivityType.Name, err)
+		}
+		o.seen = append(o.seen, string(in))
 	})
 	env.SetOnActivityCompletedListener(func(_ *activity.Info, _ converter.EncodedValue, err error) {
 		mu.Lock()
@@ -168,10 +175,15 @@ func (f *fixture) run(workflowID string, in temporalsync.SyncInput) *outcome {
 			o.errs = append(o.errs, err)
 		}
 	})
-	env.SetOnActivityHeartbeatListener(func(*activity.Info, converter.EncodedValues) {
+	env.SetOnActivityHeartbeatListener(func(_ *activity.Info, details converter.EncodedValues) {
 		mu.Lock()
 		defer mu.Unlock()
 		o.beats++
+		var cp json.RawMessage
+		if err := details.Get(&cp); err != nil {
+			f.t.Errorf("decoding heartbeat details: %v", err)
+		}
+		o.seen = append(o.seen, string(cp))
 	})
 	temporalsync.Register(env, f.acts)
 	env.ExecuteWorkflow(temporalsync.WorkflowName, in)

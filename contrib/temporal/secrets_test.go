@@ -12,8 +12,9 @@ import (
 // TestSyncNoSecretsInHistory runs a sync that succeeds and one whose key is refused, and
 // checks that neither the API key nor any user's email or name reaches what Temporal
 // stores: the payloads of every workflow and activity input and result and of every
-// heartbeat (recorded by a data converter that wraps the default one), the errors of
-// the activities and of the workflow, and the log.
+// heartbeat (recorded by a data converter that wraps the default one), the activity
+// inputs and heartbeat details the test environment reports, the errors of the
+// activities and of the workflow, and the log.
 func TestSyncNoSecretsInHistory(t *testing.T) {
 	t.Parallel()
 	const secret = "lattice-key-3c7d1f9a-S3CR3T"
@@ -42,7 +43,10 @@ func TestSyncNoSecretsInHistory(t *testing.T) {
 		if o.conv.count() == 0 {
 			t.Fatalf("%s: no payloads recorded", name)
 		}
-		texts := []string{o.logs.String()}
+		if len(o.seen) == 0 || !strings.Contains(strings.Join(o.seen, "\n"), `"tenant_id":"acme"`) {
+			t.Fatalf("%s: the listeners saw no activity inputs: %q", name, o.seen)
+		}
+		texts := append([]string{o.logs.String()}, o.seen...)
 		if o.err != nil {
 			texts = append(texts, o.err.Error())
 		}
@@ -64,10 +68,11 @@ func TestSyncNoSecretsInHistory(t *testing.T) {
 				t.Errorf("%s: the API key is in %.200q", name, s)
 			}
 		}
+		seen := strings.Join(o.seen, "\n")
 		for _, p := range people {
 			for _, v := range []string{p.Email, p.FullName()} {
-				if n := o.conv.contains(v); n > 0 {
-					t.Errorf("%s: %d payloads contain %q of a user", name, n, v)
+				if n := o.conv.contains(v); n > 0 || strings.Contains(seen, v) {
+					t.Errorf("%s: %d payloads, or the inputs and heartbeats, contain %q of a user", name, n, v)
 				}
 			}
 		}

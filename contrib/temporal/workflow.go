@@ -76,8 +76,8 @@ type SyncInput struct {
 	// DefaultHeartbeatTimeout. It heartbeats after every page, so it must exceed the
 	// longest time one page can take, the client's own retries and waits included.
 	HeartbeatTimeout time.Duration `json:"heartbeat_timeout,omitempty"`
-	// HandleTimeout bounds one attempt of the [Handler] on one batch; 0 means
-	// DefaultHandleTimeout.
+	// HandleTimeout bounds one attempt of the [Handler] on one batch, and one attempt of
+	// the steps that compare, commit and discard snapshots; 0 means DefaultHandleTimeout.
 	HandleTimeout time.Duration `json:"handle_timeout,omitempty"`
 	// RetryPolicy replaces DefaultRetryPolicy for every activity of the sync.
 	RetryPolicy *temporal.RetryPolicy `json:"retry_policy,omitempty"`
