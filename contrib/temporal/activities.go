@@ -188,7 +188,7 @@ func (a *Activities) List(ctx context.Context, in ListInput) (*ListResult, error
 	if err := checkIDs(in.TenantID, in.SnapshotID); err != nil {
 		return nil, ActivityError(err)
 	}
-	if in.PageSize < 0 || in.Filter.UpdatedSince != (time.Time{}) {
+	if in.PageSize < 0 || !in.Filter.UpdatedSince.IsZero() {
 		return nil, ActivityError(fmt.Errorf("temporalsync: a page size below 0 or an updated-since filter: %w", ErrInvalidInput))
 	}
 	var cp Checkpoint
