@@ -181,7 +181,7 @@ func (d *directories) Directory(_ context.Context, tenantID string) (unified.Dir
 		}
 		dir = c.Directory()
 	case "personio":
-		c, err := personio.New(personio.Config{ClientID: cr.ClientID, ClientSecret: cr.ClientSecret, BaseURL: cr.BaseURL, UserAgent: "hrisconnect-temporal-example"})
+		c, err := personio.New(personio.Config{ClientID: cr.ClientID, ClientSecret: cr.ClientSecret, BaseURL: cr.BaseURL})
 		if err != nil {
 			return nil, err
 		}
