@@ -137,6 +137,10 @@ func TestStreamStopsOnBreakAndCancel(t *testing.T) {
 				break
 			}
 		}
+		// httpmock returns from RoundTrip as soon as the request's context ends and runs
+		// the responder on to its own end in a goroutine of its own: let it record the
+		// cancellation before looking.
+		synctest.Wait()
 		ch.mu.Lock()
 		inFlight, cancelled := ch.inFlight, ch.cancelled
 		ch.mu.Unlock()
