@@ -141,7 +141,8 @@ type record struct {
 type person struct {
 	fetch    bool         // an event asks for a fetch
 	obs      *observation // a record Reconcile read, to use unless a fetch is asked for
-	since    time.Time    // the earliest occurred_at of the events folded in
+	since    time.Time    // the earliest occurred_at of the events folded into the queued work
+	running  time.Time    // the same for the work in flight
 	inflight bool
 }
 
@@ -340,7 +341,8 @@ func (t *Tracker) process(ctx context.Context, id string) {
 	t.mu.Lock()
 	p := t.people[id]
 	job := *p
-	p.fetch, p.obs, p.since = false, nil, time.Time{}
+	p.fetch, p.obs = false, nil
+	p.running, p.since = p.since, time.Time{}
 	known := t.users[id]
 	t.mu.Unlock()
 
@@ -401,13 +403,14 @@ func (t *Tracker) finish(id string, job *person, err error) {
 		if p.obs == nil {
 			p.obs = job.obs
 		}
-		p.since = earliest(p.since, job.since)
+		p.since = earliest(p.since, p.running)
 	}
 	if err != nil {
-		t.unresolved[id] = earliest(t.unresolved[id], earliest(job.since, t.now()))
+		t.unresolved[id] = earliest(t.unresolved[id], earliest(p.running, t.now()))
 	} else if job == nil {
 		delete(t.unresolved, id)
 	}
+	p.running = time.Time{}
 	if p.fetch || p.obs != nil {
 		t.queue = append(t.queue, id)
 	} else {
@@ -471,8 +474,10 @@ func (t *Tracker) State() *snapshot.Snapshot {
 func (t *Tracker) stateLocked(now time.Time) *snapshot.Snapshot {
 	s := &snapshot.Snapshot{Provider: t.provider, TakenAt: now.UTC()}
 	for _, p := range t.people {
-		if !p.since.IsZero() && p.since.Before(s.TakenAt) {
-			s.TakenAt = p.since.UTC()
+		for _, since := range []time.Time{p.since, p.running} {
+			if !since.IsZero() && since.Before(s.TakenAt) {
+				s.TakenAt = since.UTC()
+			}
 		}
 	}
 	for _, since := range t.unresolved {

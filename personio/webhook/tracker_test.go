@@ -165,6 +165,9 @@ func TestTrackerRunCancelledKeepsWork(t *testing.T) {
 		}
 		synctest.Wait() // the fetch waits at the gate
 		time.Sleep(time.Hour)
+		if st := tr.State(); !st.TakenAt.Equal(ev.OccurredAt.UTC()) {
+			t.Errorf("checkpoint during the fetch %v, want the event's time %v", st.TakenAt, ev.OccurredAt)
+		}
 		cancel()
 		if err := <-done; !errors.Is(err, context.Canceled) {
 			t.Fatalf("Run: %v", err)
