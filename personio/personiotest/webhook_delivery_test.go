@@ -88,6 +88,12 @@ func TestWebhookEventsOfChanges(t *testing.T) {
 			func() []event { return []event{{"person.updated", pa, ""}} }},
 		{"email", func(t *testing.T, c *personiotest.Company) { c.Person(a).Email = "renamed@example.com" },
 			func() []event { return []event{{"person.updated", pa, ""}} }},
+		{"gender", func(t *testing.T, c *personiotest.Company) { c.Person(a).Gender = fakecompany.GenderDiverse },
+			func() []event { return []event{{"person.updated", pa, ""}} }},
+		{"preferred name", func(t *testing.T, c *personiotest.Company) { c.Person(a).PreferredName = "Ren" },
+			func() []event { return []event{{"person.updated", pa, ""}} }},
+		{"status only (on leave)", func(t *testing.T, c *personiotest.Company) { c.Person(b).Status = fakecompany.StatusLeave },
+			func() []event { return []event{{"employment.updated", pb, eb}} }},
 		{"custom attribute", func(t *testing.T, c *personiotest.Company) {
 			p := c.Person(a)
 			p.Custom = map[string]string{c.Attributes[0].Key: "changed"}

@@ -1,6 +1,7 @@
 package webhook_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -102,6 +103,21 @@ func TestTrackerEveryEventKind(t *testing.T) {
 			t.Errorf("state differs from the directory by %q, want only the job change", got)
 		}
 	})
+}
+
+// persisted returns s as snapshot.Write and snapshot.Read pass it on: a state saved to
+// a file and loaded again.
+func persisted(t *testing.T, s *snapshot.Snapshot) *snapshot.Snapshot {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := snapshot.Write(&buf, s); err != nil {
+		t.Fatal(err)
+	}
+	back, err := snapshot.Read(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return back
 }
 
 func collect(c *snapshot.Changes) []snapshot.Change {
@@ -372,7 +388,7 @@ func TestTrackerCatchUpAfterDowntime(t *testing.T) {
 		if got := r.log.take(); len(got) != 1 {
 			t.Fatalf("before the downtime: %q", got)
 		}
-		saved := r.tracker.State()
+		saved := persisted(t, r.tracker.State())
 		r.stop() // the process goes down
 
 		time.Sleep(time.Hour)
