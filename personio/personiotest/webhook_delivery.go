@@ -98,7 +98,6 @@ type delivery struct {
 
 // hookQueue is the queue of a webhook's deliveries not yet attempted.
 type hookQueue struct {
-	hookID  string
 	pending []*delivery
 	running bool // a dispatcher goroutine serves the queue
 }
@@ -165,7 +164,7 @@ func (hs *hookStore) queueLocked(s *Server, hookID, eventID, name string, at tim
 		OccurredAt: at.UTC().Format(layoutWebhookTime), Payload: payload})
 	q := hs.queues[hookID]
 	if q == nil {
-		q = &hookQueue{hookID: hookID}
+		q = &hookQueue{}
 		hs.queues[hookID] = q
 	}
 	for range 1 + max(hs.policy.Duplicates, 0) {

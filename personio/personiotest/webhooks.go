@@ -238,42 +238,41 @@ func (s *Server) WebhookAttempts() []WebhookAttempt {
 
 // routeWebhooks serves /v2/webhooks and everything under it.
 func (s *Server) routeWebhooks(w http.ResponseWriter, r *http.Request, parts []string) {
-	var allow []string
-	var h func(http.ResponseWriter, *http.Request, string)
-	var id string
+	type route struct {
+		method string
+		h      func(http.ResponseWriter, *http.Request, string)
+	}
+	var routes []route
+	id := ""
 	switch {
 	case len(parts) == 1:
-		allow = []string{http.MethodGet, http.MethodPost}
-		h = map[string]func(http.ResponseWriter, *http.Request, string){
-			http.MethodGet: s.listWebhooks, http.MethodPost: s.createWebhook,
-		}[r.Method]
+		routes = []route{{http.MethodGet, s.listWebhooks}, {http.MethodPost, s.createWebhook}}
 	case len(parts) == 2:
 		id = parts[1]
-		allow = []string{http.MethodGet, http.MethodPatch, http.MethodDelete}
-		h = map[string]func(http.ResponseWriter, *http.Request, string){
-			http.MethodGet: s.getWebhook, http.MethodPatch: s.updateWebhook, http.MethodDelete: s.deleteWebhook,
-		}[r.Method]
+		routes = []route{{http.MethodGet, s.getWebhook}, {http.MethodPatch, s.updateWebhook}, {http.MethodDelete, s.deleteWebhook}}
 	case len(parts) == 3:
 		id = parts[1]
 		switch parts[2] {
 		case "events":
-			allow, h = []string{http.MethodGet}, s.listWebhookEvents
+			routes = []route{{http.MethodGet, s.listWebhookEvents}}
 		case "activity":
-			allow, h = []string{http.MethodGet}, s.listWebhookActivity
+			routes = []route{{http.MethodGet, s.listWebhookActivity}}
 		case "ping":
-			allow, h = []string{http.MethodPost}, s.pingWebhook
+			routes = []route{{http.MethodPost, s.pingWebhook}}
 		case "test-event":
-			allow, h = []string{http.MethodPost}, s.testWebhookEvent
-		}
-		if !slices.Contains(allow, r.Method) {
-			h = nil
+			routes = []route{{http.MethodPost, s.testWebhookEvent}}
 		}
 	}
-	switch {
-	case allow == nil:
+	if routes == nil {
 		s.notFoundV2(w)
 		return
-	case h == nil:
+	}
+	i := slices.IndexFunc(routes, func(rt route) bool { return rt.method == r.Method })
+	if i < 0 {
+		var allow []string
+		for _, rt := range routes {
+			allow = append(allow, rt.method)
+		}
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 		s.writeProblem(w, http.StatusMethodNotAllowed, "Method not allowed",
 			"The method "+r.Method+" is not allowed for this resource.", "common.method_not_allowed")
@@ -283,10 +282,9 @@ func (s *Server) routeWebhooks(w http.ResponseWriter, r *http.Request, parts []s
 	if r.Method == http.MethodGet {
 		scope = ScopeWebhooksRead
 	}
-	if !s.v2Authorize(w, r, scope) {
-		return
+	if s.v2Authorize(w, r, scope) {
+		routes[i].h(w, r, id)
 	}
-	h(w, r, id)
 }
 
 // webhookJSON is a webhook as the API renders it. The token and the custom headers'

@@ -335,8 +335,8 @@ func (t *Tracker) Flush(ctx context.Context) error {
 	}
 }
 
-// process does the work queued for one person: fetch (or take the deleted mark or the
-// listing's record), compare, apply, and write the state.
+// process does the work queued for one person: fetch (or take the listing's record),
+// compare, apply, and write the state.
 func (t *Tracker) process(ctx context.Context, id string) {
 	t.mu.Lock()
 	p := t.people[id]
