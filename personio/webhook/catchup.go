@@ -27,7 +27,7 @@ const (
 
 // ErrCatchUpTooOld is returned by CatchUp for a start older than EventRetention: the
 // Events API no longer has those events. Run Tracker.Reconcile instead.
-var ErrCatchUpTooOld = errors.New("webhook: the events are older than the Events API keeps")
+var ErrCatchUpTooOld = errors.New("the events are older than the Events API keeps")
 
 // EventSource lists the events Personio recorded for a webhook: *personio.Client, whose
 // WebhookEvents pages through GET /v2/webhooks/{id}/events.

@@ -25,7 +25,7 @@ const DefaultConcurrency = 4
 // ErrNoPerson is reported for an employment event whose payload names no person: the v2
 // API reads an employment only under its person (/v2/persons/{id}/employments/{id}), so
 // such an event cannot be followed up. Reconciliation catches what it announced.
-var ErrNoPerson = errors.New("webhook: the event names no person")
+var ErrNoPerson = errors.New("the event names no person")
 
 // TrackerConfig configures a [Tracker].
 type TrackerConfig struct {
