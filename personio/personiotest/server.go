@@ -422,11 +422,13 @@ func (s *Server) Company() *Company {
 // Personio would (see [Server.SetWebhookDelivery] and the package documentation), which
 // are delivered on other goroutines: Mutate does not wait for them.
 func (s *Server) Mutate(f func(c *Company)) {
-	s.mu.Lock()
-	before := s.beforeMutate()
-	f(s.company)
-	events := s.afterMutate(before)
-	s.mu.Unlock()
+	events := func() []firedEvent {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		before := s.beforeMutate()
+		f(s.company)
+		return s.afterMutate(before)
+	}()
 	s.hooks.publish(s, events)
 }
 
