@@ -53,6 +53,9 @@
 //   - GET /v2/org-units (type optional, include_parent_chain, sort=id; limit 1–100,
 //     default 20; 404 under [WithoutOrgUnitList]) and GET /v2/org-units/{id}?type=… (type
 //     required).
+//   - The webhook management API: GET and POST /v2/webhooks, GET, PATCH and DELETE
+//     /v2/webhooks/{id}, GET …/events and …/activity, POST …/ping and …/test-event (see
+//     Webhooks below).
 //
 // v2 lists are cursor-paged: the cursor ("cur_…") appears only in
 // _meta.links.next.href, an absolute URL whose query is just cursor=…, absent on the
@@ -68,6 +71,52 @@
 // "Insufficient access scope". v1 tokens are not accepted by v2 and vice versa.
 //
 // Unknown paths answer 404 and known paths with another method 405 (with Allow).
+//
+// # Webhooks
+//
+// The server serves Personio's webhook management API and delivers dataless events to
+// the subscribed URLs when its company changes through [Server.Mutate].
+//
+// Management: GETs need [ScopeWebhooksRead], the rest [ScopeWebhooksWrite] (403
+// "Insufficient access scope" otherwise). Create requires url (an absolute https URL),
+// description and enabled_events (known event names, lower case); status defaults to
+// DISABLED and auth_type to TOKEN; TOKEN needs a token, CUSTOM 1 to 3 custom_headers
+// whose names neither equal nor start with host, content-length, transfer-encoding,
+// connection, upgrade, te, trailer, expect or content-type; a token or headers that the
+// auth type does not use are refused. Missing fields and malformed JSON answer 400,
+// broken rules 422, unknown ids 404; create answers 201, delete 204. PATCH changes the
+// fields sent and checks the result the same way. The three lists take limit (1–200,
+// default 100) and page with cur_… cursors like the other v2 lists, oldest first; the
+// webhook list filters by enabled_events and status, the events by occurred_at.gte/.lte
+// (inclusive) and event_name, the activity by completed_at.gte/.lte, event_name and
+// is_delivered. Events and delivery attempts are kept for [WebhookRetention] (30 days)
+// by the server's clock ([WithClock]).
+//
+// Events: a change made with Mutate is compared with the company before it. A hire fires
+// person.created and employment.created; a change of first_name, last_name, gender,
+// preferred_name, email or a custom attribute fires person.updated; a change of the
+// employment other than the job (department, team, supervisor, office, legal entity,
+// status, dates, hours, cost centres, termination) fires employment.updated; a deletion
+// fires person.deleted and employment.deleted. A job change fires nothing. The events go
+// to the ENABLED webhooks that enable them, and are recorded for the Events API; ping and
+// test-event deliver to the webhook whatever its status, and are not recorded.
+//
+// Delivery: a POST of {"company_id","event_name","occurred_at","payload"} with
+// Content-Type application/json and the webhook's credentials (the exact token in
+// Authorization, or the custom headers), through [WithWebhookClient]'s client, following
+// no redirects. A 2xx within [WebhookAckTimeout] (3 s) acknowledges; a timeout, a failed
+// connection or a 5xx other than 501 is sent again at once (two requests per attempt) and
+// then after each of the retry delays ([DefaultWebhookRetryDelays]: 6 retries within 3
+// days, 14 requests at most; [WithWebhookRetryDelays] compresses them); a 3xx, a 4xx or
+// 501 ends the delivery. Every request is recorded for the Activity API and
+// [Server.WebhookAttempts]. Each webhook's deliveries are sent in order, one after the
+// other, on goroutines of their own: Mutate never waits for them. A failing delivery waits
+// for its retries on a goroutine of its own, so it does not hold up the next ones.
+// [Server.SetWebhookDelivery] holds, reorders, duplicates or delays deliveries;
+// [Server.WaitWebhooks] waits until they are done; Close stops them. The retry delays are
+// Go timers: in a testing/synctest bubble, with deliveries to an in-memory handler (a
+// client whose Transport calls it) and Mutate called in the bubble, the whole schedule
+// runs in virtual time.
 //
 // # Rendering
 //
@@ -120,6 +169,23 @@
 //     [WithDocumentedRateLimits] gives them the v1 employee list's limit.
 //   - Wrong v2 credentials answer 400 unauthorized_client (as Personio's token endpoint
 //     documents), not 401.
+//   - Webhooks: the webhook object renders id, url, description, status, auth_type and
+//     enabled_events, never the token or the custom headers; create answers the object
+//     bare (not wrapped in _data). Validation splits 400 (missing fields, malformed JSON)
+//     from 422 (rules broken); 409 is never answered. Event items are {id, company_id,
+//     event_name, occurred_at, payload}; activity items {id, event_id, event_name,
+//     completed_at, is_delivered, status_code, error, attempt, request}, one per request.
+//     Ping and test-event answer {event_id, event_name}; redelivery is not served.
+//   - Webhook events: the employment.updated triggers (Personio does not publish them),
+//     the payloads {"person":{"id":"…"}} and {"employment":{"id":"…"},"person":{"id":"…"}},
+//     events only for ENABLED webhooks, and one occurred_at (the server's clock) for all
+//     the events of one Mutate. employment.started, employment.terminated (sent on the
+//     day) and employment.updated.cost-centers are not sent; language_code is not
+//     modelled.
+//   - Delivery: the retry delays (Personio says "increasing delays" up to 3 days), that
+//     retries use the webhook's credentials as they are when the retry is sent, that a
+//     deleted webhook's pending deliveries are dropped, and that deliveries carry no
+//     signature ([WithWebhookSigner] adds one a test defines).
 //
 // # Rate limits and latency
 //

@@ -54,7 +54,8 @@ const (
 
 // AllScopes returns every scope the fake knows, in a fixed order.
 func AllScopes() []string {
-	return []string{ScopePersonsRead, ScopeEmploymentsRead, ScopeLegalEntitiesRead, ScopeOrgUnitsRead}
+	return []string{ScopePersonsRead, ScopeEmploymentsRead, ScopeLegalEntitiesRead, ScopeOrgUnitsRead,
+		ScopeWebhooksRead, ScopeWebhooksWrite}
 }
 
 // DefaultTokenTTL is how long a token lives unless [WithTokenTTL] says otherwise: 24
@@ -128,6 +129,7 @@ type config struct {
 	loc            *time.Location
 	locSet         bool
 	maxCursors     int
+	hooks          hookOptions
 }
 
 // Option configures a [Server].
@@ -345,6 +347,8 @@ type Server struct {
 	qmu    sync.Mutex
 	quirks Quirks
 
+	hooks *hookStore // webhooks, their events and deliveries
+
 	// whitelist, resolved from cfg.attrs.
 	std      [numStdAttrs]bool
 	dynAllow map[string]bool // nil: every custom attribute
@@ -385,6 +389,7 @@ func NewServer(opts ...Option) *Server {
 		}
 	}
 	s.resolveWhitelist()
+	s.hooks = newHookStore(cfg.hooks, s.company.Seed)
 
 	s.URL = fakeserver.Start(&s.serverBase, http.HandlerFunc(s.route), fakeserver.Options{
 		Name:     "personiotest.Server",
@@ -413,11 +418,18 @@ func (s *Server) Company() *Company {
 
 // Mutate calls f with the served company under the server's write lock, so requests see
 // the company either before or after the change, never during it. f must keep People
-// ordered by ID and must not keep c after it returns.
+// ordered by ID and must not keep c after it returns. The change fires the webhook events
+// Personio would (see [Server.SetWebhookDelivery] and the package documentation), which
+// are delivered on other goroutines: Mutate does not wait for them.
 func (s *Server) Mutate(f func(c *Company)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f(s.company)
+	events := func() []firedEvent {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		before := s.beforeMutate()
+		f(s.company)
+		return s.afterMutate(before)
+	}()
+	s.hooks.publish(s, events)
 }
 
 // ExpireTokens makes every token issued so far invalid: the next request that presents
@@ -583,6 +595,10 @@ func (s *Server) routeV2(w http.ResponseWriter, r *http.Request, rest string) {
 			s.notFoundV2(w)
 			return
 		}
+	}
+	if parts[0] == "webhooks" {
+		s.routeWebhooks(w, r, parts)
+		return
 	}
 	var scope string
 	var h func(http.ResponseWriter, *http.Request, []string)

@@ -1,14 +1,17 @@
-// Package webhook receives Personio's v2 webhook deliveries: an http.Handler that
-// authenticates each delivery, decodes its envelope and queues it for a consumer, and
-// answers Personio at once.
+// Package webhook receives Personio's v2 webhook deliveries and turns them into
+// changes: a [Receiver] (an http.Handler that authenticates each delivery, decodes its
+// envelope, queues it and answers Personio at once) and a [Tracker] (which turns the
+// queued events into the joiners, movers, leavers and other changes of
+// [snapshot.Change], with catch-up from Personio's Events API and reconciliation by a
+// full listing).
 //
 // Personio asks integrators to use webhooks instead of polling ("Where webhooks are
 // available, API requests will have set rate limits and repetitive polling will not be
 // permitted"). Its webhooks cover persons and employments (and absences, attendances and
 // documents). They are dataless: an [Event] names the company, the event and the ids of
 // the resources concerned, and the consumer fetches the data (personio.Client.GetPerson,
-// ListEmployments). Subscriptions are managed with personio.Client.CreateWebhook and its
-// siblings.
+// ListEmployments), which is what a Tracker does. Subscriptions are managed with
+// personio.Client.CreateWebhook and its siblings.
 //
 // # Using it
 //
@@ -17,12 +20,15 @@
 //		CompanyID: companyID,
 //	})
 //	mux.Handle("POST /personio/webhook", rcv)
-//	go func() {
-//		for ev := range rcv.Events() {
-//			// fetch the person, update the account, ...
-//		}
-//	}()
-//	// on shutdown: server.Shutdown(ctx), then rcv.Close()
+//	tracker, err := webhook.NewTracker(webhook.TrackerConfig{
+//		Directory: client.Directory(personio.WithV2()),
+//		State:     state, // snapshot.Take of the directory, or a saved tracker.State()
+//		Apply:     func(ctx context.Context, c snapshot.Change) error { /* the account */ },
+//	})
+//	go tracker.Run(ctx, rcv.Events())
+//	// after downtime: tracker.CatchUp(ctx, client, webhookID, saved.TakenAt.Add(-webhook.RetryWindow))
+//	// daily or so:    tracker.Reconcile(ctx)
+//	// on shutdown:    server.Shutdown(ctx), then rcv.Close(); Run returns when done
 //
 // A receiver serving many companies on one URL sets Config.AuthFor, a lookup of each
 // company's credentials, instead of Config.Auth.
@@ -48,13 +54,18 @@
 // keyed by resource (one published fragment, with the key spelled absence-period in the
 // docs and absence_period on the wire), that ids may be numbers, and that the
 // Content-Type is application/json. Duplicates and reordering are certain in practice
-// (retries, fast double attempts, redeliveries); the package does not dedupe.
+// (retries, fast double attempts, redeliveries): the Receiver passes every delivery on,
+// and the Tracker makes them harmless (one fetch per person however many events, and a
+// comparison of records rather than of events).
 //
 // # Losing nothing
 //
-// Personio acknowledges a delivery once it is queued, before it is processed, and does
-// not retry 4xx answers. Events still queued when the process stops, events the consumer
-// fails to handle, and deliveries answered 400 are therefore lost to the receiver; the
-// Events API (personio.Client.WebhookEvents) keeps every event of the last 30 days and is
-// where a consumer catches up from after a restart.
+// The Receiver acknowledges a delivery once it is queued, before it is processed, and
+// Personio does not retry 4xx answers. Events still queued when the process stops, and
+// deliveries answered 400, are therefore lost to the receiver; the Events API
+// (personio.Client.WebhookEvents) keeps every event of the last 30 days, and
+// Tracker.CatchUp replays it. Some changes fire no event at all (a job change), and a
+// gap longer than 30 days cannot be replayed: Tracker.Reconcile lists the whole
+// directory and compares. Webhooks give latency, reconciliation completeness; see
+// docs/events.md in this module for the guarantee and how often to run which.
 package webhook
