@@ -240,3 +240,56 @@ func TestResponseObserverSeesEveryResponse(t *testing.T) {
 		}
 	})
 }
+
+// tokenFetcher is an Authorizer that fetches its token through the client it authorizes,
+// as Personio's does, with NoAuth requests.
+type tokenFetcher struct {
+	c     *Client
+	mu    sync.Mutex
+	token string
+}
+
+func (a *tokenFetcher) Authorize(ctx context.Context, req *http.Request) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.token == "" {
+		var v struct{ Token string }
+		if _, err := a.c.DoJSON(ctx, &Request{Method: "POST", Path: "/auth", NoAuth: true}, &v); err != nil {
+			return err
+		}
+		a.token = v.Token
+	}
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	return nil
+}
+
+func (a *tokenFetcher) Refresh(context.Context, string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.token = ""
+	return nil
+}
+
+// TestAuthorizerSendsThroughTheClient: the client's first request, which goes alone,
+// may need a token request of the same client to be authorized.
+func TestAuthorizerSendsThroughTheClient(t *testing.T) {
+	inBubble(t, func(t *testing.T) {
+		auth := &tokenFetcher{}
+		c, mt, _ := newMockClient(t, Config{Auth: auth})
+		auth.c = c
+		mt.RegisterResponder("POST", testBase+"/auth", respond(200, `{"token":"t1"}`))
+		srv := &tokenServer{valid: "t1"}
+		mt.RegisterResponder("GET", testBase+"/x", srv.responder)
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() { get(t, c, "/x") })
+		}
+		wg.Wait()
+		if diff := cmp.Diff([]string{"Bearer t1", "Bearer t1", "Bearer t1"}, srv.seen); diff != "" {
+			t.Errorf("Authorization headers mismatch (-want +got):\n%s", diff)
+		}
+		if n := mt.GetCallCountInfo()["POST "+testBase+"/auth"]; n != 1 {
+			t.Errorf("token requests = %d, want 1", n)
+		}
+	})
+}

@@ -83,14 +83,15 @@ func (c *Client) do(ctx context.Context, r *Request, wantJSON bool) (*http.Respo
 		}
 	}
 	cl := &call{
-		c:          c,
-		method:     cmp.Or(r.Method, http.MethodGet),
-		url:        u,
-		path:       c.redact(cmp.Or(u.EscapedPath(), "/")),
-		json:       wantJSON,
-		idempotent: r.Idempotent || isIdempotent(cmp.Or(r.Method, http.MethodGet)),
-		noAuth:     r.NoAuth || c.auth == nil,
+		c:      c,
+		method: cmp.Or(r.Method, http.MethodGet),
+		url:    u,
+		path:   c.redact(cmp.Or(u.EscapedPath(), "/")),
+		json:   wantJSON,
+		noAuth: r.NoAuth || c.auth == nil,
+		gated:  !r.NoAuth,
 	}
+	cl.idempotent = r.Idempotent || isIdempotent(cl.method)
 	var body any
 	if len(r.Body) > 0 {
 		body = r.Body
@@ -155,6 +156,7 @@ type call struct {
 	json       bool     // a 2xx body must be JSON
 	idempotent bool
 	noAuth     bool
+	gated      bool // waits for the client's first answer (see pacer.first)
 
 	attempts   int    // requests sent, not counting redirect hops
 	authorized bool   // the last request carried credentials,
@@ -206,9 +208,12 @@ func (cl *call) RoundTrip(req *http.Request) (*http.Response, error) {
 func (cl *call) send(req *http.Request) (*http.Response, error) {
 	c := cl.c
 	ctx := req.Context()
-	isFirst, err := c.pace.first(ctx)
-	if isFirst {
-		defer c.pace.answered()
+	var err error
+	if cl.gated {
+		var isFirst bool
+		if isFirst, err = c.pace.first(ctx); isFirst {
+			defer c.pace.answered()
+		}
 	}
 	if err == nil {
 		err = c.pace.wait(ctx)

@@ -51,7 +51,8 @@
 //
 //   - A new client sends its first request alone and holds the others until it is
 //     answered: if another client with the same credentials has just spent the API's
-//     budget, one 429 tells it so, not a burst of them.
+//     budget, one 429 tells it so, not a burst of them. (Token requests, Request.NoAuth,
+//     are not held.)
 //   - A 429, or a 503 with Retry-After, pauses every request of the client: for the
 //     Retry-After, or else for the limiter's interval between two tokens but at least
 //     [RateLimitPause]. Requests already waiting for a token go back behind the pause.

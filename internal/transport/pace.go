@@ -40,7 +40,8 @@ func (p *pacer) init(lim *rate.Limiter) {
 // first holds every request but one until the client's first request is over, so that a
 // client whose budget another client already spent learns it from one 429 rather than a
 // burst of them. It reports whether this request is the first; its sender then calls
-// p.answered when it is over.
+// p.answered when it is over. NoAuth requests (token requests, which an Authorizer may
+// send while the first request waits for its credentials) bypass it.
 func (p *pacer) first(ctx context.Context) (bool, error) {
 	select {
 	case <-p.heard:

@@ -153,7 +153,8 @@ func (cfg Config) LogValue() slog.Value {
 type Authorizer interface {
 	// Authorize adds credentials to req, a clone owned by the transport, for one attempt.
 	// It is called only for requests to the BaseURL's origin (scheme, host, port), never
-	// for another host, including after a redirect.
+	// for another host, including after a redirect. Requests it sends through the same
+	// Client (to fetch a token) must set Request.NoAuth.
 	Authorize(ctx context.Context, req *http.Request) error
 	// Refresh is called at most once per call (Do or DoJSON) when the API answers 401 to
 	// a request that carried the Authorization header value rejected; it should obtain new
