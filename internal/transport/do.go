@@ -36,12 +36,13 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	return resp, err
 }
 
-// DoJSON is Do for a JSON answer: it decodes the 2xx body into v (a pointer, or nil to
-// discard the body) with encoding/json and returns the response header. A body that is
-// not JSON at all (garbled, cut short, a proxy's HTML page) fails its attempt like a 502
-// does, and once MaxAttempts requests have been sent the error matches
-// unified.ErrUnavailable. Valid JSON of the wrong shape fails at once, without a sentinel.
-// A 204 No Content answer or a HEAD request leaves v untouched.
+// DoJSON is Do for a JSON answer: it decodes the 2xx body into v (a pointer) with
+// encoding/json and returns the response header. A body that is not JSON at all (garbled,
+// cut short, a proxy's HTML page) fails its attempt like a 502 does, and once MaxAttempts
+// requests have been sent the error matches unified.ErrUnavailable. Valid JSON that does
+// not decode into v (the wrong shape, or an UnmarshalJSON method's error) fails at once,
+// without a sentinel. A 204 No Content answer or a HEAD request leaves v untouched; a nil v
+// discards the body unchecked.
 func (c *Client) DoJSON(ctx context.Context, r *Request, v any) (http.Header, error) {
 	resp, cl, err := c.do(ctx, r, v != nil)
 	if err != nil {
