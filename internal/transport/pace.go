@@ -30,6 +30,7 @@ type pacer struct {
 	calmUntil  time.Time  // the burst stays at 1 until then
 	pacedLimit rate.Limit // the rate X-RateLimit-* headers allow, until pacedUntil
 	pacedUntil time.Time
+	tuned      bool // the limiter is set from calmUntil or pacedUntil, not as configured
 }
 
 func (p *pacer) init(lim *rate.Limiter) {
@@ -177,13 +178,20 @@ func (p *pacer) pauseLocked(until time.Time) {
 	}
 }
 
-// tuneLocked sets the limiter's rate and burst from the state at now.
+// tuneLocked sets the limiter's rate and burst from the state at now. A client that has
+// nothing to adapt leaves the limiter alone, so that it does not undo what another client
+// sharing it (Config.Limiter) has set.
 func (p *pacer) tuneLocked(now time.Time) {
+	paced, calm := now.Before(p.pacedUntil), now.Before(p.calmUntil)
+	if !paced && !calm && !p.tuned {
+		return
+	}
+	p.tuned = paced || calm
 	limit, burst := p.baseLimit, p.baseBurst
-	if now.Before(p.pacedUntil) {
+	if paced {
 		limit, burst = min(limit, p.pacedLimit), 1
 	}
-	if now.Before(p.calmUntil) {
+	if calm {
 		burst = min(burst, 1)
 	}
 	if p.lim.Limit() != limit {

@@ -429,3 +429,31 @@ func TestSpentBudget(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedLimiterAdaptsOnce: when one of two clients sharing a limiter meets a 429, the
+// other leaves the lowered burst alone; the first restores it after the quiet period.
+func TestSharedLimiterAdaptsOnce(t *testing.T) {
+	inBubble(t, func(t *testing.T) {
+		shared := rate.NewLimiter(10, 5)
+		a, mta, _ := newMockClient(t, Config{Limiter: shared})
+		b, mtb, _ := newMockClient(t, Config{Limiter: shared})
+		mta.RegisterResponder("GET", testBase+"/x", sequence(respond(429, ""), respond(200, `{}`)))
+		mtb.RegisterResponder("GET", testBase+"/x", respond(200, `{}`))
+		get(t, a, "/x")
+		for range 3 {
+			get(t, b, "/x")
+		}
+		if got := shared.Burst(); got != 1 {
+			t.Errorf("burst after a 429 of one client and requests of the other = %d, want 1", got)
+		}
+		advance(RateLimitQuietPeriod)
+		get(t, b, "/x")
+		if got := shared.Burst(); got != 1 {
+			t.Errorf("burst after the other client's request = %d, want 1 until the first client restores it", got)
+		}
+		get(t, a, "/x")
+		if got := shared.Burst(); got != 5 {
+			t.Errorf("burst after the quiet period = %d, want 5", got)
+		}
+	})
+}
