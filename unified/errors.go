@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -81,8 +82,11 @@ type APIError struct {
 	Body []byte
 }
 
-// Error returns a one-line description: provider, method, URL, status, code, message and
-// request id.
+// Error returns a one-line description: provider, method and path (without the query
+// string), then the status, code and message, then the request id, the Retry-After and
+// the number of attempts:
+//
+//	personio: GET /v1/company/employees/9: 404 Not Found: Es ist ein Problem aufgetreten (request id 4f2a, after 2 attempts)
 func (e *APIError) Error() string {
 	var b strings.Builder
 	if e.Provider != "" {
@@ -90,7 +94,12 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 	}
 	if e.Method != "" {
-		fmt.Fprintf(&b, "%s %s: ", e.Method, e.URL)
+		b.WriteString(e.Method)
+		if p := urlPath(e.URL); p != "" {
+			b.WriteString(" ")
+			b.WriteString(p)
+		}
+		b.WriteString(": ")
 	}
 	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Code != "" {
@@ -100,16 +109,33 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
 	}
+	var notes []string
+	if e.RequestID != "" {
+		notes = append(notes, "request id "+e.RequestID)
+	}
 	if e.RetryAfter > 0 {
-		fmt.Fprintf(&b, " (retry after %s)", e.RetryAfter)
+		notes = append(notes, "retry after "+e.RetryAfter.String())
 	}
 	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+		notes = append(notes, fmt.Sprintf("after %d attempts", e.Attempts))
 	}
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " [request id %s]", e.RequestID)
+	if len(notes) > 0 {
+		b.WriteString(" (" + strings.Join(notes, ", ") + ")")
 	}
 	return b.String()
+}
+
+// urlPath returns the path of a URL, without scheme, host, query and fragment.
+func urlPath(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		s, _, _ = strings.Cut(s, "?")
+		return s
+	}
+	if u.Host != "" && u.Path == "" {
+		return "/"
+	}
+	return u.EscapedPath()
 }
 
 // Is reports whether target is the sentinel error for e's status code.

@@ -4,14 +4,14 @@ import (
 	"context"
 	"net/http"
 	"testing"
-	"time"
+	"testing/synctest"
 
 	"github.com/jarcoal/httpmock"
 )
 
-// TestBodyCloseAccounting counts the response bodies the transport hands out and checks
+// TestBodyCloseAccounting counts the response bodies the transport receives and checks
 // that every one is closed: across retries, after exhausted retries, on errors, redirects
-// and refreshes, for Do (the test closes what it is given) and DoJSON.
+// and refreshes, for Do and DoJSON, and when the call is cancelled.
 func TestBodyCloseAccounting(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -20,7 +20,7 @@ func TestBodyCloseAccounting(t *testing.T) {
 		maxBody    int64
 		auth       bool
 		responders map[string]httpmock.Responder
-		cancelIn   time.Duration
+		cancel     bool // cancel the call while it waits for a retry
 		wantBodies int64
 	}{
 		{name: "Do success after retries", responders: map[string]httpmock.Responder{
@@ -29,7 +29,8 @@ func TestBodyCloseAccounting(t *testing.T) {
 		{name: "DoJSON exhausted 429", json: true, responders: map[string]httpmock.Responder{"/x": respond(429, `{"error":"slow"}`)}, wantBodies: 4},
 		{name: "Do 404", responders: map[string]httpmock.Responder{"/x": respond(404, `{"error":"gone"}`)}, wantBodies: 1},
 		{name: "DoJSON success", json: true, responders: map[string]httpmock.Responder{"/x": respond(200, `{"a":1}`)}, wantBodies: 1},
-		{name: "DoJSON decode error", json: true, responders: map[string]httpmock.Responder{"/x": respond(200, `{"a":`)}, wantBodies: DefaultMaxAttempts},
+		{name: "DoJSON not JSON", json: true, responders: map[string]httpmock.Responder{"/x": respond(200, `{"a":`)}, wantBodies: DefaultMaxAttempts},
+		{name: "DoJSON cut body", json: true, responders: map[string]httpmock.Responder{"/x": cutBody(`{"a":`)}, wantBodies: DefaultMaxAttempts},
 		{name: "DoJSON wrong shape", json: true, responders: map[string]httpmock.Responder{"/x": respond(200, `[1]`)}, wantBodies: 1},
 		{name: "DoJSON over the size cap", json: true, maxBody: 4, responders: map[string]httpmock.Responder{"/x": unknownLength(respond(200, `{"a":1}`))}, wantBodies: 1},
 		{name: "Do over the size cap by Content-Length", maxBody: 4, responders: map[string]httpmock.Responder{"/x": respond(200, `{"a":1}`)}, wantBodies: 1},
@@ -39,42 +40,54 @@ func TestBodyCloseAccounting(t *testing.T) {
 		{name: "refresh after 401", auth: true, responders: map[string]httpmock.Responder{
 			"/x": sequence(respond(401, `{"error":"expired"}`), respond(200, `{}`))}, wantBodies: 2},
 		{name: "Retry-After above the maximum", responders: map[string]httpmock.Responder{"/x": respond(429, "", "Retry-After", "86400")}, wantBodies: 1},
-		{name: "cancelled during backoff", cancelIn: 30 * time.Millisecond, responders: map[string]httpmock.Responder{"/x": respond(503, "x")}, wantBodies: 1},
+		{name: "cancelled during backoff", cancel: true, responders: map[string]httpmock.Responder{"/x": respond(503, "x")}, wantBodies: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			mt := httpmock.NewMockTransport()
-			for p, r := range tt.responders {
-				mt.RegisterResponder("GET", testBase+p, r)
-			}
-			counter := &bodyCounter{next: mt}
-			cfg := Config{HTTPClient: &http.Client{Transport: counter}, MaxBodyBytes: tt.maxBody}
-			if tt.auth {
-				cfg.Auth = &fakeAuth{token: "a", next: "b"}
-			}
-			if tt.cancelIn > 0 {
-				cfg.MinWait, cfg.MaxWait = 10*time.Second, 10*time.Second
-				cfg.WaitHook = func(d time.Duration) time.Duration { return d }
-			}
-			c, _, _ := newMockClient(t, cfg)
-			ctx := t.Context()
-			if tt.cancelIn > 0 {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithCancel(ctx)
-				time.AfterFunc(tt.cancelIn, cancel)
-			}
-			const path = "/x"
-			if tt.json {
-				var v any
-				_, _ = c.DoJSON(ctx, &Request{Path: path}, &v)
-			} else if resp, err := c.Do(ctx, &Request{Path: path}); err == nil {
-				resp.Body.Close()
-			}
-			opened, closed := counter.opened.Load(), counter.closed.Load()
-			if opened != tt.wantBodies || closed != opened {
-				t.Errorf("bodies opened %d, closed %d; want %d opened, all closed", opened, closed, tt.wantBodies)
-			}
+			inBubble(t, func(t *testing.T) {
+				mt := httpmock.NewMockTransport()
+				for p, r := range tt.responders {
+					mt.RegisterResponder("GET", testBase+p, r)
+				}
+				counter := &bodyCounter{next: mt}
+				cfg := Config{HTTPClient: &http.Client{Transport: counter}, MaxBodyBytes: tt.maxBody}
+				if tt.auth {
+					cfg.Auth = &fakeAuth{token: "a", next: "b"}
+				}
+				c, _, _ := newMockClient(t, cfg)
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				done := make(chan struct{})
+				go func() {
+					defer close(done)
+					if tt.json {
+						var v any
+						_, _ = c.DoJSON(ctx, &Request{Path: "/x"}, &v)
+					} else if resp, err := c.Do(ctx, &Request{Path: "/x"}); err == nil {
+						resp.Body.Close()
+					}
+				}()
+				if tt.cancel {
+					synctest.Wait()
+					cancel()
+				}
+				<-done
+				opened, closed := counter.opened.Load(), counter.closed.Load()
+				if opened != tt.wantBodies || closed != opened {
+					t.Errorf("bodies opened %d, closed %d; want %d opened, all closed", opened, closed, tt.wantBodies)
+				}
+			})
 		})
+	}
+}
+
+// unknownLength hides the body length, as a chunked response does.
+func unknownLength(r httpmock.Responder) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		resp, err := r(req)
+		if resp != nil {
+			resp.ContentLength = -1
+		}
+		return resp, err
 	}
 }

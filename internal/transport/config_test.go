@@ -262,8 +262,9 @@ func TestClientStringers(t *testing.T) {
 	}
 }
 
-// The default client keeps its connections when requests run in parallel: rounds of 8
-// parallel requests open 8 connections in all, not a new one for most requests.
+// The default client keeps its connections when requests run in parallel: a first request
+// (which a new client sends alone) and rounds of 8 parallel requests open 8 connections in
+// all, not a new one for most requests.
 func TestDefaultClientReusesParallelConnections(t *testing.T) {
 	t.Parallel()
 	var opened atomic.Int32
@@ -271,6 +272,9 @@ func TestDefaultClientReusesParallelConnections(t *testing.T) {
 	var arrived atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Hold each request until all of its round have arrived, so that they overlap.
+		if r.URL.Path == "/first" {
+			return
+		}
 		if arrived.Add(1)%8 == 0 {
 			close(release)
 		}
@@ -290,6 +294,9 @@ func TestDefaultClientReusesParallelConnections(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.CloseIdleConnections)
+	if _, err := c.Do(t.Context(), &Request{Path: "/first"}); err != nil {
+		t.Fatal(err)
+	}
 	for round := range 3 {
 		if round > 0 {
 			release = make(chan struct{})

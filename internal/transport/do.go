@@ -1,14 +1,20 @@
 package transport
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"math/rand/v2"
 	"mime"
 	"net/http"
-	"reflect"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -16,36 +22,38 @@ import (
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// stateKey carries a *reqState in the request context, where retryablehttp's CheckRetry
-// and PrepareRetry hooks and the inner round tripper find it.
-type stateKey struct{}
-
-// reqState is the state of one Do call across its attempts. Only the goroutine running
-// Do touches it: retryablehttp calls CheckRetry, PrepareRetry and the round tripper from
-// that goroutine, one after the other.
-type reqState struct {
-	method     string
-	url        string // sanitised and redacted, for errors and logs
-	rawURL     string // as sent, to scrub out of error messages
-	idempotent bool
-	noAuth     bool
-
-	attempts       int           // attempts started
-	retries        int           // retries spent from the MaxAttempts budget
-	nextWait       time.Duration // backoff to sleep before the next attempt
-	refreshPending bool          // the next attempt follows a 401: refresh first
-	refreshed      bool          // Refresh was called (at most once per Do)
-	authorized     bool          // Auth was applied to the last attempt
-	rejected       string        // Authorization value sent with the last attempt
-	sentAt         time.Time     // when the last attempt went out, for logs
-
-	decoded bool // decoding into target was started (reset it before a retry)
-	handled bool // DoJSON's response handler just ran: checkRetry's next call follows it
+// Do sends r and returns the response to a 2xx answer, its body read into memory (at most
+// MaxBodyBytes; a larger one fails at once with an error wrapping
+// unified.ErrResponseTooLarge). Closing the body is optional: nothing is left open.
+//
+// Connection failures, 429, 502, 503 and 504 answers and 2xx bodies cut short are
+// retried (idempotent requests only) until MaxAttempts requests have been sent; see the
+// package documentation. Any other status, or the last one, is returned as a
+// *unified.APIError. Other failures are returned as errors that name the provider, method
+// and path and wrap the cause, so that errors.Is(err, context.Canceled) and the like work.
+func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
+	resp, _, err := c.do(ctx, r, false)
+	return resp, err
 }
 
-func stateFrom(ctx context.Context) *reqState {
-	st, _ := ctx.Value(stateKey{}).(*reqState)
-	return st
+// DoJSON is Do for a JSON answer: it decodes the 2xx body into v (a pointer) with
+// encoding/json and returns the response header. A body that is not JSON at all (garbled,
+// cut short, a proxy's HTML page) fails its attempt like a 502 does, and once MaxAttempts
+// requests have been sent the error matches unified.ErrUnavailable. Valid JSON that does
+// not decode into v (the wrong shape, or an UnmarshalJSON method's error) fails at once,
+// without a sentinel. A 204 No Content answer or a HEAD request leaves v untouched; a nil v
+// discards the body unchecked.
+func (c *Client) DoJSON(ctx context.Context, r *Request, v any) (http.Header, error) {
+	resp, cl, err := c.do(ctx, r, v != nil)
+	if err != nil {
+		return nil, err
+	}
+	if v != nil && len(cl.body) > 0 {
+		if err := json.Unmarshal(cl.body, v); err != nil {
+			return nil, cl.fail(fmt.Errorf("decoding the JSON response: %w", err), 0)
+		}
+	}
+	return resp.Header, nil
 }
 
 // isIdempotent reports whether method may be retried without Request.Idempotent.
@@ -57,47 +65,16 @@ func isIdempotent(method string) bool {
 	return false
 }
 
-// Do sends r with retries, rate limiting and authorization. For a 2xx answer it returns
-// the response, whose Body is capped at MaxBodyBytes (reading past the cap fails with an
-// error wrapping unified.ErrResponseTooLarge); the caller must close it. For any other
-// status it drains and closes the body and returns a *unified.APIError. Other failures
-// (connection errors after all retries, refused redirects, cancellation) are returned as
-// errors that name the provider, method and sanitised URL and wrap the cause, so
-// errors.Is(err, context.Canceled) and the like work.
-func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
-	return c.do(ctx, r, nil, false)
-}
-
-// DoJSON is Do plus JSON decoding of a 2xx body into v (a pointer, or nil to discard the
-// body), streamed from the capped body, after which the body is drained and closed. It
-// returns the response header. For an idempotent request, a body cut off by a connection
-// failure, or one that is not JSON at all (garbled, cut short, a proxy's HTML page), is
-// retried like a failed attempt; *v is then reset to its zero value before it is decoded
-// again. When the attempts are spent, a body that is not JSON fails with an error matching
-// unified.ErrUnavailable; a JSON body of the wrong shape fails at once, without a
-// sentinel. A 204 No Content answer or a HEAD request leaves v untouched.
-func (c *Client) DoJSON(ctx context.Context, r *Request, v any) (http.Header, error) {
-	resp, err := c.do(ctx, r, v, true)
-	if err != nil {
-		return nil, err
-	}
-	return resp.Header, nil
-}
-
-func (c *Client) do(ctx context.Context, r *Request, v any, decode bool) (*http.Response, error) {
+func (c *Client) do(ctx context.Context, r *Request, wantJSON bool) (*http.Response, *call, error) {
 	if ctx == nil {
-		return nil, fmt.Errorf("%s: nil context: %w", c.provider, unified.ErrInvalidValue)
+		return nil, nil, fmt.Errorf("%s: nil context: %w", c.provider, unified.ErrInvalidValue)
 	}
 	if r == nil {
-		return nil, fmt.Errorf("%s: nil request: %w", c.provider, unified.ErrInvalidValue)
-	}
-	method := r.Method
-	if method == "" {
-		method = http.MethodGet
+		return nil, nil, fmt.Errorf("%s: nil request: %w", c.provider, unified.ErrInvalidValue)
 	}
 	u, err := c.ResolveURL(r.Path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(r.Query) > 0 {
 		if q := r.Query.Encode(); u.RawQuery == "" {
@@ -106,21 +83,23 @@ func (c *Client) do(ctx context.Context, r *Request, v any, decode bool) (*http.
 			u.RawQuery += "&" + q
 		}
 	}
-	st := &reqState{
-		method:     method,
-		url:        c.sanitize(u),
-		rawURL:     u.String(),
-		idempotent: r.Idempotent || isIdempotent(method),
-		noAuth:     r.NoAuth || c.auth == nil,
-		attempts:   1,
+	cl := &call{
+		c:      c,
+		method: cmp.Or(r.Method, http.MethodGet),
+		url:    u,
+		path:   c.redact(cmp.Or(u.EscapedPath(), "/")),
+		json:   wantJSON,
+		noAuth: r.NoAuth || c.auth == nil,
+		gated:  !r.NoAuth,
 	}
+	cl.idempotent = r.Idempotent || isIdempotent(cl.method)
 	var body any
 	if len(r.Body) > 0 {
 		body = r.Body
 	}
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, stateKey{}, st), method, st.rawURL, body)
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u.String(), body)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s %s: %s: %w", c.provider, c.redact(method), st.url, c.scrub(st, err), unified.ErrInvalidValue)
+		return nil, nil, cl.fail(fmt.Errorf("%w: %w", err, unified.ErrInvalidValue), 0)
 	}
 	for k, vs := range r.Header {
 		for _, hv := range vs {
@@ -136,179 +115,328 @@ func (c *Client) do(ctx context.Context, r *Request, v any, decode bool) (*http.
 	} else if len(r.Body) > 0 && req.Header.Get("Content-Type") == "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if decode {
-		req.SetResponseHandler(func(resp *http.Response) error { return c.decodeBody(st, resp, v) })
-	}
 
-	resp, err := c.rc.Do(req)
-	if err != nil {
-		if resp != nil {
-			drainClose(resp.Body)
+	retries := c.maxAttempts - 1
+	if !cl.idempotent {
+		retries = 0
+	}
+	hc := c.hc
+	hc.Transport = cl
+	rc := &retryablehttp.Client{
+		HTTPClient:   &hc,
+		Logger:       nil, // silent: it would log URLs with their query strings
+		RetryWaitMin: c.minWait,
+		RetryWaitMax: c.maxWait,
+		RetryMax:     retries,
+		CheckRetry:   c.checkRetry,
+		Backoff:      cl.backoff,
+		ErrorHandler: cl.giveUp,
+	}
+	resp, err := rc.Do(req)
+	var re *requestError
+	var ae *unified.APIError
+	switch {
+	case err == nil:
+		return resp, cl, nil
+	case errors.As(err, &re), errors.As(err, &ae):
+		return nil, nil, err // made by giveUp
+	default:
+		return nil, nil, cl.fail(err, cl.attempts) // the context ended between two attempts
+	}
+}
+
+// call is one logical call (one Do or DoJSON) and the state of its attempts. It is the
+// round tripper of the call's own http.Client, under retryablehttp, and supplies that
+// call's Backoff and ErrorHandler. retryablehttp, net/http and the hooks use it from the
+// caller's goroutine only, one step after the other, so it needs no lock.
+type call struct {
+	c          *Client
+	method     string
+	url        *url.URL // as sent
+	path       string   // escaped and redacted, for errors and logs
+	json       bool     // a 2xx body must be JSON
+	idempotent bool
+	noAuth     bool
+	gated      bool // waits for the client's first answer (see pacer.first)
+
+	attempts   int    // requests sent, not counting redirect hops
+	authorized bool   // the last request carried credentials,
+	sentAuth   string // and this Authorization header
+	refreshed  bool   // Authorizer.Refresh was called
+	resent     bool   // and the request sent again
+	lastStatus int    // outcome of the last request, for the retry log
+	lastErr    error
+	body       []byte // the last 2xx body read
+}
+
+// RoundTrip sends one attempt (or one redirect hop) of the call: see send. On a 401 to a
+// request that carried credentials it refreshes them once per call and sends the request
+// once more, within the same attempt as far as retryablehttp can tell, so that the resend
+// does not count against MaxAttempts.
+func (cl *call) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := cl.c
+	if originOf(req.URL) != c.origin {
+		closeRequestBody(req)
+		return nil, c.foreignOriginError("refusing request to", req.URL)
+	}
+	if req.Response == nil { // not a redirect hop
+		cl.attempts++
+	}
+	resp, err := cl.send(req)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || !cl.authorized || cl.refreshed {
+		return resp, err
+	}
+	cl.refreshed = true
+	ctx := req.Context()
+	c.log.LogAttrs(ctx, slog.LevelInfo, "refreshing credentials after 401 and sending the request again",
+		slog.String("method", cl.method), slog.String("path", cl.path), slog.Int("attempt", cl.attempts))
+	if err := c.auth.Refresh(ctx, cl.sentAuth); err != nil {
+		return nil, permanent(fmt.Errorf("refreshing credentials after 401 Unauthorized: %w", err))
+	}
+	again := req.Clone(ctx)
+	if req.GetBody != nil {
+		if again.Body, err = req.GetBody(); err != nil {
+			return nil, err
 		}
-		return nil, c.requestError(st, err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.apiError(st, resp)
+	cl.resent = true
+	return cl.send(again)
+}
+
+// send waits for the client's turn (see pacer), then sends req within the per-attempt
+// timeout, adds credentials (the origin was checked), lets the client learn from the
+// answer, and reads its body into memory.
+func (cl *call) send(req *http.Request) (*http.Response, error) {
+	c := cl.c
+	ctx := req.Context()
+	var err error
+	if cl.gated {
+		var isFirst bool
+		if isFirst, err = c.pace.first(ctx); isFirst {
+			defer c.pace.answered()
+		}
 	}
-	if decode {
-		return resp, nil // the response handler decoded and closed the body
+	if err == nil {
+		err = c.pace.wait(ctx)
 	}
-	if resp.ContentLength > c.maxBody {
-		drainClose(resp.Body)
-		return nil, c.requestError(st, &tooLargeError{limit: c.maxBody, length: resp.ContentLength})
+	if err != nil {
+		closeRequestBody(req)
+		return nil, err
 	}
-	resp.Body = &cappedBody{rc: resp.Body, n: c.maxBody, limit: c.maxBody, prefix: c.provider + ": " + method + " " + st.url + ": "}
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if c.timeout > 0 {
+		actx, cancel = context.WithTimeout(ctx, c.timeout)
+	}
+	defer cancel()
+	out := req.Clone(actx)
+	cl.authorized, cl.sentAuth = false, ""
+	if !cl.noAuth {
+		if err := c.auth.Authorize(ctx, out); err != nil {
+			closeRequestBody(req)
+			return nil, permanent(fmt.Errorf("authorizing the request: %w", err))
+		}
+		cl.authorized, cl.sentAuth = true, out.Header.Get("Authorization")
+	}
+	start := time.Now()
+	resp, err := c.baseRT.RoundTrip(out)
+	if err == nil {
+		if c.observer != nil {
+			c.observer.ObserveResponse(resp)
+		}
+		c.pace.observe(resp, c.maxRetryAfter)
+		err = cl.read(resp)
+	}
+	if err != nil && actx.Err() != nil && ctx.Err() == nil {
+		err = &attemptTimeoutError{timeout: c.timeout}
+	}
+	cl.logAttempt(ctx, start, resp, err)
+	if err != nil {
+		return nil, err
+	}
 	return resp, nil
 }
 
-// decodeBody is DoJSON's response handler. retryablehttp calls it for the final answer of
-// an attempt; for a 2xx answer it decodes into v and always drains and closes the body. A
-// returned error goes through checkRetry, which retries connection failures mid-body.
-func (c *Client) decodeBody(st *reqState, resp *http.Response, v any) error {
-	st.handled = true
+// read reads resp's body into memory and closes the connection's body: a 2xx body whole
+// (at most MaxBodyBytes), any other up to MaxErrorBodyBytes (the rest is discarded). A 2xx
+// body that cannot be read, or that the call needs as JSON and is not, fails the attempt.
+func (cl *call) read(resp *http.Response) error {
+	c := cl.c
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, c.maxErrBody))
+		drainClose(resp.Body)
+		resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
 		return nil
 	}
-	defer drainClose(resp.Body)
 	if resp.ContentLength > c.maxBody {
-		return &bodyError{err: &tooLargeError{limit: c.maxBody, length: resp.ContentLength}}
+		resp.Body.Close()
+		return &tooLargeError{limit: c.maxBody, length: resp.ContentLength}
 	}
-	if v == nil || resp.StatusCode == http.StatusNoContent || st.method == http.MethodHead {
-		return nil
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
 	}
-	if st.decoded {
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && !rv.IsNil() {
-			rv.Elem().SetZero()
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, c.maxBody+1))
+	resp.Body.Close()
+	switch {
+	case err != nil:
+		return &bodyError{err: err}
+	case n > c.maxBody:
+		return &tooLargeError{limit: c.maxBody}
+	}
+	b := buf.Bytes()
+	if cl.json && resp.StatusCode != http.StatusNoContent && cl.method != http.MethodHead && !json.Valid(b) {
+		return notJSON(resp.Header.Get("Content-Type"), b)
+	}
+	cl.body = b
+	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+	return nil
+}
+
+// errAnswer is CheckRetry's verdict on an API answer that is final (not 2xx, and not to
+// be retried). It routes the answer to the ErrorHandler, which turns it into the
+// *unified.APIError; callers never see it.
+var errAnswer = errors.New("final answer")
+
+// checkRetry is retryablehttp's CheckRetry. It depends on nothing but its arguments and
+// the client's configuration: it retries connection failures and failed bodies (see
+// retryableError), and 429, 502, 503 and 504 answers unless their Retry-After exceeds
+// MaxRetryAfter. retryablehttp stops anyway when the call's budget is spent.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	switch {
+	case err != nil:
+		return ctx.Err() == nil && retryableError(err), nil
+	case resp.StatusCode >= 200 && resp.StatusCode <= 299:
+		return false, nil
+	case !retryableStatus(resp.StatusCode):
+		return false, errAnswer
+	}
+	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && ra > c.maxRetryAfter {
+		return false, errAnswer
+	}
+	return true, nil
+}
+
+// backoff is retryablehttp's Backoff for the call, called once before each retry: the
+// answer's Retry-After if it has one, else a random duration between half of
+// MinWait·2ⁿ and all of it (n = 0 for the first retry; MinWait·2ⁿ capped at MaxWait); and
+// at least what is left of a client-wide pause. It logs the retry.
+func (cl *call) backoff(lo, hi time.Duration, n int, resp *http.Response) time.Duration {
+	c := cl.c
+	d := jittered(lo, hi, n)
+	if resp != nil {
+		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			d = ra
 		}
 	}
-	st.decoded = true
-	body := &cappedBody{rc: resp.Body, n: c.maxBody, limit: c.maxBody}
-	dec := json.NewDecoder(body)
-	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("unexpected data after the JSON value")
+	d = max(d, c.pace.pauseLeft())
+	if c.log.Enabled(context.Background(), slog.LevelInfo) {
+		reason := "status " + strconv.Itoa(cl.lastStatus)
+		if cl.lastErr != nil {
+			reason = c.scrub(cl.url, causeOf(cl.lastErr))
+		}
+		c.log.LogAttrs(context.Background(), slog.LevelInfo, "retrying request",
+			slog.String("method", cl.method), slog.String("path", cl.path), slog.Int("attempt", cl.attempts),
+			slog.Int("max_attempts", c.maxAttempts), slog.String("reason", reason), slog.Duration("wait", d))
 	}
-	if err == nil {
-		return nil
-	}
-	if body.readErr != nil {
-		return &bodyError{err: fmt.Errorf("reading response body: %w", body.readErr), readErr: body.readErr}
-	}
-	if errors.Is(err, unified.ErrResponseTooLarge) {
-		return &bodyError{err: err}
-	}
-	if errors.Is(err, io.EOF) {
-		err = errors.New("empty response body")
-	}
-	// A body that is not JSON at all (cut short, garbled, an HTML page from a proxy) is
-	// retried like a failed attempt and, once the attempts are spent, matches
-	// unified.ErrUnavailable. A well-formed body of the wrong shape is neither.
-	var typeErr *json.UnmarshalTypeError
-	malformed := !errors.As(err, &typeErr)
-	ct := resp.Header.Get("Content-Type")
-	if mt, _, _ := mime.ParseMediaType(ct); ct != "" && mt != "application/json" {
-		err = fmt.Errorf("decoding JSON response (Content-Type %q): %w", mt, err)
-	} else {
-		err = fmt.Errorf("decoding JSON response: %w", err)
-	}
-	if malformed {
-		err = &malformedError{err: err}
-	}
-	return &bodyError{err: err, malformed: malformed}
+	return d
 }
 
-// bodyError is an error met while DoJSON read a 2xx body. readErr is set when the body
-// could not be read (as opposed to read but not decoded), which may be worth a retry;
-// malformed when it was read but is not JSON, which is retried too.
-type bodyError struct {
-	err       error
-	readErr   error
-	malformed bool
+// jittered returns a random duration between half of lo·2ⁿ and all of it, with lo·2ⁿ
+// capped at hi (retryablehttp.DefaultBackoff without a response).
+func jittered(lo, hi time.Duration, n int) time.Duration {
+	d := retryablehttp.DefaultBackoff(lo, hi, n, nil)
+	return d/2 + rand.N(d-d/2+1)
 }
 
-func (e *bodyError) Error() string { return e.err.Error() }
-func (e *bodyError) Unwrap() error { return e.err }
+// giveUp is retryablehttp's ErrorHandler for the call: it turns the last answer into a
+// *unified.APIError, or the last failure into a *requestError, saying how many requests
+// were sent (tries, plus the resend after a credential refresh).
+func (cl *call) giveUp(resp *http.Response, err error, tries int) (*http.Response, error) {
+	if cl.resent {
+		tries++
+	}
+	if resp != nil && (err == nil || err == errAnswer) {
+		return nil, cl.apiError(resp, tries)
+	}
+	if resp != nil {
+		drainClose(resp.Body)
+	}
+	return nil, cl.fail(err, tries)
+}
 
-// malformedError is a 2xx body that is not JSON. It matches unified.ErrUnavailable: the
-// provider (or something between it and the client) failed to send a usable answer.
-type malformedError struct{ err error }
-
-func (e *malformedError) Error() string   { return e.err.Error() }
-func (e *malformedError) Unwrap() []error { return []error{e.err, unified.ErrUnavailable} }
-
-// drainClose reads what is left of a body, up to a bound, so the connection can be reused,
-// and closes it. It is the one place the package closes response bodies it does not hand
-// to the caller.
-func drainClose(body io.ReadCloser) {
-	if body == nil {
+// logAttempt writes the Debug record of one request and remembers its outcome.
+func (cl *call) logAttempt(ctx context.Context, start time.Time, resp *http.Response, err error) {
+	cl.lastStatus, cl.lastErr = 0, err
+	if resp != nil {
+		cl.lastStatus = resp.StatusCode
+	}
+	c := cl.c
+	if !c.log.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, drainLimit))
+	attrs := []slog.Attr{
+		slog.String("method", cl.method), slog.String("path", cl.path), slog.Int("attempt", cl.attempts),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", c.scrub(cl.url, causeOf(err))))
+	} else {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "http attempt", attrs...)
+}
+
+// checkRedirect refuses redirects that leave the BaseURL's origin, then applies the
+// configured client's own policy (or net/http's default of ten redirects).
+func (c *Client) checkRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if o := originOf(req.URL); o != c.origin {
+			if c.origin.scheme == "https" && o.scheme == "http" {
+				return fmt.Errorf("refusing redirect to %s: it downgrades https to http: %w", c.sanitize(req.URL), ErrForeignOrigin)
+			}
+			return c.foreignOriginError("refusing redirect to", req.URL)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}
+
+// ErrForeignOrigin is wrapped by the errors for a request URL or redirect that leaves the
+// BaseURL's origin (scheme, host and port), including https → http downgrades. The client
+// refuses such requests rather than risk sending credentials elsewhere.
+var ErrForeignOrigin = errors.New("URL is not on the API origin")
+
+func (c *Client) foreignOriginError(what string, u *url.URL) error {
+	return fmt.Errorf("%s %s (the API origin is %s://%s): %w", what, c.sanitize(u), c.base.Scheme, c.base.Host, ErrForeignOrigin)
+}
+
+func closeRequestBody(req *http.Request) {
+	if req.Body != nil {
+		_ = req.Body.Close()
+	}
+}
+
+// drainClose reads what is left of a body, up to 64 KiB, so that the connection can be
+// reused, and closes it.
+func drainClose(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
 	_ = body.Close()
 }
 
-// drainLimit bounds how much of an unread body is discarded to keep a connection alive.
-const drainLimit = 64 << 10
-
-// cappedBody fails with an error wrapping unified.ErrResponseTooLarge when more than limit
-// bytes are read, and records the first read error of the underlying body.
-type cappedBody struct {
-	rc      io.ReadCloser
-	n       int64 // bytes left before the cap
-	limit   int64
-	prefix  string // "personio: GET <url>: " for bodies handed to the caller
-	tooBig  error
-	readErr error
+// notJSON describes a 2xx body that is not JSON.
+func notJSON(contentType string, b []byte) error {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return &malformedError{msg: "empty response body"}
+	}
+	msg := "response body is not JSON"
+	if mt, _, _ := mime.ParseMediaType(contentType); mt != "" && !strings.HasSuffix(mt, "json") {
+		msg += " (" + mt + ")"
+	}
+	err := json.Unmarshal(b, new(struct{})) // the syntax error json.Valid saw
+	return &malformedError{msg: msg + ": " + err.Error(), err: err}
 }
-
-func (b *cappedBody) Read(p []byte) (int, error) {
-	if b.tooBig != nil {
-		return 0, b.tooBig
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	if b.n <= 0 {
-		var probe [1]byte
-		n, err := b.rc.Read(probe[:])
-		if n > 0 {
-			b.tooBig = &tooLargeError{limit: b.limit, prefix: b.prefix}
-			return 0, b.tooBig
-		}
-		b.noteErr(err)
-		return 0, err
-	}
-	if int64(len(p)) > b.n {
-		p = p[:b.n]
-	}
-	n, err := b.rc.Read(p)
-	b.n -= int64(n)
-	b.noteErr(err)
-	return n, err
-}
-
-func (b *cappedBody) noteErr(err error) {
-	if err != nil && err != io.EOF && b.readErr == nil {
-		b.readErr = err
-	}
-}
-
-func (b *cappedBody) Close() error { return b.rc.Close() }
-
-// tooLargeError reports a body over the configured cap.
-type tooLargeError struct {
-	limit  int64
-	length int64  // Content-Length, when that is how it was detected
-	prefix string // provider, method and URL, when returned to a caller reading the body
-}
-
-func (e *tooLargeError) Error() string {
-	what := "response body"
-	if e.length > 0 {
-		what = fmt.Sprintf("response body of %d bytes", e.length)
-	}
-	return fmt.Sprintf("%s%s exceeds the limit of %d bytes; raise MaxBodyBytes in the client configuration if responses this large are expected: %v",
-		e.prefix, what, e.limit, unified.ErrResponseTooLarge)
-}
-
-func (e *tooLargeError) Unwrap() error { return unified.ErrResponseTooLarge }

@@ -2,13 +2,20 @@ package transport
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,41 +24,35 @@ import (
 
 // Bounds on the text fields of an APIError, in runes.
 const (
-	maxMessageLen   = 300
+	maxMessageLen   = 200
 	maxCodeLen      = 100
 	maxRequestIDLen = 128
 )
 
-// apiError turns a non-2xx response into a *unified.APIError, and drains and closes the
-// body.
-func (c *Client) apiError(st *reqState, resp *http.Response) error {
-	defer drainClose(resp.Body)
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, c.maxErrBody))
-
-	e := &unified.APIError{
-		Provider:   c.provider,
-		Method:     st.method,
-		URL:        st.url,
-		StatusCode: resp.StatusCode,
-		Attempts:   st.attempts,
-		RequestID:  c.requestIDFromHeader(resp.Header),
-	}
-	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), c.now()); ok {
+// apiError turns the last, non-2xx answer of the call into a *unified.APIError and closes
+// its body (already in memory, at most MaxErrorBodyBytes).
+func (cl *call) apiError(resp *http.Response, attempts int) error {
+	c := cl.c
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	u := *cl.url
+	u.RawQuery, u.ForceQuery = "", false
+	e := &unified.APIError{RequestID: c.requestIDFromHeader(resp.Header)}
+	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = ra
 	}
 	c.decodeError(e, raw)
 	// The hook may set Code, Message and RequestID; the rest is the transport's.
-	e.Provider, e.Method, e.URL, e.StatusCode, e.Attempts = c.provider, st.method, st.url, resp.StatusCode, st.attempts
+	e.Provider, e.Method, e.URL, e.StatusCode, e.Attempts = c.provider, cl.method, c.sanitize(&u), resp.StatusCode, attempts
 	if e.Message == "" && mediaType(resp.Header) == "text/plain" {
 		e.Message = string(raw)
 	}
 	e.Message = clipText(c.redact(e.Message), maxMessageLen)
 	e.Code = clipText(c.redact(e.Code), maxCodeLen)
 	e.RequestID = clipText(c.redact(e.RequestID), maxRequestIDLen)
+	e.Body = nil
 	if len(raw) > 0 {
 		e.Body = []byte(c.redact(string(raw)))
-	} else {
-		e.Body = nil
 	}
 	return e
 }
@@ -197,28 +198,22 @@ func setIfEmpty(dst *string, v string) {
 	}
 }
 
-// requestError is a failure without a usable API answer: a connection error after all
-// retries, a refused redirect, a cancelled context, an unreadable body. It names the
-// provider, method and sanitised URL, and wraps the cause (without net/http's *url.Error,
-// whose URL is not sanitised). When the cause is a connection failure of an idempotent
-// request that the retries could not overcome (reset, refused, cut short, timed out), it
-// also matches unified.ErrUnavailable, as an API that kept answering 5xx does.
+// requestError is a failure without a usable API answer: a connection error, a body cut
+// short or not JSON, a refused redirect, a cancelled context. It reads
+// "<provider>: <METHOD> <path>: <cause> (after N attempts)" and wraps the cause. It
+// matches unified.ErrUnavailable when the cause is a connection failure of an idempotent
+// request (reset, refused, cut short, timed out) or a body that is not JSON, as an API
+// that kept answering 5xx does.
 type requestError struct {
-	provider, method, url string
-	attempts              int
-	msg                   string // the cause's message, scrubbed
-	err                   error
-	unavailable           bool
-}
-
-// Is reports whether target is unified.ErrUnavailable and the request failed for want of
-// a connection to the API.
-func (e *requestError) Is(target error) bool {
-	return e.unavailable && target == unified.ErrUnavailable
+	provider, method, path string
+	attempts               int
+	msg                    string // the cause's message, scrubbed
+	err                    error
+	unavailable            bool
 }
 
 func (e *requestError) Error() string {
-	s := e.provider + ": " + e.method + " " + e.url + ": " + e.msg
+	s := e.provider + ": " + e.method + " " + e.path + ": " + e.msg
 	if e.attempts > 1 {
 		s += " (after " + strconv.Itoa(e.attempts) + " attempts)"
 	}
@@ -227,22 +222,31 @@ func (e *requestError) Error() string {
 
 func (e *requestError) Unwrap() error { return e.err }
 
-// requestError wraps err, the final error of a request, for the caller.
-func (c *Client) requestError(st *reqState, err error) error {
+// Is reports whether target is unified.ErrUnavailable and the request failed for want of
+// a connection to the API.
+func (e *requestError) Is(target error) bool {
+	return e.unavailable && target == unified.ErrUnavailable
+}
+
+// fail wraps err, the final failure of the call after attempts requests, for the caller.
+func (cl *call) fail(err error, attempts int) error {
 	cause := causeOf(err)
+	c := cl.c
+	// A cause from a nested call of the same client (a token request) has its own prefix.
+	msg := strings.ReplaceAll(strings.TrimPrefix(c.scrub(cl.url, cause), c.provider+": "), ": "+c.provider+": ", ": ")
 	return &requestError{
 		provider:    c.provider,
-		method:      st.method,
-		url:         st.url,
-		attempts:    st.attempts,
-		msg:         c.scrub(st, cause),
+		method:      c.redact(cl.method),
+		path:        cl.path,
+		attempts:    attempts,
+		msg:         msg,
 		err:         cause,
-		unavailable: st.idempotent && retryableError(err),
+		unavailable: cl.idempotent && retryableError(cause),
 	}
 }
 
 // causeOf strips the wrappers that add nothing for a reader: net/http's *url.Error (its
-// URL is not sanitised; the client prints its own), and the package's retry markers.
+// URL is not sanitised and the error names the path anyway), and permanentError.
 func causeOf(err error) error {
 	for {
 		switch x := err.(type) {
@@ -253,24 +257,121 @@ func causeOf(err error) error {
 			err = x.Err
 		case *permanentError:
 			err = x.err
-		case *bodyError:
-			err = x.err
 		default:
 			return err
 		}
 	}
 }
 
-// scrub returns err's message with the request's raw URL replaced by its sanitised form
-// and every secret redacted.
-func (c *Client) scrub(st *reqState, err error) string {
-	msg := err.Error()
-	var ue *url.Error
-	if asURLError(err, &ue) && ue.URL != "" {
-		msg = strings.ReplaceAll(msg, ue.URL, sanitizeString(ue.URL))
-	}
-	if st != nil && st.rawURL != "" {
-		msg = strings.ReplaceAll(msg, st.rawURL, st.url)
+// scrub returns err's message, a network failure named by what happened ("connection
+// refused") rather than by the calls that met it ("dial tcp 10.0.0.1:443: connect:
+// connection refused"), with the request URL sanitised and every secret redacted.
+func (c *Client) scrub(u *url.URL, err error) string {
+	msg := netText(err)
+	if raw := u.String(); strings.Contains(msg, raw) {
+		msg = strings.ReplaceAll(msg, raw, SanitizeURL(u))
 	}
 	return c.redact(msg)
 }
+
+func netText(err error) string {
+	if op, ok := err.(*net.OpError); ok && op.Err != nil {
+		err = op.Err
+		if se, ok := err.(*os.SyscallError); ok && se.Err != nil {
+			err = se.Err
+		}
+	}
+	return err.Error()
+}
+
+// retryableStatus reports the statuses worth another attempt.
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableError reports whether err is a failure worth another attempt: refused, reset
+// or aborted connections, EOF before or within the response, timeouts of one request, and
+// 2xx bodies that are not JSON. Context cancellation, TLS failures, malformed URLs, bodies
+// over the size cap and everything the client refuses on purpose are not.
+func retryableError(err error) bool {
+	var (
+		pe     *permanentError
+		at     *attemptTimeoutError
+		me     *malformedError
+		dnsErr *net.DNSError
+		netErr net.Error
+	)
+	switch {
+	case err == nil, errors.As(err, &pe):
+		return false
+	case errors.As(err, &at), errors.As(err, &me):
+		return true
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNABORTED),
+		errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ETIMEDOUT), errors.Is(err, syscall.EHOSTUNREACH),
+		errors.Is(err, syscall.ENETUNREACH):
+		return true
+	case errors.As(err, &dnsErr):
+		return dnsErr.IsTimeout || dnsErr.IsTemporary
+	}
+	return errors.As(err, &netErr) && netErr.Timeout()
+}
+
+// permanentError marks a failure that must not be retried although its cause might look
+// retryable: a credential request that failed has spent its own retries.
+type permanentError struct{ err error }
+
+func permanent(err error) error         { return &permanentError{err: err} }
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+// attemptTimeoutError is one request running past the HTTP client's Timeout. It is a
+// timeout net.Error that matches os.ErrDeadlineExceeded, never context.DeadlineExceeded,
+// so it is not mistaken for the caller's own deadline, and it is retried.
+type attemptTimeoutError struct{ timeout time.Duration }
+
+func (e *attemptTimeoutError) Error() string {
+	return fmt.Sprintf("no answer within %s (the HTTP client's Timeout)", e.timeout)
+}
+func (e *attemptTimeoutError) Timeout() bool   { return true }
+func (e *attemptTimeoutError) Temporary() bool { return true }
+func (e *attemptTimeoutError) Unwrap() error   { return os.ErrDeadlineExceeded }
+
+// bodyError is a 2xx body that could not be read to its end.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "response body cut short: " + netText(e.err) }
+func (e *bodyError) Unwrap() error { return e.err }
+
+// malformedError is a 2xx body that is not JSON. It matches unified.ErrUnavailable: the
+// provider (or something between it and the client) failed to send a usable answer.
+type malformedError struct {
+	msg string
+	err error
+}
+
+func (e *malformedError) Error() string        { return e.msg }
+func (e *malformedError) Unwrap() error        { return e.err }
+func (e *malformedError) Is(target error) bool { return target == unified.ErrUnavailable }
+
+// tooLargeError reports a body over the configured cap.
+type tooLargeError struct {
+	limit  int64
+	length int64 // Content-Length, when that is how it was detected
+}
+
+func (e *tooLargeError) Error() string {
+	what := "response body"
+	if e.length > 0 {
+		what = fmt.Sprintf("response body of %d bytes", e.length)
+	}
+	return fmt.Sprintf("%s exceeds the %d-byte limit (raise MaxBodyBytes if answers this large are expected)", what, e.limit)
+}
+
+func (e *tooLargeError) Unwrap() error { return unified.ErrResponseTooLarge }

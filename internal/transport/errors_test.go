@@ -1,13 +1,17 @@
 package transport
 
 import (
+	"cmp"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/jarcoal/httpmock"
 
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -89,64 +93,66 @@ func TestErrorMapping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			c, mt, _ := newMockClient(t, Config{})
-			mt.RegisterResponder("GET", testBase+"/v1/thing", respond(tt.status, tt.body, tt.headers...))
+			inBubble(t, func(t *testing.T) {
+				c, mt, _ := newMockClient(t, Config{})
+				mt.RegisterResponder("GET", testBase+"/v1/thing", respond(tt.status, tt.body, tt.headers...))
 
-			_, err := c.Do(t.Context(), &Request{Path: "/v1/thing"})
-			var apiErr *unified.APIError
-			if !errors.As(err, &apiErr) {
-				t.Fatalf("err = %v (%T), want *unified.APIError", err, err)
-			}
-			for _, s := range allSentinels {
-				if got, want := errors.Is(err, s), s == tt.sentinel; got != want {
-					t.Errorf("errors.Is(err, %v) = %v, want %v", s, got, want)
+				_, err := c.Do(t.Context(), &Request{Path: "/v1/thing"})
+				var apiErr *unified.APIError
+				if !errors.As(err, &apiErr) {
+					t.Fatalf("err = %v (%T), want *unified.APIError", err, err)
 				}
-			}
-			want := tt.want
-			want.Provider, want.Method, want.URL, want.StatusCode = "test", "GET", testBase+"/v1/thing", tt.status
-			if want.Attempts == 0 {
-				want.Attempts = 1
-			}
-			want.Body = []byte(tt.body)
-			if diff := cmp.Diff(want, *apiErr); diff != "" {
-				t.Errorf("APIError mismatch (-want +got):\n%s", diff)
-			}
+				for _, s := range allSentinels {
+					if got, want := errors.Is(err, s), s == tt.sentinel; got != want {
+						t.Errorf("errors.Is(err, %v) = %v, want %v", s, got, want)
+					}
+				}
+				want := tt.want
+				want.Provider, want.Method, want.URL, want.StatusCode = "test", "GET", testBase+"/v1/thing", tt.status
+				if want.Attempts == 0 {
+					want.Attempts = 1
+				}
+				want.Body = []byte(tt.body)
+				if diff := gocmp.Diff(want, *apiErr); diff != "" {
+					t.Errorf("APIError mismatch (-want +got):\n%s", diff)
+				}
+			})
 		})
 	}
 }
 
 func TestDecodeErrorHook(t *testing.T) {
-	t.Parallel()
-	long := strings.Repeat("word ", 200)
-	c, mt, _ := newMockClient(t, Config{
-		Secrets: func() []string { return []string{"hunter22"} },
-		DecodeError: func(e *unified.APIError, body []byte) {
-			if !strings.Contains(string(body), "hunter22") {
-				t.Error("hook did not get the raw body")
-			}
-			e.Code = "E42"
-			e.Message = "token hunter22 rejected\n" + long
-			e.RequestID = "from-body"
-			e.StatusCode = 200  // ignored
-			e.Provider = "evil" // ignored
-		},
+	inBubble(t, func(t *testing.T) {
+		long := strings.Repeat("word ", 200)
+		c, mt, _ := newMockClient(t, Config{
+			Secrets: func() []string { return []string{"hunter22"} },
+			DecodeError: func(e *unified.APIError, body []byte) {
+				if !strings.Contains(string(body), "hunter22") {
+					t.Error("hook did not get the raw body")
+				}
+				e.Code = "E42"
+				e.Message = "token hunter22 rejected\n" + long
+				e.RequestID = "from-body"
+				e.StatusCode = 200  // ignored
+				e.Provider = "evil" // ignored
+			},
+		})
+		mt.RegisterResponder("GET", testBase+"/x", respond(400, `{"secret":"hunter22"}`, "X-Request-Id", "from-header"))
+		_, err := c.Do(t.Context(), &Request{Path: "/x"})
+		var apiErr *unified.APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("err = %v, want *APIError", err)
+		}
+		if apiErr.Provider != "test" || apiErr.StatusCode != 400 || apiErr.Code != "E42" || apiErr.RequestID != "from-body" {
+			t.Errorf("APIError = %+v; want provider test, status 400, code E42, request id from-body", apiErr)
+		}
+		if n := len([]rune(apiErr.Message)); n > maxMessageLen || !strings.HasPrefix(apiErr.Message, "token [REDACTED] rejected word") || !strings.HasSuffix(apiErr.Message, "…") {
+			t.Errorf("Message (%d runes) = %q, want it redacted, on one line and clipped", n, apiErr.Message)
+		}
+		if strings.Contains(string(apiErr.Body), "hunter22") {
+			t.Errorf("Body = %q, want the secret redacted", apiErr.Body)
+		}
 	})
-	mt.RegisterResponder("GET", testBase+"/x", respond(400, `{"secret":"hunter22"}`, "X-Request-Id", "from-header"))
-	_, err := c.Do(t.Context(), &Request{Path: "/x"})
-	var apiErr *unified.APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("err = %v, want *APIError", err)
-	}
-	if apiErr.Provider != "test" || apiErr.StatusCode != 400 || apiErr.Code != "E42" || apiErr.RequestID != "from-body" {
-		t.Errorf("APIError = %+v; want provider test, status 400, code E42, request id from-body", apiErr)
-	}
-	if n := len([]rune(apiErr.Message)); n > maxMessageLen || !strings.HasPrefix(apiErr.Message, "token [REDACTED] rejected word") || !strings.HasSuffix(apiErr.Message, "…") {
-		t.Errorf("Message (%d runes) = %q, want it redacted, on one line and clipped", n, apiErr.Message)
-	}
-	if strings.Contains(string(apiErr.Body), "hunter22") {
-		t.Errorf("Body = %q, want the secret redacted", apiErr.Body)
-	}
 }
 
 func TestDecodeJSONError(t *testing.T) {
@@ -175,7 +181,7 @@ func TestDecodeJSONError(t *testing.T) {
 	for _, tt := range tests {
 		e := tt.pre
 		DecodeJSONError(&e, []byte(tt.body))
-		if diff := cmp.Diff(tt.want, e); diff != "" {
+		if diff := gocmp.Diff(tt.want, e); diff != "" {
 			t.Errorf("%s: mismatch (-want +got):\n%s", tt.name, diff)
 		}
 	}
@@ -183,151 +189,170 @@ func TestDecodeJSONError(t *testing.T) {
 }
 
 func TestErrorBodyCap(t *testing.T) {
-	t.Parallel()
-	c, mt, _ := newMockClient(t, Config{MaxErrorBodyBytes: 16})
-	big := `{"message":"` + strings.Repeat("x", 5000) + `"}`
-	mt.RegisterResponder("GET", testBase+"/x", respond(404, big))
-	_, err := c.Do(t.Context(), &Request{Path: "/x"})
-	var apiErr *unified.APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("err = %v, want *APIError", err)
-	}
-	if diff := cmp.Diff([]byte(big[:16]), apiErr.Body); diff != "" {
-		t.Errorf("Body mismatch (-want +got):\n%s", diff)
-	}
-	if apiErr.Message != "" {
-		t.Errorf("Message = %q from a cut-off body, want empty", apiErr.Message)
-	}
-}
-
-// unknownLength hides the body length, as a chunked response does.
-func unknownLength(r httpmock.Responder) httpmock.Responder {
-	return func(req *http.Request) (*http.Response, error) {
-		resp, err := r(req)
-		if resp != nil {
-			resp.ContentLength = -1
+	inBubble(t, func(t *testing.T) {
+		c, mt, _ := newMockClient(t, Config{MaxErrorBodyBytes: 16})
+		big := `{"message":"` + strings.Repeat("x", 5000) + `"}`
+		mt.RegisterResponder("GET", testBase+"/x", respond(404, big))
+		_, err := c.Do(t.Context(), &Request{Path: "/x"})
+		var apiErr *unified.APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("err = %v, want *APIError", err)
 		}
-		return resp, err
-	}
+		if diff := gocmp.Diff([]byte(big[:16]), apiErr.Body); diff != "" {
+			t.Errorf("Body mismatch (-want +got):\n%s", diff)
+		}
+		if apiErr.Message != "" {
+			t.Errorf("Message = %q from a cut-off body, want empty", apiErr.Message)
+		}
+	})
 }
 
 func TestSuccessBodyCap(t *testing.T) {
 	t.Parallel()
 	body := `{"data":"` + strings.Repeat("x", 90) + `"}` // 101 bytes
-
-	t.Run("Do with Content-Length over the cap", func(t *testing.T) {
-		t.Parallel()
-		c, mt, _ := newMockClient(t, Config{MaxBodyBytes: 100})
-		mt.RegisterResponder("GET", testBase+"/x", respond(200, body))
-		_, err := c.Do(t.Context(), &Request{Path: "/x"})
-		if !errors.Is(err, unified.ErrResponseTooLarge) {
-			t.Fatalf("err = %v, want ErrResponseTooLarge", err)
-		}
-		for _, s := range []string{"test: GET " + testBase + "/x", "response body of 101 bytes exceeds the limit of 100 bytes", "MaxBodyBytes"} {
-			if !strings.Contains(err.Error(), s) {
-				t.Errorf("err = %q, want it to contain %q", err, s)
-			}
-		}
-	})
-
-	t.Run("Do with unknown length fails when read past the cap", func(t *testing.T) {
-		t.Parallel()
-		c, mt, _ := newMockClient(t, Config{MaxBodyBytes: 100})
-		mt.RegisterResponder("GET", testBase+"/x", unknownLength(respond(200, body)))
-		resp, err := c.Do(t.Context(), &Request{Path: "/x"})
-		if err != nil {
-			t.Fatalf("Do: %v", err)
-		}
-		defer resp.Body.Close()
-		got, err := io.ReadAll(resp.Body)
-		if !errors.Is(err, unified.ErrResponseTooLarge) || len(got) != 100 {
-			t.Fatalf("read %d bytes, err = %v; want 100 bytes then ErrResponseTooLarge", len(got), err)
-		}
-		if !strings.HasPrefix(err.Error(), "test: GET "+testBase+"/x: response body exceeds the limit of 100 bytes") {
-			t.Errorf("err = %q", err)
-		}
-	})
-
-	t.Run("Do with a body exactly at the cap", func(t *testing.T) {
-		t.Parallel()
-		c, mt, _ := newMockClient(t, Config{MaxBodyBytes: int64(len(body))})
-		mt.RegisterResponder("GET", testBase+"/x", unknownLength(respond(200, body)))
-		resp, err := c.Do(t.Context(), &Request{Path: "/x"})
-		if err != nil {
-			t.Fatalf("Do: %v", err)
-		}
-		defer resp.Body.Close()
-		if got, err := io.ReadAll(resp.Body); err != nil || string(got) != body {
-			t.Errorf("read %q, %v; want the whole body", got, err)
-		}
-	})
-
-	t.Run("DoJSON over the cap is not retried", func(t *testing.T) {
-		t.Parallel()
-		c, mt, _ := newMockClient(t, Config{MaxBodyBytes: 50})
-		mt.RegisterResponder("GET", testBase+"/x", unknownLength(respond(200, body)))
-		var v map[string]string
-		_, err := c.DoJSON(t.Context(), &Request{Path: "/x"}, &v)
-		if !errors.Is(err, unified.ErrResponseTooLarge) || callCount(mt) != 1 {
-			t.Errorf("err = %v after %d calls, want ErrResponseTooLarge after 1", err, callCount(mt))
-		}
-	})
+	tests := []struct {
+		name    string
+		json    bool
+		maxBody int64
+		respond httpmock.Responder
+		wantErr string // "" means the whole body is returned
+	}{
+		{"Do, Content-Length over the cap", false, 100, respond(200, body),
+			"test: GET /x: response body of 101 bytes exceeds the 100-byte limit (raise MaxBodyBytes if answers this large are expected)"},
+		{"Do, unknown length over the cap", false, 100, unknownLength(respond(200, body)),
+			"test: GET /x: response body exceeds the 100-byte limit (raise MaxBodyBytes if answers this large are expected)"},
+		{"Do, exactly at the cap", false, 101, unknownLength(respond(200, body)), ""},
+		{"DoJSON, over the cap", true, 50, unknownLength(respond(200, body)),
+			"test: GET /x: response body exceeds the 50-byte limit (raise MaxBodyBytes if answers this large are expected)"},
+		{"DoJSON, exactly at the cap", true, 101, respond(200, body), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inBubble(t, func(t *testing.T) {
+				c, mt, _ := newMockClient(t, Config{MaxBodyBytes: tt.maxBody})
+				mt.RegisterResponder("GET", testBase+"/x", tt.respond)
+				var got []byte
+				var err error
+				if tt.json {
+					var v json.RawMessage
+					_, err = c.DoJSON(t.Context(), &Request{Path: "/x"}, &v)
+					got = v
+				} else {
+					var resp *http.Response
+					if resp, err = c.Do(t.Context(), &Request{Path: "/x"}); err == nil {
+						got, err = io.ReadAll(resp.Body)
+						resp.Body.Close()
+					}
+				}
+				if callCount(mt) != 1 {
+					t.Errorf("requests = %d, want 1: a body over the cap is not retried", callCount(mt))
+				}
+				if tt.wantErr == "" {
+					if err != nil || string(got) != body {
+						t.Errorf("got %q, %v; want the whole body", got, err)
+					}
+					return
+				}
+				if err == nil || err.Error() != tt.wantErr || !errors.Is(err, unified.ErrResponseTooLarge) {
+					t.Errorf("err = %v\nwant  %q, matching ErrResponseTooLarge", err, tt.wantErr)
+				}
+			})
+		})
+	}
 }
 
 func TestDoJSONBodies(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name        string
+		method      string
 		status      int
 		body        string
 		headers     []string
-		wantErr     string // substring; "" means success
+		wantErr     string // the whole error; "" means success
 		wantPayload string
 		malformed   bool // the body is not JSON: retried, then ErrUnavailable
 	}{
 		{name: "object", status: 200, body: `{"name":"Ada"}`, wantPayload: "Ada"},
 		{name: "trailing newline", status: 200, body: "{\"name\":\"Ada\"}\n", wantPayload: "Ada"},
+		{name: "problem+json", status: 200, body: `{"name":"Ada"}`, headers: []string{"Content-Type", "application/problem+json"}, wantPayload: "Ada"},
 		{name: "201", status: 201, body: `{"name":"Bo"}`, wantPayload: "Bo"},
 		{name: "204 leaves v alone", status: 204, body: "", wantPayload: "preset"},
+		{name: "HEAD leaves v alone", method: "HEAD", status: 200, body: "", wantPayload: "preset"},
 		// A body that is not JSON is retried and then matches ErrUnavailable; a JSON body
 		// of the wrong shape is not retried.
-		{name: "empty body", status: 200, body: "", wantErr: "empty response body", malformed: true},
-		{name: "HTML", status: 200, body: "<html></html>", headers: []string{"Content-Type", "text/html; charset=utf-8"}, wantErr: `decoding JSON response (Content-Type "text/html")`, malformed: true},
-		{name: "syntax error", status: 200, body: `{"name":`, wantErr: "decoding JSON response: unexpected EOF", malformed: true},
-		{name: "trailing data", status: 200, body: `{"name":"Ada"} {"x":1}`, wantErr: "unexpected data after the JSON value", malformed: true},
-		{name: "wrong type", status: 200, body: `{"name":5}`, wantErr: "cannot unmarshal number"},
+		{name: "empty body", status: 200, body: "", malformed: true,
+			wantErr: "test: GET /x: empty response body (after 4 attempts)"},
+		{name: "HTML", status: 200, body: "<html></html>", headers: []string{"Content-Type", "text/html; charset=utf-8"}, malformed: true,
+			wantErr: "test: GET /x: response body is not JSON (text/html): invalid character '<' looking for beginning of value (after 4 attempts)"},
+		{name: "syntax error", status: 200, body: `{"name":`, malformed: true,
+			wantErr: "test: GET /x: response body is not JSON: unexpected end of JSON input (after 4 attempts)"},
+		{name: "trailing data", status: 200, body: `{"name":"Ada"} {"x":1}`, malformed: true,
+			wantErr: "test: GET /x: response body is not JSON: invalid character '{' after top-level value (after 4 attempts)"},
+		{name: "wrong type", status: 200, body: `{"name":5}`,
+			wantErr: "test: GET /x: decoding the JSON response: json: cannot unmarshal number into Go struct field .Name of type string"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			c, mt, _ := newMockClient(t, Config{})
-			mt.RegisterResponder("GET", testBase+"/x", respond(tt.status, tt.body, append(tt.headers, "X-Extra", "yes")...))
-			v := struct{ Name string }{Name: "preset"}
-			h, err := c.DoJSON(t.Context(), &Request{Path: "/x"}, &v)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
+			inBubble(t, func(t *testing.T) {
+				c, mt, _ := newMockClient(t, Config{})
+				method := cmp.Or(tt.method, "GET")
+				mt.RegisterResponder(method, testBase+"/x", respond(tt.status, tt.body, append(tt.headers, "X-Extra", "yes")...))
+				v := struct{ Name string }{Name: "preset"}
+				h, err := c.DoJSON(t.Context(), &Request{Method: method, Path: "/x"}, &v)
+				if tt.wantErr != "" {
+					if err == nil || err.Error() != tt.wantErr {
+						t.Fatalf("err = %v\nwant  %s", err, tt.wantErr)
+					}
+					wantCalls := 1
+					if tt.malformed {
+						wantCalls = DefaultMaxAttempts
+					}
+					if callCount(mt) != wantCalls {
+						t.Errorf("calls = %d, want %d (a body that is not JSON is retried, one of the wrong shape is not)", callCount(mt), wantCalls)
+					}
+					if got := errors.Is(err, unified.ErrUnavailable); got != tt.malformed {
+						t.Errorf("errors.Is(err, ErrUnavailable) = %v, want %v", got, tt.malformed)
+					}
+					return
 				}
-				wantCalls := 1
-				if tt.malformed {
-					wantCalls = DefaultMaxAttempts
+				if err != nil {
+					t.Fatalf("DoJSON: %v", err)
 				}
-				if callCount(mt) != wantCalls {
-					t.Errorf("calls = %d, want %d (a body that is not JSON is retried, one of the wrong shape is not)", callCount(mt), wantCalls)
+				if v.Name != tt.wantPayload || h.Get("X-Extra") != "yes" || callCount(mt) != 1 {
+					t.Errorf("v.Name = %q, header X-Extra = %q after %d calls; want %q, yes after 1", v.Name, h.Get("X-Extra"), callCount(mt), tt.wantPayload)
 				}
-				if got := errors.Is(err, unified.ErrUnavailable); got != tt.malformed {
-					t.Errorf("errors.Is(err, ErrUnavailable) = %v, want %v", got, tt.malformed)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("DoJSON: %v", err)
-			}
-			if v.Name != tt.wantPayload || h.Get("X-Extra") != "yes" {
-				t.Errorf("v.Name = %q, header X-Extra = %q; want %q, yes", v.Name, h.Get("X-Extra"), tt.wantPayload)
-			}
+			})
 		})
 	}
+}
+
+// TestErrorTextHasNoQuery: a page URL with many query parameters is printed as its path.
+func TestErrorTextHasNoQuery(t *testing.T) {
+	inBubble(t, func(t *testing.T) {
+		c, mt, _ := newMockClient(t, Config{MaxAttempts: 2})
+		mt.RegisterResponder("GET", "=~^"+testBase+"/v1/company/employees", respond(503, ""))
+		mt.RegisterResponder("GET", "=~^"+testBase+"/v1/company/broken", httpmock.NewErrorResponder(connReset))
+		q := url.Values{"limit": {"100"}, "offset": {"200"}, "email": {"ada@example.com"}}
+		for i := range 30 {
+			q.Add("attributes[]", fmt.Sprintf("dynamic_%d", 100000+i))
+		}
+		_, err := c.Do(t.Context(), &Request{Path: "/v1/company/employees", Query: q})
+		var apiErr *unified.APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatalf("err = %v, want an APIError", err)
+		}
+		if want := "test: GET /v1/company/employees: 503 Service Unavailable (after 2 attempts)"; err.Error() != want {
+			t.Errorf("err = %q, want %q", err, want)
+		}
+		if want := testBase + "/v1/company/employees"; apiErr.URL != want {
+			t.Errorf("APIError.URL = %q, want %q", apiErr.URL, want)
+		}
+		_, err = c.Do(t.Context(), &Request{Path: "/v1/company/broken", Query: q})
+		if want := "test: GET /v1/company/broken: connection reset by peer (after 2 attempts)"; err == nil || err.Error() != want {
+			t.Errorf("err = %v, want %q", err, want)
+		}
+	})
 }
 
 func TestClipText(t *testing.T) {

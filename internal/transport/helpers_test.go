@@ -3,14 +3,20 @@ package transport
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"io"
 	"log"
+	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
+	"testing/iotest"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -23,66 +29,22 @@ func TestMain(m *testing.M) {
 
 const testBase = "https://api.example.com"
 
-// fakeClock is a manual clock. Used together with waits.hook, which advances it by every
-// wait, the client runs in virtual time.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
+// inBubble runs f in parallel with other tests, in a synctest bubble: every wait of the
+// client (backoff, Retry-After, pauses, the limiter, timeouts) passes in virtual time, and
+// time.Now is the bubble's clock. Mock transports must be created inside f.
+func inBubble(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	t.Parallel()
+	synctest.Test(t, f)
 }
 
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// waits records the waits the client asks for and sleeps none of them.
-type waits struct {
-	mu    sync.Mutex
-	list  []time.Duration
-	clock *fakeClock // advanced by each wait when set
-}
-
-func (w *waits) hook(d time.Duration) time.Duration {
-	w.mu.Lock()
-	w.list = append(w.list, d)
-	w.mu.Unlock()
-	if w.clock != nil {
-		w.clock.Advance(d)
-	}
-	return 0
-}
-
-func (w *waits) get() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration(nil), w.list...)
-}
-
-func (w *waits) total() time.Duration {
-	var sum time.Duration
-	for _, d := range w.get() {
-		sum += d
-	}
-	return sum
-}
-
-// newMockClient returns a client whose requests go to a fresh httpmock transport. cfg's
-// zero Provider, BaseURL, HTTPClient and WaitHook are filled in; the returned waits
-// records every wait (and sleeps none) unless cfg has its own hook.
-func newMockClient(t *testing.T, cfg Config) (*Client, *httpmock.MockTransport, *waits) {
+// newMockClient returns a client whose requests go through a bodyCounter to a fresh
+// httpmock transport. cfg's zero Provider, BaseURL and HTTPClient are filled in. Call it
+// inside a bubble.
+func newMockClient(t *testing.T, cfg Config) (*Client, *httpmock.MockTransport, *bodyCounter) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
+	counter := &bodyCounter{next: mt}
 	if cfg.Provider == "" {
 		cfg.Provider = "test"
 	}
@@ -90,17 +52,18 @@ func newMockClient(t *testing.T, cfg Config) (*Client, *httpmock.MockTransport, 
 		cfg.BaseURL = testBase
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Transport: mt}
-	}
-	w := &waits{}
-	if cfg.WaitHook == nil {
-		cfg.WaitHook = w.hook
+		cfg.HTTPClient = &http.Client{Transport: counter}
 	}
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	return c, mt, w
+	t.Cleanup(func() {
+		if opened, closed := counter.opened.Load(), counter.closed.Load(); opened != closed {
+			t.Errorf("response bodies: %d opened, %d closed", opened, closed)
+		}
+	})
+	return c, mt, counter
 }
 
 // respond returns a fresh response for every call.
@@ -131,16 +94,78 @@ func newResponse(req *http.Request, status int, body string, headers ...string) 
 	}
 }
 
+// cutBody answers 200 with a body that announces more than it sends: the connection
+// breaks after prefix.
+func cutBody(prefix string) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		resp := newResponse(req, 200, prefix)
+		resp.Body = io.NopCloser(io.MultiReader(strings.NewReader(prefix), iotest.ErrReader(io.ErrUnexpectedEOF)))
+		resp.ContentLength = int64(len(prefix)) + 100
+		return resp, nil
+	}
+}
+
+// Connection failures as net/http reports them.
+var (
+	connRefused = &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	connReset   = &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}
+	connTimeout = &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
+
+	x509UnknownAuthority = x509.UnknownAuthorityError{}
+)
+
 // sequence answers with the given responders in turn, repeating the last one.
 func sequence(rs ...httpmock.Responder) httpmock.Responder {
 	var n atomic.Int64
 	return func(req *http.Request) (*http.Response, error) {
-		i := int(n.Add(1)) - 1
-		if i >= len(rs) {
-			i = len(rs) - 1
-		}
+		i := min(int(n.Add(1))-1, len(rs)-1)
 		return rs[i](req)
 	}
+}
+
+// cycle answers with the given responders in turn, starting over after the last one.
+func cycle(rs ...httpmock.Responder) httpmock.Responder {
+	var n atomic.Int64
+	return func(req *http.Request) (*http.Response, error) {
+		return rs[int(n.Add(1)-1)%len(rs)](req)
+	}
+}
+
+// clock records when requests reach the mock, in the bubble's virtual time.
+type clock struct {
+	mu sync.Mutex
+	at []time.Time
+}
+
+func (c *clock) record(r httpmock.Responder) httpmock.Responder {
+	return func(req *http.Request) (*http.Response, error) {
+		c.mu.Lock()
+		c.at = append(c.at, time.Now())
+		c.mu.Unlock()
+		return r(req)
+	}
+}
+
+// since returns the request times as offsets from start.
+func (c *clock) since(start time.Time) []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []time.Duration
+	for _, at := range c.at {
+		out = append(out, at.Sub(start))
+	}
+	return out
+}
+
+// gaps returns the durations between consecutive requests.
+func (c *clock) gaps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []time.Duration
+	for i := 1; i < len(c.at); i++ {
+		out = append(out, c.at[i].Sub(c.at[i-1]))
+	}
+	return out
 }
 
 // bodyCounter wraps a transport and counts the response bodies it hands out and how many
@@ -221,8 +246,13 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
 func discardLogger() *log.Logger { return log.New(io.Discard, "", 0) }
 
 func callCount(mt *httpmock.MockTransport) int { return mt.GetTotalCallCount() }
+
+func get(t *testing.T, c *Client, path string) {
+	t.Helper()
+	if _, err := c.DoJSON(t.Context(), &Request{Path: path}, nil); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+}

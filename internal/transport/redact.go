@@ -3,6 +3,7 @@ package transport
 import (
 	"cmp"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -107,65 +108,12 @@ func (c *Client) redact(s string) string {
 	return s
 }
 
-// redactAuthSchemes replaces the credential after every "Bearer " or "Basic " (any case)
-// with "[REDACTED]".
+// authScheme matches the credential after every "Bearer " or "Basic " (any case) that
+// is not redacted yet.
+var authScheme = regexp.MustCompile(`(?i)\b(bearer|basic)([ \t]+)[^\s"',;<>()\[\]{}\\&]+`)
+
+// redactAuthSchemes replaces the credential after every "Bearer " or "Basic " with
+// "[REDACTED]".
 func redactAuthSchemes(s string) string {
-	var b strings.Builder
-	last := 0
-	for i := 0; i < len(s); i++ {
-		n := schemeAt(s, i)
-		if n == 0 {
-			continue
-		}
-		j := i + n
-		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
-			j++
-		}
-		if j == i+n {
-			continue // no space after the word
-		}
-		k := j
-		for k < len(s) && !tokenEnd(s[k]) {
-			k++
-		}
-		if k == j || s[j:k] == redacted {
-			continue
-		}
-		b.WriteString(s[last:j])
-		b.WriteString(redacted)
-		last = k
-		i = k - 1
-	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
-}
-
-// schemeAt returns the length of "bearer" or "basic" (ASCII case-insensitively) starting
-// at s[i] as a whole word, or 0.
-func schemeAt(s string, i int) int {
-	if i > 0 && isWordByte(s[i-1]) {
-		return 0
-	}
-	for _, w := range [...]string{"bearer", "basic"} {
-		if len(s)-i >= len(w) && strings.EqualFold(s[i:i+len(w)], w) {
-			return len(w)
-		}
-	}
-	return 0
-}
-
-func isWordByte(c byte) bool {
-	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-}
-
-// tokenEnd reports whether c ends a credential token in free text.
-func tokenEnd(c byte) bool {
-	switch c {
-	case ' ', '\t', '\r', '\n', '"', '\'', ',', ';', '<', '>', '(', ')', '[', ']', '{', '}', '\\', '&':
-		return true
-	}
-	return false
+	return authScheme.ReplaceAllString(s, "${1}${2}"+redacted)
 }

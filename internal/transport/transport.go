@@ -1,17 +1,17 @@
 package transport
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/time/rate"
 
 	"github.com/hrisconnect/hrisconnect"
@@ -24,7 +24,7 @@ const (
 	DefaultRateLimit rate.Limit = 10
 	// DefaultBurst is how many requests may be sent at once before the rate applies.
 	DefaultBurst = 10
-	// DefaultMaxAttempts is how many times a request is sent at most (the first attempt
+	// DefaultMaxAttempts is how many requests one call sends at most (the first attempt
 	// and three retries).
 	DefaultMaxAttempts = 4
 	// DefaultMinWait is the first backoff between attempts.
@@ -40,6 +40,17 @@ const (
 	// DefaultTimeout is the per-attempt timeout of the HTTP client built when
 	// Config.HTTPClient is nil.
 	DefaultTimeout = 60 * time.Second
+)
+
+// Pacing after a 429 (see the package documentation).
+const (
+	// RateLimitPause is the shortest client-wide pause after a 429 without Retry-After
+	// (Personio advises waiting at least a second).
+	RateLimitPause = time.Second
+	// RateLimitQuietPeriod is how long a client keeps its limiter's burst at 1 after a 429
+	// (or a 503 with Retry-After): the configured burst comes back once this long has
+	// passed without another one. Both APIs count their limits per minute.
+	RateLimitQuietPeriod = time.Minute
 )
 
 // DefaultRequestIDHeaders returns the response headers searched for a request id when
@@ -80,13 +91,14 @@ type Config struct {
 	// Burst is how many requests may be sent at once; 0 means DefaultBurst.
 	Burst int
 	// Limiter, when set, is used instead of a limiter built from RateLimit and Burst, so
-	// several clients can share one budget (one per tenant, say). Header-adaptive pacing
-	// lowers and restores the rate of this limiter, so clients sharing it are paced
-	// together.
+	// several clients can share one budget (one per tenant, say). The client lowers and
+	// restores the rate and burst of this limiter (after a 429, and when X-RateLimit-*
+	// headers say the budget runs low), so clients sharing it are paced together.
 	Limiter *rate.Limiter
-	// MaxAttempts is how many times a request is sent at most, including the first
-	// attempt; 0 means DefaultMaxAttempts, 1 disables retries. A resend after a credential
-	// refresh (see Authorizer) does not count.
+	// MaxAttempts is how many requests one call (Do or DoJSON) sends at most, the first
+	// one included, whatever fails: connection errors, 429, 502, 503, 504, bodies cut
+	// short or (DoJSON) not JSON. 0 means DefaultMaxAttempts, 1 disables retries. The one
+	// resend after a credential refresh (see Authorizer) does not count.
 	MaxAttempts int
 	// MinWait is the first backoff; 0 means DefaultMinWait.
 	MinWait time.Duration
@@ -115,11 +127,6 @@ type Config struct {
 	// RequestIDHeaders are the response headers that carry a request id, in order of
 	// preference; empty means DefaultRequestIDHeaders.
 	RequestIDHeaders []string
-	// WaitHook is a testing hook. When set, it is called with every wait the client is
-	// about to sleep (backoff, Retry-After, rate-limit pause, limiter delay) and returns
-	// the duration actually slept, so tests can record waits and sleep about nothing. It
-	// may be called concurrently. Leave it nil in production.
-	WaitHook func(d time.Duration) time.Duration
 }
 
 // String describes the configuration without anything that could hold a credential:
@@ -146,12 +153,13 @@ func (cfg Config) LogValue() slog.Value {
 type Authorizer interface {
 	// Authorize adds credentials to req, a clone owned by the transport, for one attempt.
 	// It is called only for requests to the BaseURL's origin (scheme, host, port), never
-	// for another host, including after a redirect.
+	// for another host, including after a redirect. Requests it sends through the same
+	// Client (to fetch a token) must set Request.NoAuth.
 	Authorize(ctx context.Context, req *http.Request) error
-	// Refresh is called at most once per Do when the API answers 401 to a request that
-	// carried the Authorization header value rejected; it should obtain new credentials
-	// unless another goroutine already replaced rejected. The request is then sent once
-	// more.
+	// Refresh is called at most once per call (Do or DoJSON) when the API answers 401 to
+	// a request that carried the Authorization header value rejected; it should obtain new
+	// credentials unless another goroutine already replaced rejected. The request is then
+	// sent once more, outside the MaxAttempts budget.
 	Refresh(ctx context.Context, rejected string) error
 }
 
@@ -208,9 +216,6 @@ type Client struct {
 	origin        origin
 	log           *slog.Logger
 	userAgent     string
-	lim           *rate.Limiter
-	baseLimit     rate.Limit
-	baseBurst     int
 	maxAttempts   int
 	minWait       time.Duration
 	maxWait       time.Duration
@@ -222,17 +227,10 @@ type Client struct {
 	decodeError   func(*unified.APIError, []byte)
 	secrets       func() []string
 	reqIDHeaders  []string
-	waitHook      func(time.Duration) time.Duration
-	timeout       time.Duration // per attempt
-	baseRT        http.RoundTripper
-	rc            *retryablehttp.Client
-	now           func() time.Time
-
-	mu         sync.Mutex
-	rate       Rate
-	pauseUntil time.Time
-	paced      bool
-	pacedUntil time.Time
+	timeout       time.Duration     // per attempt
+	baseRT        http.RoundTripper // the configured transport
+	hc            http.Client       // the configured client without Timeout; each call sets Transport
+	pace          pacer
 }
 
 // New validates cfg and returns a Client. Configuration errors wrap
@@ -270,17 +268,18 @@ func New(cfg Config) (*Client, error) {
 		base:          base,
 		origin:        originOf(base),
 		userAgent:     userAgentBase,
-		maxAttempts:   orDefault(cfg.MaxAttempts, DefaultMaxAttempts),
-		minWait:       orDefault(cfg.MinWait, DefaultMinWait),
-		maxWait:       orDefault(cfg.MaxWait, DefaultMaxWait),
-		maxRetryAfter: orDefault(cfg.MaxRetryAfter, DefaultMaxRetryAfter),
-		maxBody:       orDefault(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
-		maxErrBody:    orDefault(cfg.MaxErrorBodyBytes, DefaultMaxErrorBodyBytes),
+		maxAttempts:   cmp.Or(cfg.MaxAttempts, DefaultMaxAttempts),
+		minWait:       cmp.Or(cfg.MinWait, DefaultMinWait),
+		maxWait:       cmp.Or(cfg.MaxWait, DefaultMaxWait),
+		maxRetryAfter: cmp.Or(cfg.MaxRetryAfter, DefaultMaxRetryAfter),
+		maxBody:       cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
+		maxErrBody:    cmp.Or(cfg.MaxErrorBodyBytes, DefaultMaxErrorBodyBytes),
 		auth:          cfg.Auth,
 		decodeError:   cfg.DecodeError,
 		secrets:       cfg.Secrets,
-		waitHook:      cfg.WaitHook,
-		now:           time.Now,
+	}
+	if c.decodeError == nil {
+		c.decodeError = DecodeJSONError
 	}
 	if c.minWait > c.maxWait {
 		return nil, invalid("MinWait (%s) must not exceed MaxWait (%s)", c.minWait, c.maxWait)
@@ -288,12 +287,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.UserAgent != "" {
 		c.userAgent += " " + strings.TrimSpace(cfg.UserAgent)
 	}
-	if obs, ok := cfg.Auth.(ResponseObserver); ok {
-		c.observer = obs
-	}
-	if c.decodeError == nil {
-		c.decodeError = DecodeJSONError
-	}
+	c.observer, _ = cfg.Auth.(ResponseObserver)
 	for _, h := range cfg.RequestIDHeaders {
 		if h = strings.TrimSpace(h); h != "" {
 			c.reqIDHeaders = append(c.reqIDHeaders, http.CanonicalHeaderKey(h))
@@ -303,15 +297,13 @@ func New(cfg Config) (*Client, error) {
 		c.reqIDHeaders = DefaultRequestIDHeaders()
 	}
 
-	if cfg.Limiter != nil {
-		c.lim = cfg.Limiter
-		if c.lim.Burst() < 1 && c.lim.Limit() != rate.Inf {
-			return nil, invalid("Limiter has burst %d and would never allow a request", c.lim.Burst())
-		}
-	} else {
-		c.lim = rate.NewLimiter(orDefault(cfg.RateLimit, DefaultRateLimit), orDefault(cfg.Burst, DefaultBurst))
+	lim := cfg.Limiter
+	if lim == nil {
+		lim = rate.NewLimiter(cmp.Or(cfg.RateLimit, DefaultRateLimit), cmp.Or(cfg.Burst, DefaultBurst))
+	} else if lim.Burst() < 1 && lim.Limit() != rate.Inf {
+		return nil, invalid("Limiter has burst %d and would never allow a request", lim.Burst())
 	}
-	c.baseLimit, c.baseBurst = c.lim.Limit(), c.lim.Burst()
+	c.pace.init(lim)
 
 	logger := cfg.Logger
 	if logger == nil {
@@ -319,38 +311,19 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.log = logger.With(slog.String("provider", provider))
 
-	// The configured client is copied, never modified. Its Timeout moves into the inner
-	// round tripper so that it bounds each attempt but not the waits in front of it.
-	var hc http.Client
+	// The configured client is copied, never modified. Its Timeout moves into the round
+	// tripper of each call so that it bounds each attempt but not the waits between them.
 	if cfg.HTTPClient != nil {
-		hc = *cfg.HTTPClient
+		c.hc = *cfg.HTTPClient
 	} else {
-		hc = *NewDefaultClient()
+		c.hc = *NewDefaultClient()
 	}
-	c.timeout = hc.Timeout
-	c.baseRT = hc.Transport
+	c.timeout, c.baseRT = c.hc.Timeout, c.hc.Transport
 	if c.baseRT == nil {
 		c.baseRT = http.DefaultTransport
 	}
-	hc.Timeout = 0
-	hc.Transport = &roundTripper{c: c}
-	hc.CheckRedirect = c.checkRedirect(hc.CheckRedirect)
-
-	c.rc = &retryablehttp.Client{
-		HTTPClient:   &hc,
-		Logger:       nil, // silenced: it logs URLs with their query strings
-		RetryWaitMin: c.minWait,
-		RetryWaitMax: c.maxWait,
-		// One round more than the retry budget: the resend after a credential refresh.
-		// checkRetry enforces MaxAttempts itself.
-		RetryMax:   c.maxAttempts,
-		CheckRetry: c.checkRetry,
-		// Waiting happens in prepareRetry and in the round tripper, where it is
-		// context-aware, goes through WaitHook and can pause the whole client.
-		Backoff:      noBackoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		PrepareRetry: c.prepareRetry,
-	}
+	c.hc.Timeout = 0
+	c.hc.CheckRedirect = c.checkRedirect(c.hc.CheckRedirect)
 	return c, nil
 }
 
@@ -376,14 +349,6 @@ func NewDefaultTransport() http.RoundTripper {
 	return http.DefaultTransport
 }
 
-func orDefault[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
-}
-
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // parseBaseURL validates and normalises Config.BaseURL. Its errors never echo the URL, which
@@ -396,7 +361,7 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		var ue *url.Error
-		if asURLError(err, &ue) {
+		if errors.As(err, &ue) {
 			err = ue.Err
 		}
 		return nil, fmt.Errorf("BaseURL is not a valid URL: %v", err)
@@ -445,17 +410,6 @@ func originOf(u *url.URL) origin {
 	return o
 }
 
-func (o origin) String() string {
-	host := o.host
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	if (o.scheme == "https" && o.port == "443") || (o.scheme == "http" && o.port == "80") {
-		return o.scheme + "://" + host
-	}
-	return o.scheme + "://" + host + ":" + o.port
-}
-
 // ResolveURL resolves ref (a path relative to BaseURL or an absolute URL) and checks
 // that the result is on the BaseURL's origin. Relative paths keep the BaseURL's path
 // prefix whether or not they start with "/", unless they already start with it. Errors
@@ -464,7 +418,7 @@ func (c *Client) ResolveURL(ref string) (*url.URL, error) {
 	u, err := url.Parse(ref)
 	if err != nil {
 		var ue *url.Error
-		if asURLError(err, &ue) {
+		if errors.As(err, &ue) {
 			err = ue.Err
 		}
 		return nil, fmt.Errorf("%s: request URL is not valid: %s: %w", c.provider, c.redact(err.Error()), unified.ErrInvalidValue)
@@ -507,14 +461,14 @@ func (c *Client) Provider() string { return c.provider }
 
 // Limiter returns the client's rate limiter, so that a caller fanning out work can wait on
 // the same budget.
-func (c *Client) Limiter() *rate.Limiter { return c.lim }
+func (c *Client) Limiter() *rate.Limiter { return c.pace.lim }
 
 // Rate returns the rate-limit state the API last reported in X-RateLimit-* headers; the
 // zero Rate if it never did. Responses without X-RateLimit-Remaining leave it unchanged.
 func (c *Client) Rate() Rate {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.rate
+	c.pace.mu.Lock()
+	defer c.pace.mu.Unlock()
+	return c.pace.last
 }
 
 // CloseIdleConnections closes idle connections of the underlying transport, if it
