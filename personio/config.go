@@ -91,9 +91,6 @@ type Config struct {
 	// V1TokenLifetime is how long a v1 token is trusted when Personio does not say; 0
 	// means DefaultV1TokenLifetime.
 	V1TokenLifetime time.Duration
-
-	// waitHook is a testing hook passed to the transport (see transport.Config.WaitHook).
-	waitHook func(time.Duration) time.Duration
 }
 
 // withDefaults checks c and returns it with defaults applied. Errors wrap

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/hrisconnect/hrisconnect/internal/cursor"
 	"github.com/hrisconnect/hrisconnect/mapping"
@@ -58,11 +57,12 @@ type Directory struct {
 	c   *Client
 	cfg dirConfig
 
-	setup         lazy[*dirSetup]
-	legalEntities lazy[map[string]string]
-	orgLists      [2]lazy[map[string]string] // department, team; nil map: list endpoint missing
-	names         *nameCache
-	resolveMu     sync.Mutex // held while a v2 page resolves names (see buildV2)
+	// Values read once, when first needed, and kept (see loader).
+	setup         loader[*dirSetup]         // one value, key ""
+	legalEntities loader[map[string]string] // names by id, key ""
+	orgLists      loader[map[string]string] // names by id, keyed by type; empty: no list endpoint
+	units         loader[string]            // names of single org units, by unitKey
+	names         *nameCache                // people, for supervisors
 }
 
 var (
@@ -195,7 +195,7 @@ func (d *Directory) Check(ctx context.Context) (*mapping.Report, error) {
 }
 
 func (d *Directory) ready(ctx context.Context) (*dirSetup, error) {
-	return d.setup.get(ctx, d.compute)
+	return d.setup.get(ctx, "", d.compute)
 }
 
 func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
@@ -213,7 +213,7 @@ func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
 		d.c.log.Warn("personio: cannot read the attribute catalog; using the built-in one",
 			slog.String("error", err.Error()))
 	default:
-		return nil, fmt.Errorf("personio: reading the attribute catalog: %w", err)
+		return nil, err
 	}
 	switch {
 	case d.cfg.mapper != nil:
@@ -319,7 +319,7 @@ func (d *Directory) GetUser(ctx context.Context, id string) (*unified.User, erro
 		if err != nil {
 			return nil, err
 		}
-		res, err := d.buildV2(ctx, s, []Person{*p}, nil)
+		res, err := d.buildV2(ctx, s, []Person{*p})
 		if err != nil {
 			return nil, err
 		}
@@ -354,26 +354,24 @@ func (d *Directory) ListUsers(ctx context.Context, opts *unified.ListOptions) (*
 		if err != nil {
 			return nil, err
 		}
-		return l.page(ctx, nil)
+		return l.page(ctx)
 	}
 	l, err := d.newV1Listing(&o)
 	if err != nil {
 		return nil, err
 	}
-	return l.page(ctx, nil)
+	return l.page(ctx)
 }
 
 // StreamUsers implements unified.Streamer: the users of ListUsers, in the same order, each
-// once, but fetched faster. In v1 mode, once the first page has told the total, the
-// remaining offset pages are fetched in parallel (at most WithConcurrency requests at once,
-// all through the client's rate limiter; a request's slot is handed on as soon as its body
-// has arrived, so that parsing overlaps the next requests) and yielded in offset order,
-// with at most twice that many pages read ahead; if the listing changes under the read, it
-// falls back to reading page after page with the healing rules. With a token that Personio
-// rotates on every response (legacy v1 mode) pages are read one after the other. In v2
-// mode a goroutine follows the chain of persons pages one page ahead of the caller, and
-// the employments of up to three pages are fetched meanwhile, again at most
-// WithConcurrency requests at once.
+// once, with requests overlapped. In v1 mode the first page is read alone, since it tells
+// the total; then the remaining offset pages are read in parallel (at most WithConcurrency
+// requests at once, all through the client's rate limiter, and at most twice that many
+// pages ahead of the caller) and yielded in offset order; if the listing changes under the
+// read, the rest is read page by page with the healing rules. With a token that Personio
+// rotates on every response (legacy v1) pages are read one after the other. In v2 mode the
+// next persons page is requested while the current one is completed and yielded, and the
+// employments of a page are fetched WithConcurrency at a time.
 //
 // When the caller stops early or ctx ends, the requests in flight are cancelled and every
 // goroutine has ended before the loop returns.

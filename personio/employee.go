@@ -272,15 +272,13 @@ func (a Attribute) Employee() (*EmployeeRef, error) {
 	if err != nil {
 		return nil, a.wrap(err)
 	}
-	var v [4][]byte
-	n.values([]string{"id", "first_name", "last_name", "email"}, v[:])
 	ref := &EmployeeRef{}
-	if ref.ID, _, err = intFromJSON(v[0]); err != nil {
+	if ref.ID, _, err = intFromJSON(n["id"]); err != nil {
 		return nil, a.wrap(fmt.Errorf("id: %w", err))
 	}
-	ref.FirstName, _, _ = textFromJSON(v[1])
-	ref.LastName, _, _ = textFromJSON(v[2])
-	ref.Email, _, _ = textFromJSON(v[3])
+	ref.FirstName, _, _ = textFromJSON(n["first_name"])
+	ref.LastName, _, _ = textFromJSON(n["last_name"])
+	ref.Email, _, _ = textFromJSON(n["email"])
 	if ref.ID == 0 && ref.FirstName == "" && ref.LastName == "" && ref.Email == "" {
 		return nil, nil
 	}
@@ -314,6 +312,8 @@ func (a Attribute) Tags() ([]string, error) {
 	return out, nil
 }
 
+// nestedList decodes a list of nested objects; a single object is a list of one, null
+// items are skipped.
 func (a Attribute) nestedList() ([]nested, error) {
 	raw := bytes.TrimSpace(a.Value)
 	if isNullJSON(raw) {
@@ -326,25 +326,20 @@ func (a Attribute) nestedList() ([]nested, error) {
 		}
 		return []nested{n}, nil
 	}
-	var out []nested
-	var itemErr error
-	err := scanArray(raw, func(item []byte) bool {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, a.wrap(fmt.Errorf("want a list of objects, got %s: %w", clipJSON(raw), unified.ErrInvalidValue))
+	}
+	out := make([]nested, 0, len(items))
+	for _, item := range items {
 		if isNullJSON(item) {
-			return true
+			continue
 		}
 		n, err := decodeNested(item)
 		if err != nil {
-			itemErr = err
-			return false
+			return nil, a.wrap(err)
 		}
 		out = append(out, n)
-		return true
-	})
-	if err != nil {
-		return nil, a.wrap(fmt.Errorf("want a list of objects, got %s: %w", clipJSON(raw), unified.ErrInvalidValue))
-	}
-	if itemErr != nil {
-		return nil, a.wrap(itemErr)
 	}
 	return out, nil
 }
@@ -359,81 +354,54 @@ func (a Attribute) wrap(err error) error {
 	return fmt.Errorf("personio: attribute %q: %w", a.Key, err)
 }
 
-// nested is a related object inside an attribute value: {"type": "Department",
-// "attributes": {...}}. Its attributes are plain values for most types and
-// attribute-wrapped ({"label", "value", ...}) for employees; both are accepted, and so is a
-// flat object without "attributes".
-type nested struct {
-	Type  string
-	attrs []byte // the raw object holding the nested attributes
+// nested is a related object inside an attribute value ({"type": "Department",
+// "attributes": {...}}): its attributes by key. They are plain values for most types and
+// attribute-wrapped ({"label", "value", ...}) for employees; both are accepted, and so is
+// a flat object without "attributes".
+type nested map[string]nestedValue
+
+// nestedValue is the value of one attribute of a related object: a plain value, or the
+// value of an attribute object ({"label": "ID", "value": 1, ...}).
+type nestedValue json.RawMessage
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *nestedValue) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '{' {
+		var w struct {
+			Value *json.RawMessage `json:"value"`
+		}
+		if err := json.Unmarshal(b, &w); err != nil {
+			return err
+		}
+		if w.Value != nil {
+			*v = nestedValue(*w.Value)
+			return nil
+		}
+	}
+	*v = append(nestedValue(nil), b...)
+	return nil
 }
 
 func decodeNested(raw []byte) (nested, error) {
-	var n nested
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || raw[0] != '{' {
-		return n, fmt.Errorf("want an object, got %s: %w", clipJSON(raw), unified.ErrInvalidValue)
+		return nil, fmt.Errorf("want an object, got %s: %w", clipJSON(raw), unified.ErrInvalidValue)
 	}
-	err := scanObject(raw, func(k, v []byte) bool {
-		switch {
-		case keyIs(k, "type"):
-			n.Type, _ = stringFromJSON(v)
-		case keyIs(k, "attributes"):
-			if len(v) > 0 && v[0] == '{' {
-				n.attrs = v
-			}
-		}
-		return true
-	})
-	if err != nil {
-		return n, fmt.Errorf("invalid object %s: %w", clipJSON(raw), unified.ErrInvalidValue)
+	var obj struct {
+		Attributes nested `json:"attributes"`
 	}
-	if n.attrs == nil {
-		n.attrs = raw // a flat object ({"id": 1, "name": "Sales"})
+	if err := json.Unmarshal(raw, &obj); err == nil && obj.Attributes != nil {
+		return obj.Attributes, nil
 	}
-	return n, nil
-}
-
-// value returns the plain value of one nested attribute, unwrapping {"value": ...}; nil
-// when it is missing.
-func (n nested) value(key string) []byte {
-	v, err := member(n.attrs, key)
-	if err != nil || v == nil {
-		return nil
+	var flat nested // {"id": 1, "name": "Sales"}
+	if err := json.Unmarshal(raw, &flat); err != nil {
+		return nil, fmt.Errorf("invalid object %s: %w", clipJSON(raw), unified.ErrInvalidValue)
 	}
-	return unwrapValue(v)
-}
-
-// values is value for several keys in one pass over the object: out[i] is the value of
-// keys[i] (the first occurrence), nil when it is missing. A syntax error ends the pass
-// as it ends value's search: keys found before it keep their values.
-func (n nested) values(keys []string, out [][]byte) {
-	found := 0
-	_ = scanObject(n.attrs, func(k, v []byte) bool {
-		for i, key := range keys {
-			if out[i] == nil && keyIs(k, key) {
-				out[i] = unwrapValue(v)
-				found++
-				break
-			}
-		}
-		return found < len(keys)
-	})
-}
-
-// unwrapValue returns the value of an attribute object {"value": ...}, or v itself when
-// v is a plain value.
-func unwrapValue(v []byte) []byte {
-	if len(v) > 0 && v[0] == '{' {
-		if w, err := member(v, "value"); err == nil && w != nil {
-			return w
-		}
-	}
-	return v
+	return flat, nil
 }
 
 func (n nested) text(key string) (string, error) {
-	s, _, err := textFromJSON(n.value(key))
+	s, _, err := textFromJSON(n[key])
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", key, err)
 	}
@@ -441,7 +409,7 @@ func (n nested) text(key string) (string, error) {
 }
 
 func (n nested) int(key string) (int, error) {
-	v, _, err := intFromJSON(n.value(key))
+	v, _, err := intFromJSON(n[key])
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", key, err)
 	}
@@ -449,7 +417,7 @@ func (n nested) int(key string) (int, error) {
 }
 
 func (n nested) number(key string) (float64, error) {
-	v, _, err := floatFromJSON(n.value(key))
+	v, _, err := floatFromJSON(n[key])
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", key, err)
 	}
@@ -457,15 +425,13 @@ func (n nested) number(key string) (float64, error) {
 }
 
 func (n nested) entity() (*Entity, error) {
-	var v [2][]byte
-	n.values([]string{"id", "name"}, v[:])
-	id, _, err := intFromJSON(v[0])
+	id, err := n.int("id")
 	if err != nil {
-		return nil, fmt.Errorf("id: %w", err)
+		return nil, err
 	}
-	name, _, err := textFromJSON(v[1])
+	name, err := n.text("name")
 	if err != nil {
-		return nil, fmt.Errorf("name: %w", err)
+		return nil, err
 	}
 	if id == 0 && name == "" {
 		return nil, nil
@@ -480,7 +446,8 @@ type employeeJSON struct {
 }
 
 // newEmployee converts a decoded record. Problems with single attributes are kept in
-// Employee.Err; only a record without a usable id is an error.
+// Employee.Err; only a record without a usable id is an error (its text has no provider
+// prefix: the caller adds it with the request).
 func newEmployee(rec *employeeJSON, raw json.RawMessage, loc *time.Location) (Employee, error) {
 	e := Employee{Attributes: rec.Attributes, Raw: raw}
 	if e.Attributes == nil {
@@ -494,11 +461,11 @@ func newEmployee(rec *employeeJSON, raw json.RawMessage, loc *time.Location) (Em
 	}
 	idAttr, ok := e.Attributes["id"]
 	if !ok || idAttr.IsNull() {
-		return e, fmt.Errorf("personio: employee record has no id attribute: %w", unified.ErrInvalidValue)
+		return e, fmt.Errorf("employee record has no id attribute: %w", unified.ErrInvalidValue)
 	}
-	id, err := idAttr.Int()
+	id, _, err := intFromJSON(idAttr.Value)
 	if err != nil {
-		return e, err
+		return e, fmt.Errorf("employee record: attribute \"id\": %w", err)
 	}
 	e.ID = id
 	e.fill(loc)

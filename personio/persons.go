@@ -215,7 +215,7 @@ func (j *personJSON) person(raw json.RawMessage) Person {
 				p.ProfilePictureURL = v.URL
 			}
 		case '"':
-			p.ProfilePictureURL, _ = stringFromJSON(pic)
+			p.ProfilePictureURL, _, _ = textFromJSON(pic)
 		}
 	}
 	if j.Employments != nil {
@@ -285,7 +285,7 @@ func (j *employmentJSON) employment(raw json.RawMessage, loc *time.Location) Emp
 			}
 			e.Position = v.Title
 		case '"':
-			e.Position, _ = stringFromJSON(pos)
+			e.Position, _, _ = textFromJSON(pos)
 		}
 	}
 	e.StartDate = noteDay(&e.errs, "employment_start_date", j.StartDate, loc)

@@ -5,16 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hrisconnect/hrisconnect/internal/textclip"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // Personio sends numbers as JSON numbers in some places and as strings in others (ids,
-// offset and limit of some endpoints, weekly hours, metadata under load). The helpers here
-// accept both, and null, everywhere.
+// offset and limit of some endpoints, weekly hours, metadata under load). The types and
+// helpers here accept both, and null, everywhere. Everything is decoded with
+// encoding/json; a value of the wrong kind is a *json.UnmarshalTypeError, so that a
+// response of the wrong shape fails at once instead of being fetched again.
 
 // flexInt is an integer that decodes from a JSON number, a string holding one, or null.
 type flexInt struct {
@@ -26,7 +30,7 @@ type flexInt struct {
 func (f *flexInt) UnmarshalJSON(b []byte) error {
 	v, ok, err := intFromJSON(b)
 	if err != nil {
-		return err
+		return typeError(b, reflect.TypeFor[int]())
 	}
 	f.V, f.Set = v, ok
 	return nil
@@ -42,82 +46,71 @@ type flexFloat struct {
 func (f *flexFloat) UnmarshalJSON(b []byte) error {
 	v, ok, err := floatFromJSON(b)
 	if err != nil {
-		return err
+		return typeError(b, reflect.TypeFor[float64]())
 	}
 	f.V, f.Set = v, ok
 	return nil
 }
 
-// flexString is a string that also accepts a JSON number (ids sent as numbers) and null.
+// flexString is a string that also accepts a JSON number or boolean (ids sent as numbers)
+// and null.
 type flexString string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	s, _, err := textFromJSON(b)
 	if err != nil {
-		return err
+		return typeError(b, reflect.TypeFor[string]())
 	}
 	*f = flexString(s)
 	return nil
+}
+
+// typeError describes a JSON value that does not fit t, as encoding/json does.
+func typeError(raw []byte, t reflect.Type) error {
+	return &json.UnmarshalTypeError{Value: clipJSON(bytes.TrimSpace(raw)), Type: t}
 }
 
 // isNullJSON reports whether raw is absent, null, "", [] or {}: the forms Personio uses for
 // "no value".
 func isNullJSON(raw []byte) bool {
 	raw = bytes.TrimSpace(raw)
-	switch len(raw) {
-	case 0:
+	switch {
+	case len(raw) == 0, string(raw) == "null", string(raw) == `""`:
 		return true
-	case 2:
-		s := string(raw)
-		return s == `""` || s == "[]" || s == "{}"
-	case 4:
-		return string(raw) == "null"
-	}
-	if len(raw) >= 2 && (raw[0] == '[' && raw[len(raw)-1] == ']' || raw[0] == '{' && raw[len(raw)-1] == '}') {
-		// "[ ]", "{ }" and the like.
-		return len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0
+	case len(raw) >= 2 && (raw[0] == '[' && raw[len(raw)-1] == ']' || raw[0] == '{' && raw[len(raw)-1] == '}'):
+		return len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0 // [], {}, [ ], ...
 	}
 	return false
 }
 
-// stringFromJSON returns the text of a JSON string without allocating more than the result
-// when it has no escapes.
-func stringFromJSON(raw []byte) (string, error) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", fmt.Errorf("want a JSON string, got %s", clipJSON(raw))
-	}
-	inner := raw[1 : len(raw)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
-		return string(inner), nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", fmt.Errorf("invalid JSON string %s", clipJSON(raw))
-	}
-	return s, nil
-}
-
 // textFromJSON returns a scalar as text: a string as is, a number's literal, a boolean as
-// "true"/"false". ok is false for null and the empty forms.
+// "true"/"false". ok is false for null and the empty forms; objects and lists are errors.
 func textFromJSON(raw []byte) (s string, ok bool, err error) {
 	raw = bytes.TrimSpace(raw)
 	if isNullJSON(raw) {
 		return "", false, nil
 	}
-	switch c := raw[0]; {
-	case c == '"':
-		s, err := stringFromJSON(raw)
-		return s, err == nil, err
-	case c == '-' || (c >= '0' && c <= '9'):
-		if !json.Valid(raw) {
-			return "", false, fmt.Errorf("invalid number %s", clipJSON(raw))
+	switch raw[0] {
+	case '"':
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return "", false, fmt.Errorf("invalid JSON string %s: %w", clipJSON(raw), unified.ErrInvalidValue)
 		}
-		return string(raw), true, nil
-	case bytes.Equal(raw, []byte("true")), bytes.Equal(raw, []byte("false")):
-		return string(raw), true, nil
+		return s, true, nil
+	case 't', 'f':
+		var b bool
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return "", false, fmt.Errorf("invalid JSON value %s: %w", clipJSON(raw), unified.ErrInvalidValue)
+		}
+		return strconv.FormatBool(b), true, nil
+	case '{', '[':
+		return "", false, fmt.Errorf("want text, got %s: %w", clipJSON(raw), unified.ErrInvalidValue)
 	}
-	return "", false, fmt.Errorf("want text, got %s", clipJSON(raw))
+	var n json.Number
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return "", false, fmt.Errorf("invalid number %s: %w", clipJSON(raw), unified.ErrInvalidValue)
+	}
+	return n.String(), true, nil
 }
 
 // floatFromJSON decodes a JSON number or a string holding one ("40", "40.5", "40,5").
@@ -208,17 +201,5 @@ func parseDay(s string, loc *time.Location) (unified.Date, error) {
 // clipJSON shortens raw JSON quoted in an error message.
 func clipJSON(raw []byte) string { return clipText(string(raw)) }
 
-// clipText shortens text quoted in an error message to 64 bytes, on a rune boundary.
-func clipText(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+// clipText shortens text quoted in an error message.
+func clipText(s string) string { return textclip.Text(s, 64) }
