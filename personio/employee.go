@@ -1,11 +1,9 @@
 package personio
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -231,12 +229,9 @@ func (a Attribute) Date(loc *time.Location) (unified.Date, error) {
 // Entity returns a nested object value ({"type": "Department", "attributes": {"id": 1,
 // "name": "Sales"}}) as an Entity; nil for no value.
 func (a Attribute) Entity() (*Entity, error) {
-	if a.IsNull() {
-		return nil, nil
-	}
-	n, err := decodeNested(a.Value)
-	if err != nil {
-		return nil, a.wrap(err)
+	n, err := a.nested()
+	if err != nil || n == nil {
+		return nil, err
 	}
 	ent, err := n.entity()
 	return ent, a.wrap(err)
@@ -265,83 +260,50 @@ func (a Attribute) Entities() ([]Entity, error) {
 // Employee returns a nested employee value (the supervisor) as an EmployeeRef; nil for no
 // value.
 func (a Attribute) Employee() (*EmployeeRef, error) {
-	if a.IsNull() {
-		return nil, nil
+	n, err := a.nested()
+	if err != nil || n == nil {
+		return nil, err
 	}
-	n, err := decodeNested(a.Value)
-	if err != nil {
-		return nil, a.wrap(err)
-	}
-	ref := &EmployeeRef{}
-	if ref.ID, _, err = intFromJSON(n["id"]); err != nil {
-		return nil, a.wrap(fmt.Errorf("id: %w", err))
-	}
-	ref.FirstName, _, _ = textFromJSON(n["first_name"])
-	ref.LastName, _, _ = textFromJSON(n["last_name"])
-	ref.Email, _, _ = textFromJSON(n["email"])
-	if ref.ID == 0 && ref.FirstName == "" && ref.LastName == "" && ref.Email == "" {
-		return nil, nil
-	}
-	return ref, nil
+	ref, err := n.employee()
+	return ref, a.wrap(err)
 }
 
 // Tags returns a tags value as a list: Personio sends tags as one text joined by commas,
 // or as a list of strings.
 func (a Attribute) Tags() ([]string, error) {
-	raw := bytes.TrimSpace(a.Value)
-	if isNullJSON(raw) {
-		return nil, nil
-	}
-	if raw[0] == '[' {
-		var list []string
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, a.wrap(fmt.Errorf("want a list of strings, got %s: %w", clipJSON(raw), unified.ErrInvalidValue))
-		}
-		return slices.DeleteFunc(list, func(s string) bool { return strings.TrimSpace(s) == "" }), nil
-	}
-	s, err := a.Text()
+	v, err := decodeValue(a.Value)
 	if err != nil {
+		return nil, a.wrap(err)
+	}
+	tags, err := tagsOf(v)
+	return tags, a.wrap(err)
+}
+
+// value decodes the value.
+func (a Attribute) value() (any, error) {
+	v, err := decodeValue(a.Value)
+	return v, a.wrap(err)
+}
+
+// nested decodes an object value; nil for no value.
+func (a Attribute) nested() (nested, error) {
+	v, err := a.value()
+	if err != nil || isEmpty(v) {
 		return nil, err
 	}
-	var out []string
-	for part := range strings.SplitSeq(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out, nil
+	n, err := nestedOf(v)
+	return n, a.wrap(err)
 }
 
 // nestedList decodes a list of nested objects; a single object is a list of one, null
 // items are skipped.
 func (a Attribute) nestedList() ([]nested, error) {
-	raw := bytes.TrimSpace(a.Value)
-	if isNullJSON(raw) {
-		return nil, nil
+	v, err := a.value()
+	if err != nil {
+		return nil, err
 	}
-	if raw[0] == '{' {
-		n, err := decodeNested(raw)
-		if err != nil {
-			return nil, a.wrap(err)
-		}
-		return []nested{n}, nil
-	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		return nil, a.wrap(fmt.Errorf("want a list of objects, got %s: %w", clipJSON(raw), unified.ErrInvalidValue))
-	}
-	out := make([]nested, 0, len(items))
-	for _, item := range items {
-		if isNullJSON(item) {
-			continue
-		}
-		n, err := decodeNested(item)
-		if err != nil {
-			return nil, a.wrap(err)
-		}
-		out = append(out, n)
-	}
-	return out, nil
+	list, err := nestedListOf(v)
+	return list, a.wrap(err)
 }
 
 func (a Attribute) wrap(err error) error {
@@ -356,52 +318,96 @@ func (a Attribute) wrap(err error) error {
 
 // nested is a related object inside an attribute value ({"type": "Department",
 // "attributes": {...}}): its attributes by key. They are plain values for most types and
-// attribute-wrapped ({"label", "value", ...}) for employees; both are accepted, and so is
+// attribute objects ({"label", "value", ...}) for employees; both are accepted, and so is
 // a flat object without "attributes".
-type nested map[string]nestedValue
+type nested map[string]any
 
-// nestedValue is the value of one attribute of a related object: a plain value, or the
-// value of an attribute object ({"label": "ID", "value": 1, ...}).
-type nestedValue json.RawMessage
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (v *nestedValue) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '{' {
-		var w struct {
-			Value *json.RawMessage `json:"value"`
-		}
-		if err := json.Unmarshal(b, &w); err != nil {
-			return err
-		}
-		if w.Value != nil {
-			*v = nestedValue(*w.Value)
-			return nil
-		}
+// nestedOf reads a decoded object as a related object.
+func nestedOf(v any) (nested, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("want an object, got %s: %w", clipText(jsonText(v)), unified.ErrInvalidValue)
 	}
-	*v = append(nestedValue(nil), b...)
-	return nil
+	if attrs, ok := obj["attributes"].(map[string]any); ok {
+		return attrs, nil
+	}
+	return obj, nil // {"id": 1, "name": "Sales"}
 }
 
+// nestedListOf reads a decoded list of related objects; a single object is a list of
+// one, null items are skipped, no value is an empty list.
+func nestedListOf(v any) ([]nested, error) {
+	if isEmpty(v) {
+		return nil, nil
+	}
+	items, ok := v.([]any)
+	if !ok {
+		items = []any{v}
+	}
+	out := make([]nested, 0, len(items))
+	for _, item := range items {
+		if isEmpty(item) {
+			continue
+		}
+		n, err := nestedOf(item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// tagsOf reads tags: one text joined by commas, or a list of strings.
+func tagsOf(v any) ([]string, error) {
+	var out []string
+	if list, ok := v.([]any); ok {
+		for _, item := range list {
+			s, isText := item.(string)
+			if !isText {
+				return nil, fmt.Errorf("want a list of strings, got %s: %w", clipText(jsonText(v)), unified.ErrInvalidValue)
+			}
+			if strings.TrimSpace(s) != "" {
+				out = append(out, s)
+			}
+		}
+		return out, nil
+	}
+	s, _, err := textOf(v)
+	if err != nil {
+		return nil, err
+	}
+	for part := range strings.SplitSeq(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
+		}
+	}
+	return out, nil
+}
+
+// decodeNested decodes a raw object value as a related object.
 func decodeNested(raw []byte) (nested, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return nil, fmt.Errorf("want an object, got %s: %w", clipJSON(raw), unified.ErrInvalidValue)
+	v, err := decodeValue(raw)
+	if err != nil {
+		return nil, err
 	}
-	var obj struct {
-		Attributes nested `json:"attributes"`
+	return nestedOf(v)
+}
+
+// value returns the value of the nested attribute key: a plain value, or the value of an
+// attribute object; nil when it is missing.
+func (n nested) value(key string) any {
+	v := n[key]
+	if m, ok := v.(map[string]any); ok {
+		if w, ok := m["value"]; ok {
+			return w
+		}
 	}
-	if err := json.Unmarshal(raw, &obj); err == nil && obj.Attributes != nil {
-		return obj.Attributes, nil
-	}
-	var flat nested // {"id": 1, "name": "Sales"}
-	if err := json.Unmarshal(raw, &flat); err != nil {
-		return nil, fmt.Errorf("invalid object %s: %w", clipJSON(raw), unified.ErrInvalidValue)
-	}
-	return flat, nil
+	return v
 }
 
 func (n nested) text(key string) (string, error) {
-	s, _, err := textFromJSON(n[key])
+	s, _, err := textOf(n.value(key))
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", key, err)
 	}
@@ -409,7 +415,7 @@ func (n nested) text(key string) (string, error) {
 }
 
 func (n nested) int(key string) (int, error) {
-	v, _, err := intFromJSON(n[key])
+	v, _, err := intOf(n.value(key))
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", key, err)
 	}
@@ -417,7 +423,7 @@ func (n nested) int(key string) (int, error) {
 }
 
 func (n nested) number(key string) (float64, error) {
-	v, _, err := floatFromJSON(n[key])
+	v, _, err := numberOf(n.value(key))
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", key, err)
 	}
@@ -439,41 +445,53 @@ func (n nested) entity() (*Entity, error) {
 	return &Entity{ID: id, Name: name}, nil
 }
 
+// employee reads a nested employee (the supervisor); nil when it has neither id nor
+// names nor email.
+func (n nested) employee() (*EmployeeRef, error) {
+	id, err := n.int("id")
+	if err != nil {
+		return nil, err
+	}
+	ref := &EmployeeRef{ID: id}
+	ref.FirstName, _ = n.text("first_name")
+	ref.LastName, _ = n.text("last_name")
+	ref.Email, _ = n.text("email")
+	if *ref == (EmployeeRef{}) {
+		return nil, nil
+	}
+	return ref, nil
+}
+
 // employeeJSON is the wire form of a v1 employee.
 type employeeJSON struct {
 	Type       string               `json:"type"`
 	Attributes map[string]Attribute `json:"attributes"`
 }
 
-// newEmployee converts a decoded record. Problems with single attributes are kept in
-// Employee.Err; only a record without a usable id is an error (its text has no provider
-// prefix: the caller adds it with the request).
-func newEmployee(rec *employeeJSON, raw json.RawMessage, loc *time.Location) (Employee, error) {
+// newEmployee returns the employee of a decoded record with its id and attributes; its
+// other Go fields are set by fill. Only a record without a usable id is an error (its
+// text has no provider prefix: the caller adds it with the request).
+func newEmployee(rec *employeeJSON, raw json.RawMessage) (Employee, error) {
 	e := Employee{Attributes: rec.Attributes, Raw: raw}
 	if e.Attributes == nil {
 		e.Attributes = map[string]Attribute{}
 	}
+	id, err := decodeValue(e.Attributes["id"].Value)
+	if err != nil {
+		return e, fmt.Errorf("employee record: attribute \"id\": %w", err)
+	}
+	e.ID, err = recordID(id)
+	return e, err
+}
+
+// fill sets each attribute's Key and the Go fields from the attributes.
+func (e *Employee) fill(loc *time.Location) {
 	for k, a := range e.Attributes {
 		if a.Key != k {
 			a.Key = k
 			e.Attributes[k] = a
 		}
 	}
-	idAttr, ok := e.Attributes["id"]
-	if !ok || idAttr.IsNull() {
-		return e, fmt.Errorf("employee record has no id attribute: %w", unified.ErrInvalidValue)
-	}
-	id, _, err := intFromJSON(idAttr.Value)
-	if err != nil {
-		return e, fmt.Errorf("employee record: attribute \"id\": %w", err)
-	}
-	e.ID = id
-	e.fill(loc)
-	return e, nil
-}
-
-// fill sets the Go fields from the attributes.
-func (e *Employee) fill(loc *time.Location) {
 	text := func(key string, dst *string) {
 		if a, ok := e.Attributes[key]; ok {
 			s, err := a.Text()
@@ -481,12 +499,17 @@ func (e *Employee) fill(loc *time.Location) {
 			*dst = s
 		}
 	}
-	for _, key := range [...]string{
-		"first_name", "last_name", "preferred_name", "email", "gender", "status", "position",
-		"employment_type", "termination_type", "termination_reason", "profile_picture",
-	} {
-		text(key, e.textField(key))
-	}
+	text("first_name", &e.FirstName)
+	text("last_name", &e.LastName)
+	text("preferred_name", &e.PreferredName)
+	text("email", &e.Email)
+	text("gender", &e.Gender)
+	text("status", &e.Status)
+	text("position", &e.Position)
+	text("employment_type", &e.EmploymentType)
+	text("termination_type", &e.TerminationType)
+	text("termination_reason", &e.TerminationReason)
+	text("profile_picture", &e.ProfilePictureURL)
 
 	date := func(key string, dst **unified.Date) {
 		if a, ok := e.Attributes[key]; ok && !a.IsNull() {
@@ -554,9 +577,8 @@ func (e *Employee) fill(loc *time.Location) {
 			}
 		}
 	}
-	if a, ok := e.Attributes["holiday_calendar"]; ok && !a.IsNull() {
-		n, err := decodeNested(a.Value)
-		if e.note(a.wrap(err)) {
+	if a, ok := e.Attributes["holiday_calendar"]; ok {
+		if n, err := a.nested(); e.note(err) && n != nil {
 			hc := HolidayCalendar{}
 			var errs [4]error
 			hc.ID, errs[0] = n.int("id")
@@ -568,9 +590,8 @@ func (e *Employee) fill(loc *time.Location) {
 			}
 		}
 	}
-	if a, ok := e.Attributes["work_schedule"]; ok && !a.IsNull() {
-		n, err := decodeNested(a.Value)
-		if e.note(a.wrap(err)) {
+	if a, ok := e.Attributes["work_schedule"]; ok {
+		if n, err := a.nested(); e.note(err) && n != nil {
 			ws := WorkSchedule{}
 			var errs [2]error
 			ws.ID, errs[0] = n.int("id")
@@ -604,36 +625,6 @@ func (e *Employee) fill(loc *time.Location) {
 			}
 		}
 	}
-}
-
-// textField returns the Go field that fill converts the text attribute key into; nil
-// for a key fill does not convert into a text field.
-func (e *Employee) textField(key string) *string {
-	switch key {
-	case "first_name":
-		return &e.FirstName
-	case "last_name":
-		return &e.LastName
-	case "preferred_name":
-		return &e.PreferredName
-	case "email":
-		return &e.Email
-	case "gender":
-		return &e.Gender
-	case "status":
-		return &e.Status
-	case "position":
-		return &e.Position
-	case "employment_type":
-		return &e.EmploymentType
-	case "termination_type":
-		return &e.TerminationType
-	case "termination_reason":
-		return &e.TerminationReason
-	case "profile_picture":
-		return &e.ProfilePictureURL
-	}
-	return nil
 }
 
 // note records err and reports whether there was none.

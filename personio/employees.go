@@ -123,39 +123,9 @@ func (c *Client) ListEmployees(ctx context.Context, opts *ListEmployeesOptions) 
 	if opts != nil {
 		o = *opts
 	}
-	q, limit, err := employeesQuery(&o)
+	p, records, raws, err := getEmployees[employeeJSON](ctx, c, &o)
 	if err != nil {
 		return nil, err
-	}
-	const path = "/v1/company/employees"
-	req := c.request(&transport.Request{Path: path, Query: q})
-	var p *EmployeesPage
-	var records []employeeJSON
-	var raws []json.RawMessage
-	if o.Raw {
-		var resp employeesPageJSON[json.RawMessage]
-		if _, err := c.v1.DoJSON(ctx, req, &resp); err != nil {
-			return nil, err
-		}
-		if err := checkSuccess(resp.Success, "GET "+path); err != nil {
-			return nil, err
-		}
-		p, raws = resp.page(&o, limit), resp.Data
-		records = make([]employeeJSON, len(raws))
-		for i, raw := range raws {
-			if err := json.Unmarshal(raw, &records[i]); err != nil {
-				return nil, fmt.Errorf("personio: GET %s: record %d: %w: %w", path, i, err, unified.ErrInvalidValue)
-			}
-		}
-	} else {
-		var resp employeesPageJSON[employeeJSON]
-		if _, err := c.v1.DoJSON(ctx, req, &resp); err != nil {
-			return nil, err
-		}
-		if err := checkSuccess(resp.Success, "GET "+path); err != nil {
-			return nil, err
-		}
-		p, records = resp.page(&o, limit), resp.Data
 	}
 	p.Employees = make([]Employee, len(records))
 	for i := range records {
@@ -163,11 +133,48 @@ func (c *Client) ListEmployees(ctx context.Context, opts *ListEmployeesOptions) 
 		if raws != nil {
 			raw = raws[i]
 		}
-		if p.Employees[i], err = newEmployee(&records[i], raw, c.loc); err != nil {
-			return nil, fmt.Errorf("personio: GET %s: record %d: %w", path, i, err)
+		if p.Employees[i], err = newEmployee(&records[i], raw); err != nil {
+			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
 		}
+		p.Employees[i].fill(c.loc)
 	}
 	return p, nil
+}
+
+// getEmployees sends GET /v1/company/employees for o and decodes the page, its records
+// into T: with the page, or, when o.Raw, one by one from their JSON, which it returns
+// too.
+func getEmployees[T any](ctx context.Context, c *Client, o *ListEmployeesOptions) (*EmployeesPage, []T, []json.RawMessage, error) {
+	q, limit, err := employeesQuery(o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	const path = "/v1/company/employees"
+	req := c.request(&transport.Request{Path: path, Query: q})
+	if !o.Raw {
+		var resp employeesPageJSON[T]
+		if _, err := c.v1.DoJSON(ctx, req, &resp); err != nil {
+			return nil, nil, nil, err
+		}
+		if err := checkSuccess(resp.Success, "GET "+path); err != nil {
+			return nil, nil, nil, err
+		}
+		return resp.page(o, limit), resp.Data, nil, nil
+	}
+	var resp employeesPageJSON[json.RawMessage]
+	if _, err := c.v1.DoJSON(ctx, req, &resp); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := checkSuccess(resp.Success, "GET "+path); err != nil {
+		return nil, nil, nil, err
+	}
+	records := make([]T, len(resp.Data))
+	for i, raw := range resp.Data {
+		if err := json.Unmarshal(raw, &records[i]); err != nil {
+			return nil, nil, nil, fmt.Errorf("personio: GET %s: record %d: %w: %w", path, i, err, unified.ErrInvalidValue)
+		}
+	}
+	return resp.page(o, limit), records, resp.Data, nil
 }
 
 // GetEmployee returns the employee with the given id (GET /v1/company/employees/{id}),
@@ -194,10 +201,11 @@ func (c *Client) GetEmployee(ctx context.Context, id int) (*Employee, error) {
 	if err := json.Unmarshal(resp.Data, &rec); err != nil {
 		return nil, fmt.Errorf("personio: GET %s: %w: %w", path, err, unified.ErrInvalidValue)
 	}
-	e, err := newEmployee(&rec, resp.Data, c.loc)
+	e, err := newEmployee(&rec, resp.Data)
 	if err != nil {
 		return nil, fmt.Errorf("personio: GET %s: %w", path, err)
 	}
+	e.fill(c.loc)
 	return &e, nil
 }
 

@@ -95,12 +95,14 @@ func FuzzEmployeesPage(f *testing.F) {
 			t.Fatalf("%d records kept as JSON, %d decoded", len(raw.Data), len(typed.Data))
 		}
 		for i := range typed.Data {
-			want, wantErr := newEmployee(&typed.Data[i], nil, loc)
+			want, wantErr := newEmployee(&typed.Data[i], nil)
 			var rec employeeJSON
 			if err := json.Unmarshal(raw.Data[i], &rec); err != nil {
 				t.Fatalf("record %d decodes with the page but not alone: %v", i, err)
 			}
-			got, gotErr := newEmployee(&rec, raw.Data[i], loc)
+			got, gotErr := newEmployee(&rec, raw.Data[i])
+			want.fill(loc)
+			got.fill(loc)
 			if (wantErr == nil) != (gotErr == nil) {
 				t.Fatalf("record %d: errors differ: %v, alone %v", i, wantErr, gotErr)
 			}
@@ -160,7 +162,7 @@ func FuzzAttribute(f *testing.F) {
 			_, _ = a.Entities()
 			_, _ = a.Employee()
 			_, _ = a.Tags()
-			e, err := newEmployee(&employeeJSON{Attributes: map[string]Attribute{"id": {Value: []byte("1")}, key: a}}, nil, loc)
+			e, err := newEmployee(&employeeJSON{Attributes: map[string]Attribute{"id": {Value: []byte("1")}, key: a}}, nil)
 			if key != "id" && err != nil {
 				t.Fatalf("%s: %v", value, err)
 			}

@@ -255,9 +255,8 @@ func statusCount(reqs []personiotest.Request, status int) int {
 }
 
 // BenchmarkDecodeMapPersonio decodes a v1 page of 200 realistic employees (the attributes
-// the default mapping reads, as a Directory asks for them, from the fake) as
-// Client.ListEmployees does, through the transport from memory, and maps each to a
-// unified.User as a Directory does. Metrics: ns/user (budget 60 µs per user per core) and
+// the default mapping reads, as a Directory asks for them, from the fake) and maps each to
+// a unified.User, as a Directory listing does, through the transport from memory. Metrics: ns/user (budget 60 µs per user per core) and
 // allocs/user.
 func BenchmarkDecodeMapPersonio(b *testing.B) {
 	const n = 200
@@ -295,13 +294,17 @@ func BenchmarkDecodeMapPersonio(b *testing.B) {
 		b.Fatal(err)
 	}
 	d := c.Directory(WithMapper(s.mapper))
+	l, err := d.newV1Listing(&unified.ListOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	page := func() {
-		p, err := c.ListEmployees(b.Context(), &ListEmployeesOptions{Limit: MaxEmployeesLimit, Attributes: s.attrs})
-		if err != nil || len(p.Employees) != n {
-			b.Fatalf("%v, %d employees", err, len(p.Employees))
+		p, err := l.fetch(b.Context(), 0)
+		if err != nil || len(p.recs) != n {
+			b.Fatalf("%v, %+v", err, p)
 		}
-		for i := range p.Employees {
-			m, err := d.mapRecord(s, EmployeeRecord(&p.Employees[i], c.loc), nil)
+		for i, r := range p.recs {
+			m, err := d.mapRecord(s, r, nil)
 			if err != nil || m.err != nil || m.user.ID == "" {
 				b.Fatalf("record %d: %v, %v", i, err, m.err)
 			}

@@ -18,7 +18,7 @@ func decodeEmployee(t *testing.T, text string, loc *time.Location) *Employee {
 	if err := json.Unmarshal([]byte(text), &rec); err != nil {
 		t.Fatal(err)
 	}
-	e, err := newEmployee(&rec, nil, loc)
+	e, err := newEmployee(&rec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

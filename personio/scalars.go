@@ -84,46 +84,104 @@ func isNullJSON(raw []byte) bool {
 	return false
 }
 
-// textFromJSON returns a scalar as text: a string as is, a number's literal, a boolean as
-// "true"/"false". ok is false for null and the empty forms; objects and lists are errors.
+// decodeValue decodes a JSON value into an any (nil for no bytes at all).
+func decodeValue(raw []byte) (any, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, fmt.Errorf("invalid JSON value %s: %w", clipJSON(bytes.TrimSpace(raw)), unified.ErrInvalidValue)
+	}
+	return v, nil
+}
+
+// isEmpty reports whether a decoded value is "no value": null, "", [] or {}.
+func isEmpty(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
+}
+
+// textFromJSON returns a scalar as text: a string as is, a number in decimal, a boolean
+// as "true"/"false". ok is false for no value; objects and lists are errors.
 func textFromJSON(raw []byte) (s string, ok bool, err error) {
-	raw = bytes.TrimSpace(raw)
-	if isNullJSON(raw) {
+	v, err := decodeValue(raw)
+	if err != nil {
+		return "", false, err
+	}
+	return textOf(v)
+}
+
+// textOf is textFromJSON for a decoded value.
+func textOf(v any) (s string, ok bool, err error) {
+	if isEmpty(v) {
 		return "", false, nil
 	}
-	switch raw[0] {
-	case '"':
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", false, fmt.Errorf("invalid JSON string %s: %w", clipJSON(raw), unified.ErrInvalidValue)
-		}
-		return s, true, nil
-	case 't', 'f':
-		var b bool
-		if err := json.Unmarshal(raw, &b); err != nil {
-			return "", false, fmt.Errorf("invalid JSON value %s: %w", clipJSON(raw), unified.ErrInvalidValue)
-		}
-		return strconv.FormatBool(b), true, nil
-	case '{', '[':
-		return "", false, fmt.Errorf("want text, got %s: %w", clipJSON(raw), unified.ErrInvalidValue)
+	switch v := v.(type) {
+	case string:
+		return v, true, nil
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), true, nil
+	case bool:
+		return strconv.FormatBool(v), true, nil
 	}
-	var n json.Number
-	if err := json.Unmarshal(raw, &n); err != nil {
-		return "", false, fmt.Errorf("invalid number %s: %w", clipJSON(raw), unified.ErrInvalidValue)
-	}
-	return n.String(), true, nil
+	return "", false, fmt.Errorf("want text, got %s: %w", clipText(jsonText(v)), unified.ErrInvalidValue)
+}
+
+// jsonText is a decoded value as JSON, for messages and for values handed on as text.
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // floatFromJSON decodes a JSON number or a string holding one ("40", "40.5", "40,5").
 func floatFromJSON(raw []byte) (v float64, ok bool, err error) {
-	s, ok, err := textFromJSON(raw)
+	d, err := decodeValue(raw)
+	if err != nil {
+		return 0, false, err
+	}
+	return numberOf(d)
+}
+
+// numberOf is floatFromJSON for a decoded value.
+func numberOf(v any) (float64, bool, error) {
+	if f, isNum := v.(float64); isNum {
+		return f, true, nil
+	}
+	s, ok, err := textOf(v)
 	if err != nil || !ok {
 		return 0, false, err
 	}
 	f, err := parseNumber(s)
+	return f, err == nil, err
+}
+
+// intFromJSON decodes a whole number sent as a JSON number or a string.
+func intFromJSON(raw []byte) (v int, ok bool, err error) {
+	d, err := decodeValue(raw)
 	if err != nil {
 		return 0, false, err
 	}
-	return f, true, nil
+	return intOf(d)
+}
+
+// intOf is intFromJSON for a decoded value.
+func intOf(v any) (int, bool, error) {
+	s, ok, err := textOf(v)
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	n, err := parseInt(s)
+	return n, err == nil, err
 }
 
 // parseNumber parses a decimal number written with a '.' or a single ',' as the decimal
@@ -138,16 +196,6 @@ func parseNumber(s string) (float64, error) {
 		return 0, fmt.Errorf("%q is not a number: %w", clipText(s), unified.ErrInvalidValue)
 	}
 	return f, nil
-}
-
-// intFromJSON decodes a whole number sent as a JSON number or a string.
-func intFromJSON(raw []byte) (v int, ok bool, err error) {
-	s, ok, err := textFromJSON(raw)
-	if err != nil || !ok {
-		return 0, false, err
-	}
-	n, err := parseInt(s)
-	return n, err == nil, err
 }
 
 // parseInt parses a whole number; "12.0" is accepted, "12.5" is not.

@@ -2,6 +2,7 @@ package personio
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -65,7 +66,8 @@ func (d *Directory) newV1Listing(o *unified.ListOptions) (*v1Listing, error) {
 type v1Page struct {
 	off   int // the offset it was read at
 	total int // metadata.total_elements, -1 when absent
-	emps  []Employee
+	recs  []*v1Record
+	raws  []json.RawMessage // the records' JSON, WithRaw
 }
 
 // fetch reads the page at offset off.
@@ -87,11 +89,17 @@ func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Page, error) {
 		// without it.
 		opts.Attributes = s.attrs
 	}
-	p, err := l.d.c.ListEmployees(ctx, opts)
+	p, records, raws, err := getEmployees[recordJSON](ctx, l.d.c, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &v1Page{off: off, total: p.Total, emps: p.Employees}, nil
+	f := &v1Page{off: off, total: p.Total, recs: make([]*v1Record, len(records)), raws: raws}
+	for i := range records {
+		if f.recs[i], err = newRecord(&records[i], l.d.c.loc); err != nil {
+			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
+		}
+	}
+	return f, nil
 }
 
 // next consumes the next page: pre when it was read ahead at the right offset, else a
@@ -111,9 +119,9 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Page) ([]unified.User, bool
 				return nil, false, err
 			}
 		}
-		ids := make([]int, len(p.emps))
-		for i := range p.emps {
-			ids[i] = p.emps[i].ID
+		ids := make([]int, len(p.recs))
+		for i, r := range p.recs {
+			ids[i] = r.id
 		}
 		off := l.st.Off
 		step, err := l.st.apply(p.total, ids, l.limit, l.plan.unpaged)
@@ -134,8 +142,11 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Page) ([]unified.User, bool
 			if !step.keep[i] {
 				continue
 			}
-			e := &p.emps[i]
-			m, err := l.d.mapRecord(s, EmployeeRecord(e, l.d.c.loc), e.Raw)
+			var raw json.RawMessage
+			if p.raws != nil {
+				raw = p.raws[i]
+			}
+			m, err := l.d.mapRecord(s, p.recs[i], raw)
 			if err != nil {
 				return nil, false, err
 			}
