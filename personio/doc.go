@@ -10,7 +10,8 @@
 // once when the API answers 401, and adopts a v1 token that Personio rotates in the
 // Authorization response header. Every request goes through one HTTP stack with retries
 // (429, 502, 503, 504, connection errors), a client-side rate limiter (by default 5 requests/s
-// with bursts of 15, Personio's documented 300/min for the employees endpoint), size caps and
+// with bursts of 14, within Personio's documented 300/min with bursts of 15 for the
+// employees endpoint), size caps and
 // secret redaction. A Client is safe for concurrent use.
 //
 // The typed API mirrors the endpoints:
