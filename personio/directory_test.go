@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -960,4 +961,78 @@ func TestStreamParallelWithRepeatedRecords(t *testing.T) {
 			t.Errorf("offset %s requested %d times, want once", off, n)
 		}
 	}
+}
+
+// TestFollowNext drives the one next-link follower of the v2 lookups: it follows links
+// until there is none, and fails with ErrCursorLoop on a link that comes again or after
+// maxLinkPages pages.
+func TestFollowNext(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		links   func(page int) string // the next link of page (0-based)
+		pages   int
+		loopErr bool
+	}{
+		{"three pages", func(p int) string { return []string{"a", "b", ""}[p] }, 3, false},
+		{"one page", func(int) string { return "" }, 1, false},
+		{"a link that repeats", func(p int) string { return []string{"a", "b", "a"}[p] }, 3, true},
+		{"links without end", func(p int) string { return strconv.Itoa(p) }, maxLinkPages, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var followed []string
+			err := followNext(t.Context(), "GET /v2/things", func(_ context.Context, next string) (string, error) {
+				followed = append(followed, next)
+				return tt.links(len(followed) - 1), nil
+			})
+			if tt.loopErr != errors.Is(err, unified.ErrCursorLoop) || (!tt.loopErr && err != nil) {
+				t.Errorf("err = %v, want ErrCursorLoop: %v", err, tt.loopErr)
+			}
+			if len(followed) != tt.pages || followed[0] != "" {
+				t.Errorf("%d pages requested (%.5q...), want %d from the first", len(followed), followed, tt.pages)
+			}
+		})
+	}
+}
+
+// TestCatalogReadOnce has 20 goroutines ask a new Directory for its catalog at once, in
+// virtual time: one request reads it, and a read that failed is not kept.
+func TestCatalogReadOnce(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := mockClient(t, func(c *Config) { c.MaxAttempts = 1 })
+		registerTokens(mt)
+		var calls atomic.Int64
+		mt.RegisterResponder(http.MethodGet, testBase+"/v1/company/employees/attributes", func(req *http.Request) (*http.Response, error) {
+			time.Sleep(time.Second) // the round trip, in the bubble's time
+			if calls.Add(1) == 1 {
+				return newResponse(req, 503, `{"success":false,"error":{"code":503,"message":"Service Unavailable"}}`), nil
+			}
+			return newResponse(req, 200, `{"success":true,"data":[{"key":"dynamic_1","label":"Titel","type":"standard"}]}`), nil
+		})
+		d := c.Directory()
+		for round, wantErr := range []bool{true, false} {
+			var wg sync.WaitGroup
+			var failed atomic.Int64
+			for range 20 {
+				wg.Go(func() {
+					if _, err := d.Catalog(t.Context()); err != nil {
+						failed.Add(1)
+					}
+				})
+			}
+			wg.Wait()
+			if got, want := failed.Load(), map[bool]int64{true: 20, false: 0}[wantErr]; got != want {
+				t.Errorf("round %d: %d callers failed, want %d", round, got, want)
+			}
+			if got := calls.Load(); got != int64(round+1) {
+				t.Errorf("round %d: %d catalog requests, want %d", round, got, round+1)
+			}
+		}
+		if _, err := d.Catalog(t.Context()); err != nil || calls.Load() != 2 {
+			t.Errorf("a later call: %v after %d requests, want the kept catalog", err, calls.Load())
+		}
+	})
 }

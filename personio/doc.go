@@ -82,9 +82,11 @@
 // the ids of the previous pages, so that a link that loops or points backwards fails with
 // [unified.ErrCursorLoop] instead of repeating people.
 //
-// The Directory also implements [unified.Streamer]: [unified.Users] then fetches v1 offset
-// pages in parallel (bounded by [WithConcurrency], inside the client's rate limit) and
-// reads v2 persons pages one ahead while the employments of the pages before are fetched,
-// yielding the same users in the same order as paging with ListUsers. See
+// The Directory also implements [unified.Streamer]: [unified.Users] then reads the v1
+// offset pages after the first in parallel (at most [WithConcurrency] requests at once,
+// inside the client's rate limit) and requests the next v2 persons page while the current
+// one is completed, yielding the same users in the same order as paging with ListUsers.
+// Under Personio's documented rate limit a listing is rate-bound, and both ways take the
+// same time; the parallel requests pay where a contract lifts the limit. See
 // docs/performance.md for the floor a sync cannot beat and what the benchmarks measure.
 package personio

@@ -385,15 +385,6 @@ func tagsOf(v any) ([]string, error) {
 	return out, nil
 }
 
-// decodeNested decodes a raw object value as a related object.
-func decodeNested(raw []byte) (nested, error) {
-	v, err := decodeValue(raw)
-	if err != nil {
-		return nil, err
-	}
-	return nestedOf(v)
-}
-
 // value returns the value of the nested attribute key: a plain value, or the value of an
 // attribute object; nil when it is missing.
 func (n nested) value(key string) any {

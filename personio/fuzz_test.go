@@ -273,7 +273,15 @@ func FuzzFlexScalars(f *testing.F) {
 		var s flexString
 		errI := i.UnmarshalJSON(data)
 		errF := fl.UnmarshalJSON(data)
-		_ = s.UnmarshalJSON(data)
+		errS := s.UnmarshalJSON(data)
+		// A value of the wrong kind is a type error, so that a response holding one fails
+		// at once instead of being fetched again.
+		for _, err := range []error{errI, errF, errS} {
+			var te *json.UnmarshalTypeError
+			if err != nil && !errors.As(err, &te) {
+				t.Fatalf("%q: %v is not a *json.UnmarshalTypeError", data, err)
+			}
+		}
 		if errI == nil && i.Set {
 			if errF != nil || !fl.Set {
 				t.Fatalf("%q is the integer %d but not a number: %v", data, i.V, errF)
