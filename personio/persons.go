@@ -373,7 +373,7 @@ func (c *Client) v2Get(ctx context.Context, path string, q url.Values, next stri
 	if next != "" {
 		u, err := c.v2.ResolveURL(next)
 		if err != nil {
-			return fmt.Errorf("personio: following next link: %w", err)
+			return err // it names the provider and the link
 		}
 		req = &transport.Request{Path: u.String()}
 	}

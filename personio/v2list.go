@@ -133,7 +133,7 @@ func (l *v2Listing) step(p *PersonsPage) ([]Person, bool, error) {
 	if p.Next != "" {
 		u, err := l.d.c.v2.ResolveURL(p.Next)
 		if err != nil {
-			return nil, false, fmt.Errorf("personio: GET /v2/persons: next link: %w", err)
+			return nil, false, err // it names the provider and the link
 		}
 		next = u.RequestURI()
 	}
