@@ -144,6 +144,30 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 // Provider returns "personio".
 func (d *Directory) Provider() string { return Provider }
 
+// String describes the Directory by its client and API version, without credentials.
+func (d *Directory) String() string {
+	api := "v1"
+	if d.cfg.v2 {
+		api = "v2"
+	}
+	return fmt.Sprintf("personio.Directory{API: %s, Client: %s}", api, d.c)
+}
+
+// GoString is String, so that %#v prints no credentials either.
+func (d *Directory) GoString() string { return d.String() }
+
+// Format prints String for every verb: printing a Directory never walks its state.
+func (d *Directory) Format(f fmt.State, verb rune) { formatRedacted(f, verb, d.String()) }
+
+// LogValue implements slog.LogValuer: the API version and the client.
+func (d *Directory) LogValue() slog.Value {
+	api := "v1"
+	if d.cfg.v2 {
+		api = "v2"
+	}
+	return slog.GroupValue(slog.String("api", api), slog.Any("client", d.c))
+}
+
 // SupportsUpdatedSince implements unified.UpdatedSinceSupporter: true in v1 mode, where
 // updated_since selects on the employee record's last_modified_at. False in v2 mode
 // ([WithV2]): the filter applies to the person's updated_at, and Personio does not
