@@ -108,10 +108,11 @@ func WithRaw() DirectoryOption { return func(c *dirConfig) { c.raw = true } }
 // largest the API allows, 100 in v1 and 50 in v2).
 func WithPageSize(n int) DirectoryOption { return func(c *dirConfig) { c.pageSize = n } }
 
-// WithConcurrency bounds the requests the Directory runs at once when it fans out:
-// parallel v1 pages in StreamUsers, v2 persons pages and employments. Default
-// DefaultConcurrency; 1 makes the requests of a listing run one at a time. Every request
-// also waits on the client's rate limiter.
+// WithConcurrency bounds the requests the Directory runs at once when it fans out: the
+// parallel v1 pages of StreamUsers, and the employments and org units of a v2 page (while
+// StreamUsers requests the next persons page besides). Default DefaultConcurrency; 1 makes
+// the requests of a listing run one at a time. Every request also waits on the client's
+// rate limiter.
 func WithConcurrency(n int) DirectoryOption { return func(c *dirConfig) { c.concurrency = n } }
 
 // WithStrictMapping makes a record that fails to map fail the listing (or GetUser) with

@@ -1036,3 +1036,51 @@ func TestCatalogReadOnce(t *testing.T) {
 		}
 	})
 }
+
+// inflight is a transport that records the most requests it has had in flight at once.
+type inflight struct {
+	rt       http.RoundTripper
+	mu       sync.Mutex
+	now, max int
+}
+
+func (f *inflight) RoundTrip(req *http.Request) (*http.Response, error) {
+	f.mu.Lock()
+	f.now++
+	f.max = max(f.max, f.now)
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.now--
+		f.mu.Unlock()
+	}()
+	return f.rt.RoundTrip(req)
+}
+
+// TestConcurrencyBound streams both modes with WithConcurrency 1 and 3 and checks the
+// most requests in flight at once: the bound, and in v2 one more for the next persons
+// page; WithConcurrency 1 runs one request at a time.
+func TestConcurrencyBound(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, personiotest.WithGenerated(19, 200), personiotest.WithLatency(2*time.Millisecond))
+	for _, m := range modes {
+		for _, conc := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/%d", m.name, conc), func(t *testing.T) {
+				t.Parallel()
+				tr := &inflight{rt: srv.Client().Transport}
+				d := fakeClient(t, srv, func(c *Config) { c.HTTPClient = &http.Client{Transport: tr} }).Directory(append(slices.Clone(m.opts), WithConcurrency(conc))...)
+				users := collect(t, d.StreamUsers(t.Context(), &unified.ListOptions{PageSize: 20}))
+				if len(users) != 200 {
+					t.Errorf("%d users, want 200", len(users))
+				}
+				limit := conc
+				if m.name == "v2" && conc > 1 {
+					limit++ // the next persons page
+				}
+				if tr.max > limit {
+					t.Errorf("%d requests in flight at once, want at most %d", tr.max, limit)
+				}
+			})
+		}
+	}
+}

@@ -226,9 +226,10 @@ func (l *v2Listing) page(ctx context.Context) (*unified.Page, error) {
 	return page, nil
 }
 
-// streamV2 yields a v2 listing. Persons pages are a cursor chain: the next page is
-// requested while the persons of the current one are completed (their employments
-// fetched, WithConcurrency at a time) and yielded, and nothing more is read ahead.
+// streamV2 yields a v2 listing. Persons pages are a cursor chain: unless WithConcurrency
+// is 1, the next page is requested while the persons of the current one are completed
+// (their employments fetched, WithConcurrency at a time) and yielded, and nothing more is
+// read ahead.
 func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield func(unified.User, error) bool) {
 	l, err := d.newV2Listing(&o)
 	if err != nil {
@@ -251,7 +252,7 @@ func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield f
 			break
 		}
 		var next chan fetched
-		if !done {
+		if !done && d.cfg.concurrency > 1 {
 			next = make(chan fetched, 1)
 			href := l.pos.Href
 			ahead.Go(func() {
@@ -266,9 +267,14 @@ func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield f
 		if !yieldUsers(yield, users) || done {
 			return
 		}
-		r := <-next
-		if p, err = r.p, r.err; err == nil {
-			err = ctx.Err()
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		if next == nil {
+			p, err = l.fetch(ctx, l.pos.Href)
+		} else {
+			r := <-next
+			p, err = r.p, r.err
 		}
 	}
 	yield(unified.User{}, err)
