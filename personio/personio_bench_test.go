@@ -3,6 +3,7 @@ package personio
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"iter"
 	"math"
@@ -320,9 +321,35 @@ func BenchmarkDecodeMapPersonio(b *testing.B) {
 	for b.Loop() {
 		page()
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/user")
+	perUser := float64(b.Elapsed().Nanoseconds()) / float64(b.N*n)
 	b.StopTimer()
+	b.ReportMetric(perUser, "ns/user")
 	b.ReportMetric(testing.AllocsPerRun(5, page)/n, "allocs/user")
+
+	// The same body decoded the plain way, for scale on any machine: every attribute with
+	// its label, type, universal id and raw value, nothing converted or mapped.
+	plain := func() {
+		var resp struct {
+			Data []struct {
+				Attributes map[string]struct {
+					Label       string          `json:"label"`
+					Type        string          `json:"type"`
+					UniversalID *string         `json:"universal_id"`
+					Value       json.RawMessage `json:"value"`
+				} `json:"attributes"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(body, &resp); err != nil || len(resp.Data) != n {
+			b.Fatalf("plain decoding: %v", err)
+		}
+	}
+	start := time.Now()
+	for range b.N {
+		plain()
+	}
+	plainPerUser := float64(time.Since(start).Nanoseconds()) / float64(b.N*n)
+	b.ReportMetric(plainPerUser, "plain_ns/user")
+	b.ReportMetric(perUser/plainPerUser, "x_plain")
 }
 
 // BenchmarkMemoryPersonio iterates over 10,000 and over 100,000 employees of the same
