@@ -160,8 +160,8 @@ func (e *Employee) Err() error { return errors.Join(e.errs...) }
 // IsNull reports whether the attribute has no value: missing, null, "", [] or {}.
 func (a Attribute) IsNull() bool { return isNullJSON(a.Value) }
 
-// Text returns the value as text: a string as is, a number or boolean as written, "" for
-// no value. Objects and lists are errors.
+// Text returns the value as text: a string as is, a number in decimal notation (1e3 is
+// "1000"), a boolean as "true" or "false", "" for no value. Objects and lists are errors.
 func (a Attribute) Text() (string, error) {
 	s, _, err := textFromJSON(a.Value)
 	return s, a.wrap(err)
