@@ -11,36 +11,30 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/hrisconnect/hrisconnect/internal/transport"
 )
 
 // tokenSource caches one access token and fetches a new one when there is none, when it is
-// about to expire, or when the API rejected it. Concurrent callers share one fetch: while a
-// fetch is running, everyone who needs a token waits for it (or for their context).
+// about to expire, or when the API rejected it. Concurrent callers share one fetch
+// (singleflight): while it runs, everyone who needs a token waits for it, or for their
+// context.
 //
 // A token is never used after its expiry: an expired token is dropped from the cache the
 // first time the cache is consulted after the expiry.
 type tokenSource struct {
 	api   string // "v1" or "v2", for errors
 	fetch func(ctx context.Context) (token string, lifetime time.Duration, err error)
-	now   func() time.Time
+	sf    singleflight.Group
 
-	fetches atomic.Int64 // token requests made, for tests and metrics
+	fetches atomic.Int64 // token requests made, for tests
 
 	mu        sync.Mutex
 	token     string
 	expires   time.Time // the token must not be used from then on
 	refreshAt time.Time // fetch a new token from then on
-	lifetime  time.Duration
-	inflight  *tokenCall
-	rotated   bool // a token was adopted from a response header (legacy v1 rotation)
-}
-
-// tokenCall is one fetch that concurrent callers wait for.
-type tokenCall struct {
-	done  chan struct{}
-	token string
-	err   error
+	rotated   bool      // a token was adopted from a response header (legacy v1 rotation)
 }
 
 // refreshMargin is how long before its expiry a token is replaced: a tenth of its
@@ -50,69 +44,50 @@ func refreshMargin(lifetime time.Duration) time.Duration {
 }
 
 func newTokenSource(api string, fetch func(context.Context) (string, time.Duration, error)) *tokenSource {
-	return &tokenSource{api: api, fetch: fetch, now: time.Now}
+	return &tokenSource{api: api, fetch: fetch}
 }
 
 // get returns a valid token, fetching one if needed.
 func (s *tokenSource) get(ctx context.Context) (string, error) {
-	for {
-		s.mu.Lock()
-		now := s.now()
-		if s.token != "" && !now.Before(s.expires) {
-			s.token = "" // never keep a token beyond its lifetime
-		}
-		if s.token != "" && now.Before(s.refreshAt) {
-			tok := s.token
-			s.mu.Unlock()
+	if tok := s.cached(); tok != "" {
+		return tok, nil
+	}
+	return shared(ctx, &s.sf, "token", func(ctx context.Context) (string, error) {
+		if tok := s.cached(); tok != "" { // fetched by a call that ended meanwhile
 			return tok, nil
 		}
-		call := s.inflight
-		if call == nil {
-			call = &tokenCall{done: make(chan struct{})}
-			s.inflight = call
-			s.mu.Unlock()
-			s.run(ctx, call)
-			return call.token, call.err
+		start := time.Now()
+		s.fetches.Add(1)
+		tok, life, err := s.fetch(ctx)
+		if err == nil && tok == "" {
+			err = fmt.Errorf("personio: %s authentication returned no token", s.api)
 		}
+		if err != nil {
+			return "", err
+		}
+		s.mu.Lock()
+		s.setLocked(tok, start, life)
 		s.mu.Unlock()
-		select {
-		case <-call.done:
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-		if call.err == nil {
-			return call.token, nil
-		}
-		// The goroutine that fetched gave up because its own context ended; this caller's
-		// context is still live, so it tries again itself.
-		if ctx.Err() == nil && (errors.Is(call.err, context.Canceled) || errors.Is(call.err, context.DeadlineExceeded)) {
-			continue
-		}
-		return "", call.err
-	}
+		return tok, nil
+	})
 }
 
-// run performs one fetch for call and publishes the result.
-func (s *tokenSource) run(ctx context.Context, call *tokenCall) {
-	start := s.now()
-	s.fetches.Add(1)
-	tok, life, err := s.fetch(ctx)
-	if err == nil && tok == "" {
-		err = fmt.Errorf("personio: %s authentication returned no token", s.api)
-	}
+// cached returns the cached token if it may still be used without a refresh, else "".
+func (s *tokenSource) cached() string {
 	s.mu.Lock()
-	if err == nil {
-		s.setLocked(tok, start, life)
+	defer s.mu.Unlock()
+	now := time.Now()
+	if s.token != "" && !now.Before(s.expires) {
+		s.token = "" // never keep a token beyond its lifetime
 	}
-	s.inflight = nil
-	s.mu.Unlock()
-	call.token, call.err = tok, err
-	close(call.done)
+	if now.Before(s.refreshAt) {
+		return s.token
+	}
+	return ""
 }
 
 func (s *tokenSource) setLocked(tok string, at time.Time, life time.Duration) {
 	s.token = tok
-	s.lifetime = life
 	s.expires = at.Add(life)
 	s.refreshAt = s.expires.Add(-refreshMargin(life))
 }
@@ -122,7 +97,7 @@ func (s *tokenSource) setLocked(tok string, at time.Time, life time.Duration) {
 func (s *tokenSource) refresh(ctx context.Context, rejected string) error {
 	s.mu.Lock()
 	if s.token == rejected && rejected != "" {
-		s.token = ""
+		s.token, s.refreshAt = "", time.Time{}
 	}
 	s.mu.Unlock()
 	_, err := s.get(ctx)
@@ -137,7 +112,7 @@ func (s *tokenSource) adopt(tok, sent string, lifetime time.Duration) {
 	if s.token != sent && s.token != "" {
 		return
 	}
-	s.setLocked(tok, s.now(), lifetime)
+	s.setLocked(tok, time.Now(), lifetime)
 	s.rotated = true
 }
 

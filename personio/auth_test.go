@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -102,113 +103,129 @@ func TestTokenIsCached(t *testing.T) {
 }
 
 // TestConcurrentRefreshAtExpiry has 50 goroutines ask for the token the moment it
-// expires: exactly one token request is made and everyone gets the new token.
+// expires, in virtual time: exactly one token request is made and everyone gets the new
+// token.
 func TestConcurrentRefreshAtExpiry(t *testing.T) {
 	t.Parallel()
-	c, mt := mockClient(t, nil)
-	clock := newFakeClock()
-	c.v1tok.now = clock.Now
-	var issued atomic.Int64
-	mt.RegisterResponder(http.MethodPost, testBase+"/v1/auth", func(req *http.Request) (*http.Response, error) {
-		n := issued.Add(1)
-		time.Sleep(20 * time.Millisecond) // keep the fetch in flight while the others arrive
-		return newResponse(req, 200, fmt.Sprintf(`{"success":true,"data":{"token":"tok-%d"}}`, n)), nil
-	})
-	var seenMu sync.Mutex
-	seen := map[string]int{}
-	mt.RegisterResponder(http.MethodGet, attributesURL, func(req *http.Request) (*http.Response, error) {
-		seenMu.Lock()
-		seen[req.Header.Get("Authorization")]++
-		seenMu.Unlock()
-		return newResponse(req, 200, `{"success":true,"data":[]}`), nil
-	})
-	if _, err := c.Attributes(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	clock.Advance(DefaultV1TokenLifetime) // the token is now exactly expired
-
-	const n = 50
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for range n {
-		wg.Go(func() {
-			<-start
-			if _, err := c.Attributes(t.Context()); err != nil {
-				errs <- err
-			}
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := mockClient(t, nil)
+		var issued atomic.Int64
+		mt.RegisterResponder(http.MethodPost, testBase+"/v1/auth", func(req *http.Request) (*http.Response, error) {
+			n := issued.Add(1)
+			time.Sleep(time.Second) // the token endpoint's round trip, in the bubble's time
+			return newResponse(req, 200, fmt.Sprintf(`{"success":true,"data":{"token":"tok-%d"}}`, n)), nil
 		})
-	}
-	close(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if got := issued.Load(); got != 2 {
-		t.Errorf("token requests = %d, want 2 (the first and exactly one refresh)", got)
-	}
-	want := map[string]int{"Bearer tok-1": 1, "Bearer tok-2": n}
-	if diff := cmp.Diff(want, seen); diff != "" {
-		t.Errorf("tokens used (-want +got):\n%s", diff)
-	}
+		var seenMu sync.Mutex
+		seen := map[string]int{}
+		mt.RegisterResponder(http.MethodGet, attributesURL, func(req *http.Request) (*http.Response, error) {
+			seenMu.Lock()
+			seen[req.Header.Get("Authorization")]++
+			seenMu.Unlock()
+			return newResponse(req, 200, `{"success":true,"data":[]}`), nil
+		})
+		if _, err := c.Attributes(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(DefaultV1TokenLifetime - time.Second) // fetched at 0, so it expires now
+
+		const n = 50
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				if _, err := c.Attributes(t.Context()); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if got := issued.Load(); got != 2 {
+			t.Errorf("token requests = %d, want 2 (the first and exactly one refresh)", got)
+		}
+		want := map[string]int{"Bearer tok-1": 1, "Bearer tok-2": n}
+		if diff := cmp.Diff(want, seen); diff != "" {
+			t.Errorf("tokens used (-want +got):\n%s", diff)
+		}
+	})
 }
 
+// TestTokenRefreshedBeforeExpiry uses the token again after some time, in virtual time:
+// a token is renewed within its refresh margin (a tenth of its lifetime, at most five
+// minutes) and after its expiry, never before. The v2 lifetime comes from expires_in.
 func TestTokenRefreshedBeforeExpiry(t *testing.T) {
 	t.Parallel()
+	const v2Lifetime = time.Hour // expires_in 3600: a margin of 5 minutes
 	tests := []struct {
 		name    string
+		v2      bool
 		after   time.Duration
 		fetches int64
 	}{
-		{"fresh", time.Hour, 1},
-		{"outside the margin", DefaultV1TokenLifetime - 10*time.Minute, 1},
-		{"inside the margin", DefaultV1TokenLifetime - 4*time.Minute, 2},
-		{"expired", DefaultV1TokenLifetime + time.Second, 2},
-		{"long expired", 72 * time.Hour, 2},
+		{"v1 fresh", false, time.Hour, 1},
+		{"v1 outside the margin", false, DefaultV1TokenLifetime - 10*time.Minute, 1},
+		{"v1 inside the margin", false, DefaultV1TokenLifetime - 4*time.Minute, 2},
+		{"v1 expired", false, DefaultV1TokenLifetime + time.Second, 2},
+		{"v1 long expired", false, 72 * time.Hour, 2},
+		{"v2 outside the margin", true, v2Lifetime - 6*time.Minute, 1},
+		{"v2 inside the margin", true, v2Lifetime - 4*time.Minute, 2},
+		{"v2 expired", true, v2Lifetime, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, mt := mockClient(t, nil)
-			clock := newFakeClock()
-			c.v1tok.now = clock.Now
-			tc := registerTokens(mt)
-			mt.RegisterResponder(http.MethodGet, attributesURL, respond(200, `{"success":true,"data":[]}`))
-			for _, step := range []time.Duration{0, tt.after} {
-				clock.Advance(step)
-				if _, err := c.Attributes(t.Context()); err != nil {
-					t.Fatal(err)
+			synctest.Test(t, func(t *testing.T) {
+				c, mt := mockClient(t, nil)
+				var fetches atomic.Int64
+				mt.RegisterResponder(http.MethodPost, testBase+"/v1/auth", func(req *http.Request) (*http.Response, error) {
+					fetches.Add(1)
+					return newResponse(req, 200, `{"success":true,"data":{"token":"`+v1Token+`"}}`), nil
+				})
+				mt.RegisterResponder(http.MethodPost, testBase+"/v2/auth/token", func(req *http.Request) (*http.Response, error) {
+					fetches.Add(1)
+					return newResponse(req, 200, `{"access_token":"`+v2Token+`","token_type":"Bearer","expires_in":3600}`), nil
+				})
+				mt.RegisterResponder(http.MethodGet, attributesURL, respond(200, `{"success":true,"data":[]}`))
+				mt.RegisterResponder(http.MethodGet, testBase+"/v2/persons/1", respond(200, `{"id":"1"}`))
+				call := func() {
+					var err error
+					if tt.v2 {
+						_, err = c.GetPerson(t.Context(), "1")
+					} else {
+						_, err = c.Attributes(t.Context())
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
 				}
-			}
-			if got := tc.v1.Load(); got != tt.fetches {
-				t.Errorf("token requests = %d, want %d", got, tt.fetches)
-			}
+				call()
+				time.Sleep(tt.after)
+				call()
+				if got := fetches.Load(); got != tt.fetches {
+					t.Errorf("token requests = %d, want %d", got, tt.fetches)
+				}
+			})
 		})
 	}
 }
 
+// TestTokenLifetimeFromResponse drives a token source whose tokens live one minute
+// (margin 6 s): it is reused until the margin, renewed after it.
 func TestTokenLifetimeFromResponse(t *testing.T) {
 	t.Parallel()
-	ts := newTokenSource("v2", func(context.Context) (string, time.Duration, error) { return "t", time.Minute, nil })
-	clock := newFakeClock()
-	ts.now = clock.Now
-	if _, err := ts.get(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	clock.Advance(61 * time.Second)
-	ts.mu.Lock()
-	expired := !clock.Now().Before(ts.expires)
-	ts.mu.Unlock()
-	if !expired {
-		t.Fatal("a one-minute token is still valid after 61 s")
-	}
-	if _, err := ts.get(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	if got := ts.fetches.Load(); got != 2 {
-		t.Errorf("fetches = %d, want 2: an expired token must not be reused", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		ts := newTokenSource("v2", func(context.Context) (string, time.Duration, error) { return "t", time.Minute, nil })
+		for _, step := range []struct {
+			sleep   time.Duration
+			fetches int64
+		}{{0, 1}, {50 * time.Second, 1}, {5 * time.Second, 2}, {61 * time.Second, 3}} {
+			time.Sleep(step.sleep)
+			if _, err := ts.get(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if got := ts.fetches.Load(); got != step.fetches {
+				t.Errorf("after %v more: %d fetches, want %d", step.sleep, got, step.fetches)
+			}
+		}
+	})
 }
 
 // TestRefreshOn401 checks the 401 → refresh → resend path, once.
@@ -227,41 +244,46 @@ func TestRefreshOn401(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, mt := mockClient(t, nil)
-			var issued atomic.Int64
-			mt.RegisterResponder(http.MethodPost, testBase+"/v1/auth", func(req *http.Request) (*http.Response, error) {
-				return newResponse(req, 200, fmt.Sprintf(`{"success":true,"data":{"token":"tok-%d"}}`, issued.Add(1))), nil
-			})
-			var calls atomic.Int64
-			var sent []string
-			var mu sync.Mutex
-			mt.RegisterResponder(http.MethodGet, attributesURL, func(req *http.Request) (*http.Response, error) {
-				i := int(calls.Add(1)) - 1
-				mu.Lock()
-				sent = append(sent, req.Header.Get("Authorization"))
-				mu.Unlock()
-				st := tt.statuses[min(i, len(tt.statuses)-1)]
-				if st == 401 {
-					return newResponse(req, 401, `{"success":false,"error":{"code":401,"message":"The token has been blacklisted"}}`), nil
-				}
-				return newResponse(req, 200, `{"success":true,"data":[]}`), nil
-			})
-			_, err := c.Attributes(t.Context())
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
-			}
-			if err != nil && (!strings.Contains(err.Error(), "blacklisted") || strings.Contains(err.Error(), "tok-")) {
-				t.Errorf("error should carry Personio's message and no token: %v", err)
-			}
-			if got := issued.Load(); got != tt.tokens {
-				t.Errorf("token requests = %d, want %d", got, tt.tokens)
-			}
-			for i := 1; i < len(sent); i++ {
-				if sent[i] == sent[i-1] {
-					t.Errorf("the resend after a 401 reused the rejected token: %v", sent)
-				}
-			}
+			synctest.Test(t, func(t *testing.T) { testRefreshOn401(t, tt.statuses, tt.wantErr, tt.tokens) })
 		})
+	}
+}
+
+// testRefreshOn401 reads the attributes once while the endpoint answers statuses in turn.
+func testRefreshOn401(t *testing.T, statuses []int, wantErr bool, tokens int64) {
+	c, mt := mockClient(t, nil)
+	var issued atomic.Int64
+	mt.RegisterResponder(http.MethodPost, testBase+"/v1/auth", func(req *http.Request) (*http.Response, error) {
+		return newResponse(req, 200, fmt.Sprintf(`{"success":true,"data":{"token":"tok-%d"}}`, issued.Add(1))), nil
+	})
+	var calls atomic.Int64
+	var sent []string
+	var mu sync.Mutex
+	mt.RegisterResponder(http.MethodGet, attributesURL, func(req *http.Request) (*http.Response, error) {
+		i := int(calls.Add(1)) - 1
+		mu.Lock()
+		sent = append(sent, req.Header.Get("Authorization"))
+		mu.Unlock()
+		st := statuses[min(i, len(statuses)-1)]
+		if st == 401 {
+			return newResponse(req, 401, `{"success":false,"error":{"code":401,"message":"The token has been blacklisted"}}`), nil
+		}
+		return newResponse(req, 200, `{"success":true,"data":[]}`), nil
+	})
+	_, err := c.Attributes(t.Context())
+	if (err != nil) != wantErr {
+		t.Fatalf("err = %v, wantErr %v", err, wantErr)
+	}
+	if err != nil && (!strings.Contains(err.Error(), "blacklisted") || strings.Contains(err.Error(), "tok-")) {
+		t.Errorf("error should carry Personio's message and no token: %v", err)
+	}
+	if got := issued.Load(); got != tokens {
+		t.Errorf("token requests = %d, want %d", got, tokens)
+	}
+	for i := 1; i < len(sent); i++ {
+		if sent[i] == sent[i-1] {
+			t.Errorf("the resend after a 401 reused the rejected token: %v", sent)
+		}
 	}
 }
 
@@ -325,52 +347,61 @@ func TestStableTokenEchoIsNotRotation(t *testing.T) {
 	}
 }
 
+// TestTokenWaitHonoursContext has a caller wait for a token fetch that another caller
+// started: its own deadline ends the wait, not the fetch, whose token the next caller
+// gets without another request.
 func TestTokenWaitHonoursContext(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	ts := newTokenSource("v1", func(ctx context.Context) (string, time.Duration, error) {
-		<-release
-		return "t", time.Hour, nil
+	synctest.Test(t, func(t *testing.T) {
+		release := make(chan struct{})
+		ts := newTokenSource("v1", func(ctx context.Context) (string, time.Duration, error) {
+			<-release
+			return "t", time.Hour, nil
+		})
+		first := make(chan error, 1)
+		go func() { _, err := ts.get(t.Context()); first <- err }()
+		synctest.Wait() // the fetch is running
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
+		defer cancel()
+		if _, err := ts.get(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("waiting caller got %v, want its deadline", err)
+		}
+		close(release)
+		if err := <-first; err != nil {
+			t.Errorf("the caller that fetched: %v", err)
+		}
+		if tok, err := ts.get(t.Context()); err != nil || tok != "t" || ts.fetches.Load() != 1 {
+			t.Errorf("get = %q, %v after %d fetches, want the fetched token after 1", tok, err, ts.fetches.Load())
+		}
 	})
-	go func() { _, _ = ts.get(context.Background()) }()
-	for ts.fetches.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Millisecond)
-	defer cancel()
-	if _, err := ts.get(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("waiting caller got %v, want its deadline", err)
-	}
-	close(release)
-	if tok, err := ts.get(t.Context()); err != nil || tok != "t" {
-		t.Errorf("get = %q, %v", tok, err)
-	}
 }
 
+// TestTokenFetchCancelledRetriedByWaiter cancels the caller whose fetch another caller
+// waits for: the waiter, whose context is live, fetches a token of its own.
 func TestTokenFetchCancelledRetriedByWaiter(t *testing.T) {
 	t.Parallel()
-	var n atomic.Int64
-	started := make(chan struct{})
-	ts := newTokenSource("v1", func(ctx context.Context) (string, time.Duration, error) {
-		if n.Add(1) == 1 {
-			close(started)
-			<-ctx.Done()
-			return "", 0, ctx.Err()
+	synctest.Test(t, func(t *testing.T) {
+		var n atomic.Int64
+		ts := newTokenSource("v1", func(ctx context.Context) (string, time.Duration, error) {
+			if n.Add(1) == 1 {
+				<-ctx.Done()
+				return "", 0, ctx.Err()
+			}
+			return "t2", time.Hour, nil
+		})
+		ctx1, cancel1 := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { _, err := ts.get(ctx1); done <- err }()
+		synctest.Wait() // the first fetch is running
+		got := make(chan string, 1)
+		go func() { tok, _ := ts.get(t.Context()); got <- tok }()
+		synctest.Wait() // the second caller waits for it
+		cancel1()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("first caller: %v", err)
 		}
-		return "t2", time.Hour, nil
+		if tok := <-got; tok != "t2" || n.Load() != 2 {
+			t.Errorf("second caller got %q after %d fetches, want a token of its own fetch", tok, n.Load())
+		}
 	})
-	ctx1, cancel1 := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { _, err := ts.get(ctx1); done <- err }()
-	<-started
-	got := make(chan string, 1)
-	go func() { tok, _ := ts.get(t.Context()); got <- tok }()
-	time.Sleep(10 * time.Millisecond) // let the second caller wait on the first fetch
-	cancel1()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Errorf("first caller: %v", err)
-	}
-	if tok := <-got; tok != "t2" {
-		t.Errorf("second caller got %q, want a token of its own fetch", tok)
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -28,7 +27,6 @@ type Client struct {
 	scopes          []string
 	loc             *time.Location
 	log             *slog.Logger
-	maxAttempts     int
 	v1TokenLifetime time.Duration
 
 	lim *rate.Limiter
@@ -36,30 +34,7 @@ type Client struct {
 	// the authorizer of its API version.
 	v1, v2       *transport.Client
 	v1tok, v2tok *tokenSource
-
-	// bodies recycles the buffers of employee list bodies that nothing refers to once
-	// their page is decoded.
-	bodies bodyBuffers
 }
-
-// bodyBuffers hands out buffers for response bodies and takes them back.
-type bodyBuffers interface {
-	get() *[]byte
-	put(*[]byte)
-}
-
-// bodyPool is the bodyBuffers of a Client: a sync.Pool, so that buffers not used for a
-// while go back to the collector.
-type bodyPool struct{ p sync.Pool }
-
-func (b *bodyPool) get() *[]byte {
-	if v, _ := b.p.Get().(*[]byte); v != nil {
-		return v
-	}
-	return new([]byte)
-}
-
-func (b *bodyPool) put(v *[]byte) { b.p.Put(v) }
 
 // secretString holds a secret and never prints it.
 type secretString string
@@ -86,13 +61,8 @@ func New(cfg Config) (*Client, error) {
 		scopes:          slices.Clone(cfg.Scopes),
 		loc:             cfg.Location,
 		log:             cfg.Logger,
-		bodies:          &bodyPool{},
 		v1TokenLifetime: cfg.V1TokenLifetime,
 		lim:             cfg.Limiter,
-		maxAttempts:     cfg.MaxAttempts,
-	}
-	if c.maxAttempts == 0 {
-		c.maxAttempts = transport.DefaultMaxAttempts
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -119,7 +89,6 @@ func New(cfg Config) (*Client, error) {
 		MaxRetryAfter: cfg.MaxRetryAfter,
 		DecodeError:   DecodeError,
 		Secrets:       c.secrets,
-		WaitHook:      cfg.waitHook,
 	}
 	tcfg.Auth = &v1Auth{bearerAuth{ts: c.v1tok, adoptLifetime: cfg.V1TokenLifetime}}
 	if c.v1, err = transport.New(tcfg); err != nil {

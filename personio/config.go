@@ -24,9 +24,10 @@ const (
 	// DefaultRateLimit is the client-side request rate, in requests per second: Personio's
 	// documented 300 requests per minute for the employees endpoint.
 	DefaultRateLimit rate.Limit = 5
-	// DefaultBurst is how many requests may be sent at once: Personio's documented burst
-	// of 15 requests per second.
-	DefaultBurst = 15
+	// DefaultBurst is how many requests may be sent at once: one less than Personio's
+	// documented burst of 15, so that a request that reaches Personio a little sooner after
+	// the one before it than it left the client does not find Personio's bucket empty.
+	DefaultBurst = 14
 	// DefaultLocation is the name of the company time zone used when Config.Location is
 	// nil.
 	DefaultLocation = "Europe/Berlin"
@@ -91,9 +92,6 @@ type Config struct {
 	// V1TokenLifetime is how long a v1 token is trusted when Personio does not say; 0
 	// means DefaultV1TokenLifetime.
 	V1TokenLifetime time.Duration
-
-	// waitHook is a testing hook passed to the transport (see transport.Config.WaitHook).
-	waitHook func(time.Duration) time.Duration
 }
 
 // withDefaults checks c and returns it with defaults applied. Errors wrap

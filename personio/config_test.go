@@ -82,8 +82,8 @@ func TestDefaults(t *testing.T) {
 	if got := c.Limiter().Limit(); got != 5 {
 		t.Errorf("rate = %v, want 5/s (300/min)", got)
 	}
-	if got := c.Limiter().Burst(); got != 15 {
-		t.Errorf("burst = %d, want 15", got)
+	if got := c.Limiter().Burst(); got != 14 {
+		t.Errorf("burst = %d, want 14, one under Personio's 15", got)
 	}
 	shared := rate.NewLimiter(1, 1)
 	c2, err := New(Config{ClientID: testID, ClientSecret: testSecret, Limiter: shared})

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/hrisconnect/hrisconnect/internal/cursor"
 	"github.com/hrisconnect/hrisconnect/mapping"
@@ -58,11 +57,12 @@ type Directory struct {
 	c   *Client
 	cfg dirConfig
 
-	setup         lazy[*dirSetup]
-	legalEntities lazy[map[string]string]
-	orgLists      [2]lazy[map[string]string] // department, team; nil map: list endpoint missing
-	names         *nameCache
-	resolveMu     sync.Mutex // held while a v2 page resolves names (see buildV2)
+	// Values read once, when first needed, and kept (see loader).
+	setup         loader[*dirSetup]         // one value, key ""
+	legalEntities loader[map[string]string] // names by id, key ""
+	orgLists      loader[map[string]string] // names by id, keyed by type; empty: no list endpoint
+	units         loader[string]            // names of single org units, by unitKey
+	names         *nameCache                // people, for supervisors
 }
 
 var (
@@ -108,10 +108,11 @@ func WithRaw() DirectoryOption { return func(c *dirConfig) { c.raw = true } }
 // largest the API allows, 100 in v1 and 50 in v2).
 func WithPageSize(n int) DirectoryOption { return func(c *dirConfig) { c.pageSize = n } }
 
-// WithConcurrency bounds the requests the Directory runs at once when it fans out:
-// parallel v1 pages in StreamUsers, v2 persons pages and employments. Default
-// DefaultConcurrency; 1 makes the requests of a listing run one at a time. Every request
-// also waits on the client's rate limiter.
+// WithConcurrency bounds the requests the Directory runs at once when it fans out: the
+// parallel v1 pages of StreamUsers, and the employments and org units of a v2 page (while
+// StreamUsers requests the next persons page besides). Default DefaultConcurrency; 1 makes
+// the requests of a listing run one at a time. Every request also waits on the client's
+// rate limiter.
 func WithConcurrency(n int) DirectoryOption { return func(c *dirConfig) { c.concurrency = n } }
 
 // WithStrictMapping makes a record that fails to map fail the listing (or GetUser) with
@@ -143,6 +144,30 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 
 // Provider returns "personio".
 func (d *Directory) Provider() string { return Provider }
+
+// String describes the Directory by its client and API version, without credentials.
+func (d *Directory) String() string {
+	api := "v1"
+	if d.cfg.v2 {
+		api = "v2"
+	}
+	return fmt.Sprintf("personio.Directory{API: %s, Client: %s}", api, d.c)
+}
+
+// GoString is String, so that %#v prints no credentials either.
+func (d *Directory) GoString() string { return d.String() }
+
+// Format prints String for every verb: printing a Directory never walks its state.
+func (d *Directory) Format(f fmt.State, verb rune) { formatRedacted(f, verb, d.String()) }
+
+// LogValue implements slog.LogValuer: the API version and the client.
+func (d *Directory) LogValue() slog.Value {
+	api := "v1"
+	if d.cfg.v2 {
+		api = "v2"
+	}
+	return slog.GroupValue(slog.String("api", api), slog.Any("client", d.c))
+}
 
 // SupportsUpdatedSince implements unified.UpdatedSinceSupporter: true in v1 mode, where
 // updated_since selects on the employee record's last_modified_at. False in v2 mode
@@ -195,7 +220,7 @@ func (d *Directory) Check(ctx context.Context) (*mapping.Report, error) {
 }
 
 func (d *Directory) ready(ctx context.Context) (*dirSetup, error) {
-	return d.setup.get(ctx, d.compute)
+	return d.setup.get(ctx, "", d.compute)
 }
 
 func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
@@ -213,7 +238,7 @@ func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
 		d.c.log.Warn("personio: cannot read the attribute catalog; using the built-in one",
 			slog.String("error", err.Error()))
 	default:
-		return nil, fmt.Errorf("personio: reading the attribute catalog: %w", err)
+		return nil, err
 	}
 	switch {
 	case d.cfg.mapper != nil:
@@ -319,7 +344,7 @@ func (d *Directory) GetUser(ctx context.Context, id string) (*unified.User, erro
 		if err != nil {
 			return nil, err
 		}
-		res, err := d.buildV2(ctx, s, []Person{*p}, nil)
+		res, err := d.buildV2(ctx, s, []Person{*p})
 		if err != nil {
 			return nil, err
 		}
@@ -354,26 +379,24 @@ func (d *Directory) ListUsers(ctx context.Context, opts *unified.ListOptions) (*
 		if err != nil {
 			return nil, err
 		}
-		return l.page(ctx, nil)
+		return l.page(ctx)
 	}
 	l, err := d.newV1Listing(&o)
 	if err != nil {
 		return nil, err
 	}
-	return l.page(ctx, nil)
+	return l.page(ctx)
 }
 
 // StreamUsers implements unified.Streamer: the users of ListUsers, in the same order, each
-// once, but fetched faster. In v1 mode, once the first page has told the total, the
-// remaining offset pages are fetched in parallel (at most WithConcurrency requests at once,
-// all through the client's rate limiter; a request's slot is handed on as soon as its body
-// has arrived, so that parsing overlaps the next requests) and yielded in offset order,
-// with at most twice that many pages read ahead; if the listing changes under the read, it
-// falls back to reading page after page with the healing rules. With a token that Personio
-// rotates on every response (legacy v1 mode) pages are read one after the other. In v2
-// mode a goroutine follows the chain of persons pages one page ahead of the caller, and
-// the employments of up to three pages are fetched meanwhile, again at most
-// WithConcurrency requests at once.
+// once, with requests overlapped. In v1 mode the first page is read alone, since it tells
+// the total; then the remaining offset pages are read in parallel (at most WithConcurrency
+// requests at once, all through the client's rate limiter, and at most twice that many
+// pages ahead of the caller) and yielded in offset order; if the listing changes under the
+// read, the rest is read page by page with the healing rules. With a token that Personio
+// rotates on every response (legacy v1) pages are read one after the other. In v2 mode the
+// next persons page is requested while the current one is completed and yielded, and the
+// employments of a page are fetched WithConcurrency at a time.
 //
 // When the caller stops early or ctx ends, the requests in flight are cancelled and every
 // goroutine has ended before the loop returns.

@@ -10,13 +10,15 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
+	"golang.org/x/time/rate"
 
-	"github.com/hrisconnect/hrisconnect/internal/transport"
 	"github.com/hrisconnect/hrisconnect/mapping"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -248,7 +250,6 @@ func TestStreamCancellation(t *testing.T) {
 			defer cancel()
 			var errs []error
 			n := 0
-			start := time.Now()
 			for _, err := range c.Directory(m.opts...).StreamUsers(ctx, &unified.ListOptions{PageSize: 10}) {
 				if err != nil {
 					errs = append(errs, err)
@@ -261,8 +262,8 @@ func TestStreamCancellation(t *testing.T) {
 			if len(errs) != 1 || !errors.Is(errs[0], context.Canceled) {
 				t.Errorf("errors = %v, want one context.Canceled", errs)
 			}
-			if el := time.Since(start); el > 5*time.Second {
-				t.Errorf("took %v after cancellation", el)
+			if n > 20 {
+				t.Errorf("%d users, want none after the page being yielded when ctx ended (the 20th)", n)
 			}
 		})
 	}
@@ -786,30 +787,96 @@ func TestWithoutOrgUnitList(t *testing.T) {
 	}
 }
 
-// TestRateLimitedServer lists through a server that allows 20 requests/s (burst 2) with a
-// client that sends up to 30/s (burst 4): the server answers 429 now and then, and every
-// request gets through on a retry. (Without a client-side limit, four requests retrying
-// as fast as their backoff allows offer several times what the server accepts, and one
-// of them losing ten times in a row is a matter of luck: the test failed that way.)
+// TestRateLimitedServer lists, in virtual time, through a server that allows 20
+// requests/s (burst 2) with a client that sends up to 30/s (burst 4), four at once: the
+// server answers 429 now and then, every page gets through on a retry, within its budget
+// of attempts, and every person is listed once, in order.
 func TestRateLimitedServer(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, personiotest.WithGenerated(15, 150), personiotest.WithRateLimit(1200, 2))
-	d := fakeClient(t, srv, func(c *Config) {
-		c.MaxAttempts, c.MinWait, c.MaxWait = 10, 20*time.Millisecond, 100*time.Millisecond
-		c.RateLimit, c.Burst = 30, 4
-	}).Directory(WithConcurrency(4))
-	users := collect(t, unified.Users(t.Context(), d, &unified.ListOptions{PageSize: 10}))
-	if len(users) != 150 {
-		t.Errorf("%d users, want 150", len(users))
-	}
-	limited := 0
-	for _, r := range srv.Requests() {
-		if r.Status == 429 {
-			limited++
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := mockClient(t, func(c *Config) {
+			c.MaxAttempts, c.MinWait, c.MaxWait = 10, 20*time.Millisecond, 100*time.Millisecond
+			c.RateLimit, c.Burst = 30, 4
+		})
+		server := rate.NewLimiter(20, 2)
+		log := mockEmployees(mt, 150, func(req *http.Request, _ int) *http.Response {
+			if !server.Allow() {
+				return newResponse(req, 429, `{"success":false,"error":{"code":429,"message":"Too Many Requests"}}`)
+			}
+			return nil
+		})
+		users := collect(t, unified.Users(t.Context(), c.Directory(WithConcurrency(4)), &unified.ListOptions{PageSize: 10}))
+		if diff := cmp.Diff(seqIDs(1, 150), userIDs(users)); diff != "" {
+			t.Errorf("ids (-want +got):\n%s", diff)
 		}
+		if log.status(429) == 0 {
+			t.Error("the server never answered 429; the test does not exercise retries")
+		}
+		for off, n := range log.byOffset() {
+			if n > 10 {
+				t.Errorf("offset %d requested %d times, more than MaxAttempts", off, n)
+			}
+		}
+	})
+}
+
+// TestPageRetryBudget fails one page of a parallel v1 listing in each way a response can
+// fail: the page is requested at most MaxAttempts (3) times in all, or once when its body
+// is JSON of the wrong shape, and the listing ends with one error.
+func TestPageRetryBudget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		body     string // the answer for offset 20; "" is a 502 gateway page
+		sentinel error
+		requests int
+	}{
+		{"bad gateway", "", unified.ErrUnavailable, 3},
+		{"cut body", `{"success":true,"metadata":{"total_elements":50},"data":[{"type":"Employee","attr`, unified.ErrUnavailable, 3},
+		{"not JSON", `<html><body>Service Unavailable</body></html>`, unified.ErrUnavailable, 3},
+		{"wrong shape", `{"success":true,"metadata":{"total_elements":50},"data":[{"type":"Employee","attributes":{"id":5}}]}`, nil, 1},
+		{"bad total", `{"success":true,"metadata":{"total_elements":"many"},"data":[]}`, nil, 1},
 	}
-	if limited == 0 {
-		t.Error("the server never answered 429; the test does not exercise retries")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				c, mt := mockClient(t, nil)
+				log := mockEmployees(mt, 50, func(req *http.Request, off int) *http.Response {
+					switch {
+					case off != 20:
+						return nil
+					case tt.body == "":
+						return newResponse(req, 502, `<html><body><h1>502 Bad Gateway</h1></body></html>`, "Content-Type", "text/html")
+					}
+					return newResponse(req, 200, tt.body)
+				})
+				var errs []error
+				n := 0
+				for _, err := range unified.Users(t.Context(), c.Directory(WithConcurrency(4)), &unified.ListOptions{PageSize: 10}) {
+					if err != nil {
+						errs = append(errs, err)
+						continue
+					}
+					n++
+				}
+				if len(errs) != 1 {
+					t.Fatalf("errors = %v, want one", errs)
+				}
+				if tt.sentinel != nil && !errors.Is(errs[0], tt.sentinel) {
+					t.Errorf("err = %v, want %v", errs[0], tt.sentinel)
+				}
+				if n != 20 {
+					t.Errorf("%d users before the error, want the 20 of the pages before", n)
+				}
+				if got := log.byOffset()[20]; got != tt.requests {
+					t.Errorf("offset 20 requested %d times, want %d", got, tt.requests)
+				}
+				if s := errs[0].Error(); strings.Count(s, "personio:") != 1 {
+					t.Errorf("error text should have one provider prefix: %s", s)
+				}
+			})
+		})
 	}
 }
 
@@ -896,102 +963,124 @@ func TestStreamParallelWithRepeatedRecords(t *testing.T) {
 	}
 }
 
-// poisonedBuffers is a bodyBuffers that overwrites every buffer it gets back: whatever
-// still refers to a recycled body sees the damage at once.
-type poisonedBuffers struct{}
-
-func (poisonedBuffers) get() *[]byte { return new([]byte) }
-func (poisonedBuffers) put(v *[]byte) {
-	b := (*v)[:cap(*v)]
-	for i := range b {
-		b[i] = '!'
-	}
-}
-
-// TestListingsKeepNothingOfTheirBodies lists with a client whose recycled body buffers
-// are overwritten as soon as they are given back, and with an ordinary one: the
-// users and pages must be the same (Raw included, and the attribute values of
-// ListEmployees pages, which refer to their body and so must not recycle it).
-func TestListingsKeepNothingOfTheirBodies(t *testing.T) {
+// TestFollowNext drives the one next-link follower of the v2 lookups: it follows links
+// until there is none, and fails with ErrCursorLoop on a link that comes again or after
+// maxLinkPages pages.
+func TestFollowNext(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, personiotest.WithGenerated(21, 150))
-	plain := fakeClient(t, srv, nil)
-	poisoned := fakeClient(t, srv, nil)
-	poisoned.bodies = poisonedBuffers{}
-	read := func(c *Client, opts ...DirectoryOption) string {
-		d := c.Directory(append(opts, WithConcurrency(4))...)
-		users := collect(t, unified.Users(t.Context(), d, &unified.ListOptions{PageSize: 40}))
-		pages := []any{users}
-		for _, raw := range []bool{false, true} {
-			page, err := c.ListEmployees(t.Context(), &ListEmployeesOptions{Limit: 40, Raw: raw})
-			if err != nil {
-				t.Fatal(err)
-			}
-			pages = append(pages, page)
-		}
-		b, err := json.Marshal(pages)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
-	for _, tc := range []struct {
-		name string
-		opts []DirectoryOption
+	tests := []struct {
+		name    string
+		links   func(page int) string // the next link of page (0-based)
+		pages   int
+		loopErr bool
 	}{
-		{"users", nil},
-		{"users with raw", []DirectoryOption{WithRaw()}},
-	} {
-		if diff := cmp.Diff(read(plain, tc.opts...), read(poisoned, tc.opts...)); diff != "" {
-			t.Errorf("%s: recycled bodies changed what was read (-want +got):\n%s", tc.name, diff)
-		}
+		{"three pages", func(p int) string { return []string{"a", "b", ""}[p] }, 3, false},
+		{"one page", func(int) string { return "" }, 1, false},
+		{"a link that repeats", func(p int) string { return []string{"a", "b", "a"}[p] }, 3, true},
+		{"links without end", func(p int) string { return strconv.Itoa(p) }, maxLinkPages, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var followed []string
+			err := followNext(t.Context(), "GET /v2/things", func(_ context.Context, next string) (string, error) {
+				followed = append(followed, next)
+				return tt.links(len(followed) - 1), nil
+			})
+			if tt.loopErr != errors.Is(err, unified.ErrCursorLoop) || (!tt.loopErr && err != nil) {
+				t.Errorf("err = %v, want ErrCursorLoop: %v", err, tt.loopErr)
+			}
+			if len(followed) != tt.pages || followed[0] != "" {
+				t.Errorf("%d pages requested (%.5q...), want %d from the first", len(followed), followed, tt.pages)
+			}
+		})
 	}
 }
 
-// recordingBuffers is a bodyBuffers that remembers the capacity of every buffer it gets
-// back.
-type recordingBuffers struct {
-	mu   sync.Mutex
-	caps []int
-}
-
-func (r *recordingBuffers) get() *[]byte { return new([]byte) }
-func (r *recordingBuffers) put(v *[]byte) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.caps = append(r.caps, cap(*v))
-}
-
-// TestLargeBodiesNotRecycled reads an unpaged listing (updated_since: every employee in
-// one answer) of more than maxRecycledBody: its buffer is left to the collector, while
-// the buffers of ordinary pages go back.
-func TestLargeBodiesNotRecycled(t *testing.T) {
+// TestCatalogReadOnce has 20 goroutines ask a new Directory for its catalog at once, in
+// virtual time: one request reads it, and a read that failed is not kept.
+func TestCatalogReadOnce(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t, personiotest.WithGenerated(22, 1500))
-	c := fakeClient(t, srv, nil)
-	rec := &recordingBuffers{}
-	c.bodies = rec
-	d := c.Directory()
-	since := &unified.ListOptions{Filter: unified.Filter{UpdatedSince: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}}
-	if got := len(collect(t, unified.Users(t.Context(), d, since))); got != 1500 {
-		t.Fatalf("%d users, want 1500", got)
-	}
-	q, _, err := employeesQuery(&ListEmployeesOptions{UpdatedSince: since.Filter.UpdatedSince.Add(-time.Second)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := c.receive(t.Context(), c.v1, c.request(&transport.Request{Path: "/v1/company/employees", Query: q}), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(body) <= maxRecycledBody {
-		t.Fatalf("the unpaged answer has %d bytes, not more than %d: the test proves nothing", len(body), maxRecycledBody)
-	}
-	if len(rec.caps) != 0 {
-		t.Errorf("buffers given back: %v, want none", rec.caps)
-	}
-	collect(t, unified.Users(t.Context(), d, &unified.ListOptions{PageSize: 100}))
-	if len(rec.caps) != 15 {
-		t.Errorf("%d buffers given back after 15 pages", len(rec.caps))
+	synctest.Test(t, func(t *testing.T) {
+		c, mt := mockClient(t, func(c *Config) { c.MaxAttempts = 1 })
+		registerTokens(mt)
+		var calls atomic.Int64
+		mt.RegisterResponder(http.MethodGet, testBase+"/v1/company/employees/attributes", func(req *http.Request) (*http.Response, error) {
+			time.Sleep(time.Second) // the round trip, in the bubble's time
+			if calls.Add(1) == 1 {
+				return newResponse(req, 503, `{"success":false,"error":{"code":503,"message":"Service Unavailable"}}`), nil
+			}
+			return newResponse(req, 200, `{"success":true,"data":[{"key":"dynamic_1","label":"Titel","type":"standard"}]}`), nil
+		})
+		d := c.Directory()
+		for round, wantErr := range []bool{true, false} {
+			var wg sync.WaitGroup
+			var failed atomic.Int64
+			for range 20 {
+				wg.Go(func() {
+					if _, err := d.Catalog(t.Context()); err != nil {
+						failed.Add(1)
+					}
+				})
+			}
+			wg.Wait()
+			if got, want := failed.Load(), map[bool]int64{true: 20, false: 0}[wantErr]; got != want {
+				t.Errorf("round %d: %d callers failed, want %d", round, got, want)
+			}
+			if got := calls.Load(); got != int64(round+1) {
+				t.Errorf("round %d: %d catalog requests, want %d", round, got, round+1)
+			}
+		}
+		if _, err := d.Catalog(t.Context()); err != nil || calls.Load() != 2 {
+			t.Errorf("a later call: %v after %d requests, want the kept catalog", err, calls.Load())
+		}
+	})
+}
+
+// inflight is a transport that records the most requests it has had in flight at once.
+type inflight struct {
+	rt       http.RoundTripper
+	mu       sync.Mutex
+	now, max int
+}
+
+func (f *inflight) RoundTrip(req *http.Request) (*http.Response, error) {
+	f.mu.Lock()
+	f.now++
+	f.max = max(f.max, f.now)
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		f.now--
+		f.mu.Unlock()
+	}()
+	return f.rt.RoundTrip(req)
+}
+
+// TestConcurrencyBound streams both modes with WithConcurrency 1 and 3 and checks the
+// most requests in flight at once: the bound, and in v2 one more for the next persons
+// page; WithConcurrency 1 runs one request at a time.
+func TestConcurrencyBound(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, personiotest.WithGenerated(19, 200), personiotest.WithLatency(2*time.Millisecond))
+	for _, m := range modes {
+		for _, conc := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/%d", m.name, conc), func(t *testing.T) {
+				t.Parallel()
+				tr := &inflight{rt: srv.Client().Transport}
+				d := fakeClient(t, srv, func(c *Config) { c.HTTPClient = &http.Client{Transport: tr} }).Directory(append(slices.Clone(m.opts), WithConcurrency(conc))...)
+				users := collect(t, d.StreamUsers(t.Context(), &unified.ListOptions{PageSize: 20}))
+				if len(users) != 200 {
+					t.Errorf("%d users, want 200", len(users))
+				}
+				limit := conc
+				if m.name == "v2" && conc > 1 {
+					limit++ // the next persons page
+				}
+				if tr.max > limit {
+					t.Errorf("%d requests in flight at once, want at most %d", tr.max, limit)
+				}
+			})
+		}
 	}
 }

@@ -10,7 +10,8 @@
 // once when the API answers 401, and adopts a v1 token that Personio rotates in the
 // Authorization response header. Every request goes through one HTTP stack with retries
 // (429, 502, 503, 504, connection errors), a client-side rate limiter (by default 5 requests/s
-// with bursts of 15, Personio's documented 300/min for the employees endpoint), size caps and
+// with bursts of 14, within Personio's documented 300/min with bursts of 15 for the
+// employees endpoint), size caps and
 // secret redaction. A Client is safe for concurrent use.
 //
 // The typed API mirrors the endpoints:
@@ -81,9 +82,11 @@
 // the ids of the previous pages, so that a link that loops or points backwards fails with
 // [unified.ErrCursorLoop] instead of repeating people.
 //
-// The Directory also implements [unified.Streamer]: [unified.Users] then fetches v1 offset
-// pages in parallel (bounded by [WithConcurrency], inside the client's rate limit) and
-// reads v2 persons pages one ahead while the employments of the pages before are fetched,
-// yielding the same users in the same order as paging with ListUsers. See
+// The Directory also implements [unified.Streamer]: [unified.Users] then reads the v1
+// offset pages after the first in parallel (at most [WithConcurrency] requests at once,
+// inside the client's rate limit) and requests the next v2 persons page while the current
+// one is completed, yielding the same users in the same order as paging with ListUsers.
+// Under Personio's documented rate limit a listing is rate-bound, and both ways take the
+// same time; the parallel requests pay where a contract lifts the limit. See
 // docs/performance.md for the floor a sync cannot beat and what the benchmarks measure.
 package personio

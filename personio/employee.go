@@ -1,11 +1,9 @@
 package personio
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -162,8 +160,8 @@ func (e *Employee) Err() error { return errors.Join(e.errs...) }
 // IsNull reports whether the attribute has no value: missing, null, "", [] or {}.
 func (a Attribute) IsNull() bool { return isNullJSON(a.Value) }
 
-// Text returns the value as text: a string as is, a number or boolean as written, "" for
-// no value. Objects and lists are errors.
+// Text returns the value as text: a string as is, a number in decimal notation (1e3 is
+// "1000"), a boolean as "true" or "false", "" for no value. Objects and lists are errors.
 func (a Attribute) Text() (string, error) {
 	s, _, err := textFromJSON(a.Value)
 	return s, a.wrap(err)
@@ -231,12 +229,9 @@ func (a Attribute) Date(loc *time.Location) (unified.Date, error) {
 // Entity returns a nested object value ({"type": "Department", "attributes": {"id": 1,
 // "name": "Sales"}}) as an Entity; nil for no value.
 func (a Attribute) Entity() (*Entity, error) {
-	if a.IsNull() {
-		return nil, nil
-	}
-	n, err := decodeNested(a.Value)
-	if err != nil {
-		return nil, a.wrap(err)
+	n, err := a.nested()
+	if err != nil || n == nil {
+		return nil, err
 	}
 	ent, err := n.entity()
 	return ent, a.wrap(err)
@@ -265,88 +260,50 @@ func (a Attribute) Entities() ([]Entity, error) {
 // Employee returns a nested employee value (the supervisor) as an EmployeeRef; nil for no
 // value.
 func (a Attribute) Employee() (*EmployeeRef, error) {
-	if a.IsNull() {
-		return nil, nil
+	n, err := a.nested()
+	if err != nil || n == nil {
+		return nil, err
 	}
-	n, err := decodeNested(a.Value)
-	if err != nil {
-		return nil, a.wrap(err)
-	}
-	var v [4][]byte
-	n.values([]string{"id", "first_name", "last_name", "email"}, v[:])
-	ref := &EmployeeRef{}
-	if ref.ID, _, err = intFromJSON(v[0]); err != nil {
-		return nil, a.wrap(fmt.Errorf("id: %w", err))
-	}
-	ref.FirstName, _, _ = textFromJSON(v[1])
-	ref.LastName, _, _ = textFromJSON(v[2])
-	ref.Email, _, _ = textFromJSON(v[3])
-	if ref.ID == 0 && ref.FirstName == "" && ref.LastName == "" && ref.Email == "" {
-		return nil, nil
-	}
-	return ref, nil
+	ref, err := n.employee()
+	return ref, a.wrap(err)
 }
 
 // Tags returns a tags value as a list: Personio sends tags as one text joined by commas,
 // or as a list of strings.
 func (a Attribute) Tags() ([]string, error) {
-	raw := bytes.TrimSpace(a.Value)
-	if isNullJSON(raw) {
-		return nil, nil
+	v, err := decodeValue(a.Value)
+	if err != nil {
+		return nil, a.wrap(err)
 	}
-	if raw[0] == '[' {
-		var list []string
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, a.wrap(fmt.Errorf("want a list of strings, got %s: %w", clipJSON(raw), unified.ErrInvalidValue))
-		}
-		return slices.DeleteFunc(list, func(s string) bool { return strings.TrimSpace(s) == "" }), nil
+	tags, err := tagsOf(v)
+	return tags, a.wrap(err)
+}
+
+// value decodes the value.
+func (a Attribute) value() (any, error) {
+	v, err := decodeValue(a.Value)
+	return v, a.wrap(err)
+}
+
+// nested decodes an object value; nil for no value.
+func (a Attribute) nested() (nested, error) {
+	v, err := a.value()
+	if err != nil || isEmpty(v) {
+		return nil, err
 	}
-	s, err := a.Text()
+	n, err := nestedOf(v)
+	return n, a.wrap(err)
+}
+
+// nestedList decodes a list of nested objects; a single object is a list of one, null
+// items are skipped.
+func (a Attribute) nestedList() ([]nested, error) {
+	v, err := a.value()
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for part := range strings.SplitSeq(s, ",") {
-		if part = strings.TrimSpace(part); part != "" {
-			out = append(out, part)
-		}
-	}
-	return out, nil
-}
-
-func (a Attribute) nestedList() ([]nested, error) {
-	raw := bytes.TrimSpace(a.Value)
-	if isNullJSON(raw) {
-		return nil, nil
-	}
-	if raw[0] == '{' {
-		n, err := decodeNested(raw)
-		if err != nil {
-			return nil, a.wrap(err)
-		}
-		return []nested{n}, nil
-	}
-	var out []nested
-	var itemErr error
-	err := scanArray(raw, func(item []byte) bool {
-		if isNullJSON(item) {
-			return true
-		}
-		n, err := decodeNested(item)
-		if err != nil {
-			itemErr = err
-			return false
-		}
-		out = append(out, n)
-		return true
-	})
-	if err != nil {
-		return nil, a.wrap(fmt.Errorf("want a list of objects, got %s: %w", clipJSON(raw), unified.ErrInvalidValue))
-	}
-	if itemErr != nil {
-		return nil, a.wrap(itemErr)
-	}
-	return out, nil
+	list, err := nestedListOf(v)
+	return list, a.wrap(err)
 }
 
 func (a Attribute) wrap(err error) error {
@@ -359,73 +316,81 @@ func (a Attribute) wrap(err error) error {
 	return fmt.Errorf("personio: attribute %q: %w", a.Key, err)
 }
 
-// nested is a related object inside an attribute value: {"type": "Department",
-// "attributes": {...}}. Its attributes are plain values for most types and
-// attribute-wrapped ({"label", "value", ...}) for employees; both are accepted, and so is a
-// flat object without "attributes".
-type nested struct {
-	Type  string
-	attrs []byte // the raw object holding the nested attributes
+// nested is a related object inside an attribute value ({"type": "Department",
+// "attributes": {...}}): its attributes by key. They are plain values for most types and
+// attribute objects ({"label", "value", ...}) for employees; both are accepted, and so is
+// a flat object without "attributes".
+type nested map[string]any
+
+// nestedOf reads a decoded object as a related object.
+func nestedOf(v any) (nested, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("want an object, got %s: %w", clipText(jsonText(v)), unified.ErrInvalidValue)
+	}
+	if attrs, ok := obj["attributes"].(map[string]any); ok {
+		return attrs, nil
+	}
+	return obj, nil // {"id": 1, "name": "Sales"}
 }
 
-func decodeNested(raw []byte) (nested, error) {
-	var n nested
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || raw[0] != '{' {
-		return n, fmt.Errorf("want an object, got %s: %w", clipJSON(raw), unified.ErrInvalidValue)
+// nestedListOf reads a decoded list of related objects; a single object is a list of
+// one, null items are skipped, no value is an empty list.
+func nestedListOf(v any) ([]nested, error) {
+	if isEmpty(v) {
+		return nil, nil
 	}
-	err := scanObject(raw, func(k, v []byte) bool {
-		switch {
-		case keyIs(k, "type"):
-			n.Type, _ = stringFromJSON(v)
-		case keyIs(k, "attributes"):
-			if len(v) > 0 && v[0] == '{' {
-				n.attrs = v
+	items, ok := v.([]any)
+	if !ok {
+		items = []any{v}
+	}
+	out := make([]nested, 0, len(items))
+	for _, item := range items {
+		if isEmpty(item) {
+			continue
+		}
+		n, err := nestedOf(item)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// tagsOf reads tags: one text joined by commas, or a list of strings.
+func tagsOf(v any) ([]string, error) {
+	var out []string
+	if list, ok := v.([]any); ok {
+		for _, item := range list {
+			s, isText := item.(string)
+			if !isText {
+				return nil, fmt.Errorf("want a list of strings, got %s: %w", clipText(jsonText(v)), unified.ErrInvalidValue)
+			}
+			if strings.TrimSpace(s) != "" {
+				out = append(out, s)
 			}
 		}
-		return true
-	})
+		return out, nil
+	}
+	s, _, err := textOf(v)
 	if err != nil {
-		return n, fmt.Errorf("invalid object %s: %w", clipJSON(raw), unified.ErrInvalidValue)
+		return nil, err
 	}
-	if n.attrs == nil {
-		n.attrs = raw // a flat object ({"id": 1, "name": "Sales"})
-	}
-	return n, nil
-}
-
-// value returns the plain value of one nested attribute, unwrapping {"value": ...}; nil
-// when it is missing.
-func (n nested) value(key string) []byte {
-	v, err := member(n.attrs, key)
-	if err != nil || v == nil {
-		return nil
-	}
-	return unwrapValue(v)
-}
-
-// values is value for several keys in one pass over the object: out[i] is the value of
-// keys[i] (the first occurrence), nil when it is missing. A syntax error ends the pass
-// as it ends value's search: keys found before it keep their values.
-func (n nested) values(keys []string, out [][]byte) {
-	found := 0
-	_ = scanObject(n.attrs, func(k, v []byte) bool {
-		for i, key := range keys {
-			if out[i] == nil && keyIs(k, key) {
-				out[i] = unwrapValue(v)
-				found++
-				break
-			}
+	for part := range strings.SplitSeq(s, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			out = append(out, part)
 		}
-		return found < len(keys)
-	})
+	}
+	return out, nil
 }
 
-// unwrapValue returns the value of an attribute object {"value": ...}, or v itself when
-// v is a plain value.
-func unwrapValue(v []byte) []byte {
-	if len(v) > 0 && v[0] == '{' {
-		if w, err := member(v, "value"); err == nil && w != nil {
+// value returns the value of the nested attribute key: a plain value, or the value of an
+// attribute object; nil when it is missing.
+func (n nested) value(key string) any {
+	v := n[key]
+	if m, ok := v.(map[string]any); ok {
+		if w, ok := m["value"]; ok {
 			return w
 		}
 	}
@@ -433,7 +398,7 @@ func unwrapValue(v []byte) []byte {
 }
 
 func (n nested) text(key string) (string, error) {
-	s, _, err := textFromJSON(n.value(key))
+	s, _, err := textOf(n.value(key))
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", key, err)
 	}
@@ -441,7 +406,7 @@ func (n nested) text(key string) (string, error) {
 }
 
 func (n nested) int(key string) (int, error) {
-	v, _, err := intFromJSON(n.value(key))
+	v, _, err := intOf(n.value(key))
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", key, err)
 	}
@@ -449,7 +414,7 @@ func (n nested) int(key string) (int, error) {
 }
 
 func (n nested) number(key string) (float64, error) {
-	v, _, err := floatFromJSON(n.value(key))
+	v, _, err := numberOf(n.value(key))
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", key, err)
 	}
@@ -457,20 +422,35 @@ func (n nested) number(key string) (float64, error) {
 }
 
 func (n nested) entity() (*Entity, error) {
-	var v [2][]byte
-	n.values([]string{"id", "name"}, v[:])
-	id, _, err := intFromJSON(v[0])
+	id, err := n.int("id")
 	if err != nil {
-		return nil, fmt.Errorf("id: %w", err)
+		return nil, err
 	}
-	name, _, err := textFromJSON(v[1])
+	name, err := n.text("name")
 	if err != nil {
-		return nil, fmt.Errorf("name: %w", err)
+		return nil, err
 	}
 	if id == 0 && name == "" {
 		return nil, nil
 	}
 	return &Entity{ID: id, Name: name}, nil
+}
+
+// employee reads a nested employee (the supervisor); nil when it has neither id nor
+// names nor email.
+func (n nested) employee() (*EmployeeRef, error) {
+	id, err := n.int("id")
+	if err != nil {
+		return nil, err
+	}
+	ref := &EmployeeRef{ID: id}
+	ref.FirstName, _ = n.text("first_name")
+	ref.LastName, _ = n.text("last_name")
+	ref.Email, _ = n.text("email")
+	if *ref == (EmployeeRef{}) {
+		return nil, nil
+	}
+	return ref, nil
 }
 
 // employeeJSON is the wire form of a v1 employee.
@@ -479,34 +459,30 @@ type employeeJSON struct {
 	Attributes map[string]Attribute `json:"attributes"`
 }
 
-// newEmployee converts a decoded record. Problems with single attributes are kept in
-// Employee.Err; only a record without a usable id is an error.
-func newEmployee(rec *employeeJSON, raw json.RawMessage, loc *time.Location) (Employee, error) {
+// newEmployee returns the employee of a decoded record with its id and attributes; its
+// other Go fields are set by fill. Only a record without a usable id is an error (its
+// text has no provider prefix: the caller adds it with the request).
+func newEmployee(rec *employeeJSON, raw json.RawMessage) (Employee, error) {
 	e := Employee{Attributes: rec.Attributes, Raw: raw}
 	if e.Attributes == nil {
 		e.Attributes = map[string]Attribute{}
 	}
+	id, err := decodeValue(e.Attributes["id"].Value)
+	if err != nil {
+		return e, fmt.Errorf("employee record: attribute \"id\": %w", err)
+	}
+	e.ID, err = recordID(id)
+	return e, err
+}
+
+// fill sets each attribute's Key and the Go fields from the attributes.
+func (e *Employee) fill(loc *time.Location) {
 	for k, a := range e.Attributes {
 		if a.Key != k {
 			a.Key = k
 			e.Attributes[k] = a
 		}
 	}
-	idAttr, ok := e.Attributes["id"]
-	if !ok || idAttr.IsNull() {
-		return e, fmt.Errorf("personio: employee record has no id attribute: %w", unified.ErrInvalidValue)
-	}
-	id, err := idAttr.Int()
-	if err != nil {
-		return e, err
-	}
-	e.ID = id
-	e.fill(loc)
-	return e, nil
-}
-
-// fill sets the Go fields from the attributes.
-func (e *Employee) fill(loc *time.Location) {
 	text := func(key string, dst *string) {
 		if a, ok := e.Attributes[key]; ok {
 			s, err := a.Text()
@@ -514,12 +490,17 @@ func (e *Employee) fill(loc *time.Location) {
 			*dst = s
 		}
 	}
-	for _, key := range [...]string{
-		"first_name", "last_name", "preferred_name", "email", "gender", "status", "position",
-		"employment_type", "termination_type", "termination_reason", "profile_picture",
-	} {
-		text(key, e.textField(key))
-	}
+	text("first_name", &e.FirstName)
+	text("last_name", &e.LastName)
+	text("preferred_name", &e.PreferredName)
+	text("email", &e.Email)
+	text("gender", &e.Gender)
+	text("status", &e.Status)
+	text("position", &e.Position)
+	text("employment_type", &e.EmploymentType)
+	text("termination_type", &e.TerminationType)
+	text("termination_reason", &e.TerminationReason)
+	text("profile_picture", &e.ProfilePictureURL)
 
 	date := func(key string, dst **unified.Date) {
 		if a, ok := e.Attributes[key]; ok && !a.IsNull() {
@@ -587,9 +568,8 @@ func (e *Employee) fill(loc *time.Location) {
 			}
 		}
 	}
-	if a, ok := e.Attributes["holiday_calendar"]; ok && !a.IsNull() {
-		n, err := decodeNested(a.Value)
-		if e.note(a.wrap(err)) {
+	if a, ok := e.Attributes["holiday_calendar"]; ok {
+		if n, err := a.nested(); e.note(err) && n != nil {
 			hc := HolidayCalendar{}
 			var errs [4]error
 			hc.ID, errs[0] = n.int("id")
@@ -601,9 +581,8 @@ func (e *Employee) fill(loc *time.Location) {
 			}
 		}
 	}
-	if a, ok := e.Attributes["work_schedule"]; ok && !a.IsNull() {
-		n, err := decodeNested(a.Value)
-		if e.note(a.wrap(err)) {
+	if a, ok := e.Attributes["work_schedule"]; ok {
+		if n, err := a.nested(); e.note(err) && n != nil {
 			ws := WorkSchedule{}
 			var errs [2]error
 			ws.ID, errs[0] = n.int("id")
@@ -637,36 +616,6 @@ func (e *Employee) fill(loc *time.Location) {
 			}
 		}
 	}
-}
-
-// textField returns the Go field that fill converts the text attribute key into; nil
-// for a key fill does not convert into a text field.
-func (e *Employee) textField(key string) *string {
-	switch key {
-	case "first_name":
-		return &e.FirstName
-	case "last_name":
-		return &e.LastName
-	case "preferred_name":
-		return &e.PreferredName
-	case "email":
-		return &e.Email
-	case "gender":
-		return &e.Gender
-	case "status":
-		return &e.Status
-	case "position":
-		return &e.Position
-	case "employment_type":
-		return &e.EmploymentType
-	case "termination_type":
-		return &e.TerminationType
-	case "termination_reason":
-		return &e.TerminationReason
-	case "profile_picture":
-		return &e.ProfilePictureURL
-	}
-	return nil
 }
 
 // note records err and reports whether there was none.

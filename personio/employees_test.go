@@ -2,11 +2,13 @@ package personio
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -353,6 +355,9 @@ func TestGetEmployeeNotFound(t *testing.T) {
 	}
 }
 
+// TestEmployeesErrors answers the employee list with each kind of failure, in virtual
+// time: the call fails with the matching sentinel, after at most MaxAttempts (3)
+// requests, and its error shows no secret.
 func TestEmployeesErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -366,31 +371,104 @@ func TestEmployeesErrors(t *testing.T) {
 		{"rate limited", 429, `{"success":false,"error":{"code":429,"message":"Too Many Requests"}}`, unified.ErrRateLimited, 3},
 		{"forbidden", 403, `{"success":false,"error":{"code":403,"message":"Provided authorization is not valid"}}`, unified.ErrForbidden, 1},
 		{"success false", 200, `{"success":false,"data":[]}`, unified.ErrUnavailable, 1},
-		{"truncated", 200, `{"success":true,"data":[{"type":"Employee","attr`, nil, 3},
+		{"truncated", 200, `{"success":true,"data":[{"type":"Employee","attr`, unified.ErrUnavailable, 3},
+		{"record not an object", 200, `{"success":true,"data":[5]}`, nil, 1},
+		{"attribute not an object", 200, `{"success":true,"data":[{"type":"Employee","attributes":{"id":5}}]}`, nil, 1},
+		{"offset not a whole number", 200, `{"success":true,"offset":1.5,"data":[]}`, nil, 1},
+		{"trailing data", 200, `{"success":true,"data":[]} trailing`, unified.ErrUnavailable, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, mt := mockClient(t, nil)
-			registerTokens(mt)
-			var calls atomic.Int64
-			mt.RegisterResponder(http.MethodGet, employeesURL, func(req *http.Request) (*http.Response, error) {
-				calls.Add(1)
-				return newResponse(req, tt.status, tt.body), nil
+			synctest.Test(t, func(t *testing.T) {
+				c, mt := mockClient(t, nil)
+				registerTokens(mt)
+				var calls atomic.Int64
+				mt.RegisterResponder(http.MethodGet, employeesURL, func(req *http.Request) (*http.Response, error) {
+					calls.Add(1)
+					return newResponse(req, tt.status, tt.body), nil
+				})
+				_, err := c.ListEmployees(t.Context(), nil)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				if tt.sentinel != nil && !errors.Is(err, tt.sentinel) {
+					t.Errorf("err = %v, want %v", err, tt.sentinel)
+				}
+				if calls.Load() != tt.attempts {
+					t.Errorf("%d requests, want %d", calls.Load(), tt.attempts)
+				}
+				if strings.Contains(err.Error(), testSecret) || strings.Contains(err.Error(), v1Token) {
+					t.Errorf("error leaks a secret: %v", err)
+				}
+				if strings.Count(err.Error(), "personio:") != 1 {
+					t.Errorf("error text should have one provider prefix: %v", err)
+				}
 			})
-			_, err := c.ListEmployees(t.Context(), nil)
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if tt.sentinel != nil && !errors.Is(err, tt.sentinel) {
-				t.Errorf("err = %v, want %v", err, tt.sentinel)
-			}
-			if tt.attempts > 0 && calls.Load() > tt.attempts {
-				t.Errorf("%d attempts, want at most %d", calls.Load(), tt.attempts)
-			}
-			if strings.Contains(err.Error(), testSecret) || strings.Contains(err.Error(), v1Token) {
-				t.Errorf("error leaks a secret: %v", err)
-			}
+		})
+	}
+}
+
+// failingBody fails after handing out part of a response, as a connection cut mid-body.
+type failingBody struct{ r io.Reader }
+
+func (f *failingBody) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		return n, io.ErrUnexpectedEOF
+	}
+	return n, err
+}
+func (f *failingBody) Close() error { return nil }
+
+// TestBodyFailuresRetried cuts or garbles the body of the employee list, in virtual
+// time: a good answer within MaxAttempts (3) requests is used; else the call fails with
+// ErrUnavailable after exactly 3.
+func TestBodyFailuresRetried(t *testing.T) {
+	t.Parallel()
+	good := `{"success":true,"metadata":{"total_elements":1},"data":[` + employeeJSONText(map[string]string{"id": "1"}) + `]}`
+	tests := []struct {
+		name    string
+		bodies  []string // "" = a body cut off mid-way
+		wantErr bool
+		calls   int64
+	}{
+		{"cut once", []string{"", good}, false, 2},
+		{"garbage once", []string{`{"success":true,"data":[{"attr`, good}, false, 2},
+		{"always cut", []string{""}, true, 3},
+		{"always garbage", []string{`<html>oops</html>`}, true, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				c, mt := mockClient(t, nil)
+				registerTokens(mt)
+				var calls atomic.Int64
+				mt.RegisterResponder(http.MethodGet, employeesURL, func(req *http.Request) (*http.Response, error) {
+					i := int(calls.Add(1)) - 1
+					b := tt.bodies[min(i, len(tt.bodies)-1)]
+					resp := newResponse(req, 200, good)
+					if b == "" {
+						resp.Body = &failingBody{r: strings.NewReader(good[:len(good)/2])}
+					} else {
+						resp.Body = io.NopCloser(strings.NewReader(b))
+						resp.ContentLength = int64(len(b))
+					}
+					return resp, nil
+				})
+				p, err := c.ListEmployees(t.Context(), nil)
+				if tt.wantErr {
+					if !errors.Is(err, unified.ErrUnavailable) {
+						t.Errorf("err = %v, want ErrUnavailable", err)
+					}
+				} else if err != nil || len(p.Employees) != 1 || p.Employees[0].ID != 1 {
+					t.Errorf("page = %+v, err = %v", p, err)
+				}
+				if got := calls.Load(); got != tt.calls {
+					t.Errorf("%d requests, want %d", got, tt.calls)
+				}
+			})
 		})
 	}
 }

@@ -147,10 +147,11 @@ type AuthError struct {
 }
 
 // Error says which token request failed, why, and what to check. It never contains the
-// secret.
+// secret. It has no provider prefix (nor does the cause's text keep one): the transport
+// reports it as the cause of the request it could not authorize, under its own prefix.
 func (e *AuthError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "personio: %s authentication failed: %v", e.API, e.Err)
+	fmt.Fprintf(&b, "%s authentication failed: %s", e.API, strings.TrimPrefix(fmt.Sprint(e.Err), Provider+": "))
 	if e.CredentialsRejected() {
 		b.WriteString(": check the client id and secret (Config.ClientID, Config.ClientSecret) of the API credentials in Personio (Settings → Integrations → API credentials)")
 		if e.API == "v2" {

@@ -127,4 +127,7 @@ func checkAuthErr(t *testing.T, err error, status int, msg string) {
 	if !strings.Contains(s, "Config.ClientID") || strings.Contains(s, testSecret) {
 		t.Errorf("message should advise checking the credentials and never show the secret: %s", s)
 	}
+	if strings.Count(s, "personio:") != 1 {
+		t.Errorf("message should have one provider prefix: %s", s)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/hrisconnect/hrisconnect/mapping"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -52,6 +53,121 @@ func FuzzPersonsPage(f *testing.F) {
 			got := j.person(raw.Data[i])
 			if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Person{}, "Raw"), cmpopts.IgnoreUnexported(Person{}), cmpopts.EquateEmpty(), cmpopts.EquateNaNs()); diff != "" {
 				t.Fatalf("record %d (-typed +raw):\n%s", i, diff)
+			}
+		}
+	})
+}
+
+// FuzzEmployeesPage decodes arbitrary GET /v1/company/employees answers the two ways
+// ListEmployees does (records decoded with the page, and records kept as JSON and decoded
+// one by one when Raw is asked for): nothing panics; when the page decodes, it decodes the
+// same both ways; and every employee converts, and maps with the default mapping, without
+// a panic.
+func FuzzEmployeesPage(f *testing.F) {
+	for _, seed := range []string{
+		`{"success":true,"metadata":{"total_elements":1,"current_page":0,"total_pages":1},"offset":0,"limit":100,"data":[` + fullEmployee + `]}`,
+		`{"success":true,"metadata":{"total_elements":"301"},"offset":"300","limit":"100","data":[{"type":"Employee","attributes":{"id":{"value":"12"},"weekly_working_hours":{"value":"37,5"},"supervisor":{"value":{"type":"Employee","attributes":{"id":{"value":"7"}}}},"cost_centers":{"value":[{"attributes":{"id":"5","percentage":"50.5"}},null]}}}]}`,
+		`{"data":[{"attributes":{"id":{"value":1},"team":{"value":[]},"department":{"value":{}},"office":{"value":{"id":3,"name":"Flat"}},"hire_date":{"value":"","type":"date"},"dynamic_1":{"value":["a",""],"type":"tags"}}},null,{}]}`,
+		`{"data":[{"attributes":{"id":{"value":"x"},"created_at":{"value":"0000-01-01T00:00:00Z","type":"date"},"supervisor":{"value":"Boss"}}}]}`,
+		`{"success":false,"data":null}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	loc, err := time.LoadLocation(DefaultLocation)
+	if err != nil {
+		f.Fatal(err)
+	}
+	m, err := mapping.Compile(mapping.PersonioToUnified(), mapping.PersonioCatalog())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var typed employeesPageJSON[employeeJSON]
+		if json.Unmarshal(data, &typed) != nil {
+			return
+		}
+		var raw employeesPageJSON[json.RawMessage]
+		if err := json.Unmarshal(data, &raw); err != nil {
+			t.Fatalf("the page decodes with its records but not with them kept as JSON: %v", err)
+		}
+		_ = typed.page(&ListEmployeesOptions{}, MaxEmployeesLimit)
+		if len(raw.Data) != len(typed.Data) {
+			t.Fatalf("%d records kept as JSON, %d decoded", len(raw.Data), len(typed.Data))
+		}
+		for i := range typed.Data {
+			want, wantErr := newEmployee(&typed.Data[i], nil)
+			var rec employeeJSON
+			if err := json.Unmarshal(raw.Data[i], &rec); err != nil {
+				t.Fatalf("record %d decodes with the page but not alone: %v", i, err)
+			}
+			got, gotErr := newEmployee(&rec, raw.Data[i])
+			want.fill(loc)
+			got.fill(loc)
+			if (wantErr == nil) != (gotErr == nil) {
+				t.Fatalf("record %d: errors differ: %v, alone %v", i, wantErr, gotErr)
+			}
+			if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Employee{}, "Raw"), cmpopts.IgnoreUnexported(Employee{}), cmpopts.EquateEmpty()); diff != "" {
+				t.Fatalf("record %d (-with the page +alone):\n%s", i, diff)
+			}
+			if gotErr != nil {
+				continue
+			}
+			_ = got.Err()
+			for _, d := range []*unified.Date{got.HireDate, got.ContractEndDate, got.ProbationPeriodEnd, got.TerminationDate, got.LastWorkingDay, got.DateOfBirth} {
+				if d != nil && !d.IsValid() {
+					t.Fatalf("record %d has the invalid day %#v", i, *d)
+				}
+			}
+			var u unified.User
+			_ = m.ApplyUser(EmployeeRecord(&got, loc), &u)
+		}
+	})
+}
+
+// FuzzAttribute reads arbitrary values of a v1 attribute of any type with every accessor
+// and as the mapping does: nothing panics, a whole number is also a number, and a day is
+// a valid date.
+func FuzzAttribute(f *testing.F) {
+	for _, seed := range []struct{ typ, value string }{
+		{"standard", `"Dr"`}, {"integer", `"12"`}, {"decimal", `37.5`}, {"date", `"2014-11-08T23:00:00.000Z"`},
+		{"date", `"2021-01-01"`}, {"tags", `"Go, SQL"`}, {"tags", `["a",""]`}, {"standard", `true`},
+		{"standard", `{"type":"Department","attributes":{"id":1,"name":"Sales"}}`},
+		{"standard", `{"type":"Employee","attributes":{"id":{"label":"ID","value":2},"first_name":{"value":"Berta"}}}`},
+		{"standard", `[{"type":"CostCenter","attributes":{"id":"5","name":"CC","percentage":"50.5"}}]`},
+		{"list", `null`}, {"date", `"0000-06-01T12:00:00Z"`}, {"standard", `1e400`},
+	} {
+		f.Add(seed.typ, []byte(seed.value))
+	}
+	loc, err := time.LoadLocation(DefaultLocation)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, typ string, value []byte) {
+		if !json.Valid(value) {
+			return
+		}
+		for _, key := range []string{"dynamic_1", "hire_date", "created_at", "supervisor", "department", "cost_centers", "weekly_working_hours", "id"} {
+			a := Attribute{Key: key, Type: typ, Value: value}
+			_, _ = a.Text()
+			n, errN := a.Number()
+			if i, err := a.Int(); err == nil && (errN != nil || float64(i) != n) {
+				t.Fatalf("%s: Int %d, Number %v, %v", value, i, n, errN)
+			}
+			_, _ = a.Bool()
+			_, _ = a.Time(loc)
+			if d, err := a.Date(loc); err == nil && d != (unified.Date{}) && !d.IsValid() {
+				t.Fatalf("%s: invalid day %#v", value, d)
+			}
+			_, _ = a.Entity()
+			_, _ = a.Entities()
+			_, _ = a.Employee()
+			_, _ = a.Tags()
+			e, err := newEmployee(&employeeJSON{Attributes: map[string]Attribute{"id": {Value: []byte("1")}, key: a}}, nil)
+			if key != "id" && err != nil {
+				t.Fatalf("%s: %v", value, err)
+			}
+			if v, _ := EmployeeRecord(&e, loc).Lookup(key); v.Kind == mapping.KindDate && !v.Date().IsValid() {
+				t.Fatalf("%s: Lookup(%s) is the invalid day %#v", value, key, v.Date())
 			}
 		}
 	})
@@ -157,7 +273,15 @@ func FuzzFlexScalars(f *testing.F) {
 		var s flexString
 		errI := i.UnmarshalJSON(data)
 		errF := fl.UnmarshalJSON(data)
-		_ = s.UnmarshalJSON(data)
+		errS := s.UnmarshalJSON(data)
+		// A value of the wrong kind is a type error, so that a response holding one fails
+		// at once instead of being fetched again.
+		for _, err := range []error{errI, errF, errS} {
+			var te *json.UnmarshalTypeError
+			if err != nil && !errors.As(err, &te) {
+				t.Fatalf("%q: %v is not a *json.UnmarshalTypeError", data, err)
+			}
+		}
 		if errI == nil && i.Set {
 			if errF != nil || !fl.Set {
 				t.Fatalf("%q is the integer %d but not a number: %v", data, i.V, errF)

@@ -2,6 +2,7 @@ package personio
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -30,28 +31,9 @@ const (
 	v2Token    = "papi-v2-token-bbbb"
 )
 
-// fakeClock is a manual clock for the token caches.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// mockClient returns a client whose requests go to a fresh httpmock transport, with
-// retries that sleep about nothing. Extra settings come from edit.
+// mockClient returns a client whose requests go to a fresh httpmock transport, with three
+// attempts per call and the default backoff: a test whose calls are retried runs in a
+// synctest bubble, where the waits take no time. Extra settings come from edit.
 func mockClient(t *testing.T, edit func(*Config)) (*Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
@@ -61,7 +43,6 @@ func mockClient(t *testing.T, edit func(*Config)) (*Client, *httpmock.MockTransp
 		HTTPClient:   &http.Client{Transport: mt},
 		RateLimit:    rate.Inf,
 		MaxAttempts:  3,
-		waitHook:     func(time.Duration) time.Duration { return 0 },
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -197,4 +178,84 @@ func employeeJSONText(attrs map[string]string) string {
 	}
 	b.WriteString(`}}`)
 	return b.String()
+}
+
+// employeeLog records the answers of a mock employee list.
+type employeeLog struct {
+	mu       sync.Mutex
+	offsets  []int
+	statuses []int
+}
+
+// byOffset counts the requests by offset.
+func (l *employeeLog) byOffset() map[int]int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := map[int]int{}
+	for _, off := range l.offsets {
+		n[off]++
+	}
+	return n
+}
+
+// status counts the answers with the given status.
+func (l *employeeLog) status(code int) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, s := range l.statuses {
+		if s == code {
+			n++
+		}
+	}
+	return n
+}
+
+// mockEmployees registers tokens, an empty attribute catalog and the employees with ids
+// 1 to n on mt, served by GET /v1/company/employees with limit, offset and
+// metadata.total_elements as Personio serves them. answer, when set, sees every list
+// request with its offset first and may answer it (nil: serve the page).
+func mockEmployees(mt *httpmock.MockTransport, n int, answer func(req *http.Request, off int) *http.Response) *employeeLog {
+	registerTokens(mt)
+	mt.RegisterResponder(http.MethodGet, testBase+"/v1/company/employees/attributes", respond(200, `{"success":true,"data":[]}`))
+	log := &employeeLog{}
+	mt.RegisterResponder(http.MethodGet, testBase+"/v1/company/employees", func(req *http.Request) (*http.Response, error) {
+		q := req.URL.Query()
+		off, _ := strconv.Atoi(q.Get("offset"))
+		limit, _ := strconv.Atoi(q.Get("limit"))
+		var resp *http.Response
+		if answer != nil {
+			resp = answer(req, off)
+		}
+		if resp == nil {
+			var recs []string
+			for id := off + 1; id <= min(n, off+limit); id++ {
+				recs = append(recs, employeeJSONText(map[string]string{
+					"id":              strconv.Itoa(id),
+					"first_name":      `"Person"`,
+					"last_name":       strconv.Quote("No" + strconv.Itoa(id)),
+					"email":           strconv.Quote("p" + strconv.Itoa(id) + "@example.com"),
+					"status":          `"active"`,
+					"employment_type": `"internal"`,
+				}))
+			}
+			resp = newResponse(req, 200, fmt.Sprintf(`{"success":true,"metadata":{"total_elements":%d},"offset":%d,"limit":%d,"data":[%s]}`,
+				n, off, limit, strings.Join(recs, ",")))
+		}
+		log.mu.Lock()
+		log.offsets = append(log.offsets, off)
+		log.statuses = append(log.statuses, resp.StatusCode)
+		log.mu.Unlock()
+		return resp, nil
+	})
+	return log
+}
+
+// seqIDs returns the ids from to to as text.
+func seqIDs(from, to int) []string {
+	var ids []string
+	for id := from; id <= to; id++ {
+		ids = append(ids, strconv.Itoa(id))
+	}
+	return ids
 }

@@ -215,7 +215,7 @@ func (j *personJSON) person(raw json.RawMessage) Person {
 				p.ProfilePictureURL = v.URL
 			}
 		case '"':
-			p.ProfilePictureURL, _ = stringFromJSON(pic)
+			p.ProfilePictureURL, _, _ = textFromJSON(pic)
 		}
 	}
 	if j.Employments != nil {
@@ -285,7 +285,7 @@ func (j *employmentJSON) employment(raw json.RawMessage, loc *time.Location) Emp
 			}
 			e.Position = v.Title
 		case '"':
-			e.Position, _ = stringFromJSON(pos)
+			e.Position, _, _ = textFromJSON(pos)
 		}
 	}
 	e.StartDate = noteDay(&e.errs, "employment_start_date", j.StartDate, loc)
@@ -373,7 +373,7 @@ func (c *Client) v2Get(ctx context.Context, path string, q url.Values, next stri
 	if next != "" {
 		u, err := c.v2.ResolveURL(next)
 		if err != nil {
-			return fmt.Errorf("personio: following next link: %w", err)
+			return err // it names the provider and the link
 		}
 		req = &transport.Request{Path: u.String()}
 	}

@@ -18,6 +18,9 @@ func TestValuesHoldingTheClientPrintNoSecret(t *testing.T) {
 		dir  *Directory
 		both [2]*Directory
 	}{d, d, [2]*Directory{d, c.Directory()}}
+	if got, want := fmt.Sprintf("%+v", d), "personio.Directory{API: v2, Client: "+c.String()+"}"; got != want {
+		t.Errorf("%%+v of a Directory = %s, want %s", got, want)
+	}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t", "%08.3f"} {
 		for name, v := range map[string]any{"*Directory": d, "holder": holder, "*holder": &holder} {
 			if out := fmt.Sprintf(verb, v); strings.Contains(out, testSecret) {

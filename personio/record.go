@@ -1,7 +1,7 @@
 package personio
 
 import (
-	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -9,9 +9,6 @@ import (
 	"github.com/hrisconnect/hrisconnect/mapping"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
-
-// timestampKeys are v1 attributes of type "date" that hold instants, not calendar days.
-func isTimestampKey(key string) bool { return key == "created_at" || key == "last_modified_at" }
 
 // EmployeeRecord returns e as a mapping.Record, so that any mapping.Mapper can turn it into
 // a unified.User or a record of the caller's own. Values are typed as the mapping package
@@ -22,134 +19,140 @@ func isTimestampKey(key string) bool { return key == "created_at" || key == "las
 // last_modified_at are KindTime; integer and decimal attributes and weekly_working_hours
 // are KindNumber; lists of objects (cost centres, absence entitlements) and tags are
 // KindList; everything else is KindString. A value that cannot be converted is handed
-// over as its text (KindString), so the mapper reports it.
+// over as its text (KindString), so the mapper reports it. Only e.ID and e.Attributes are
+// read.
 func EmployeeRecord(e *Employee, loc *time.Location) mapping.Record {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &employeeRecord{e: e, loc: loc}
+	return &v1Record{id: e.ID, loc: loc, attr: func(key string) (attrType, any, bool) {
+		a, ok := e.Attributes[key]
+		if !ok {
+			return attrStandard, nil, false
+		}
+		v, err := decodeValue(a.Value)
+		if err != nil {
+			v = string(a.Value) // handed over as text, for the mapper to report
+		}
+		return parseAttrType(a.Type), v, true
+	}}
 }
 
-type employeeRecord struct {
-	e   *Employee
-	loc *time.Location
+// attrType is what converting a v1 attribute's value needs of its type.
+type attrType uint8
+
+const (
+	attrStandard attrType = iota // standard, list, link, multiline, and anything else
+	attrDate
+	attrNumber // integer, decimal
+	attrTags
+)
+
+func parseAttrType(s string) attrType {
+	switch {
+	case strings.EqualFold(s, "date"):
+		return attrDate
+	case strings.EqualFold(s, "integer"), strings.EqualFold(s, "decimal"):
+		return attrNumber
+	case strings.EqualFold(s, "tags"):
+		return attrTags
+	}
+	return attrStandard
 }
 
-func (r *employeeRecord) ID() string { return strconv.Itoa(r.e.ID) }
+// UnmarshalJSON implements json.Unmarshaler. A type this code does not know, a value
+// that is not a string, or a string with escapes (Personio's types have none) is standard.
+func (t *attrType) UnmarshalJSON(b []byte) error {
+	*t = attrStandard
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		*t = parseAttrType(string(b[1 : len(b)-1]))
+	}
+	return nil
+}
 
-func (r *employeeRecord) Lookup(key string) (mapping.Value, bool) {
-	a, ok := r.e.Attributes[key]
+// attrJSON is a v1 attribute as a Directory reads it: its type and its value, decoded with
+// the page (its label and universal id are not needed to map it).
+type attrJSON struct {
+	Type  attrType `json:"type"`
+	Value any      `json:"value"`
+}
+
+// recordJSON is a v1 employee record as a Directory reads it.
+type recordJSON struct {
+	Attributes map[string]attrJSON `json:"attributes"`
+}
+
+// newRecord returns the mapping.Record of a decoded employee record. Only a record without
+// a usable id is an error (its text has no provider prefix).
+func newRecord(rec *recordJSON, loc *time.Location) (*v1Record, error) {
+	id, err := recordID(rec.Attributes["id"].Value)
+	if err != nil {
+		return nil, err
+	}
+	return &v1Record{id: id, loc: loc, attr: func(key string) (attrType, any, bool) {
+		a, ok := rec.Attributes[key]
+		return a.Type, a.Value, ok
+	}}, nil
+}
+
+// recordID reads the decoded id attribute of an employee record.
+func recordID(v any) (int, error) {
+	if isEmpty(v) {
+		return 0, fmt.Errorf("employee record has no id attribute: %w", unified.ErrInvalidValue)
+	}
+	id, _, err := intOf(v)
+	if err != nil {
+		return 0, fmt.Errorf("employee record: attribute \"id\": %w", err)
+	}
+	return id, nil
+}
+
+// v1Record is a v1 employee as a mapping.Record: its attributes by key, with their type
+// and decoded value.
+type v1Record struct {
+	id   int
+	loc  *time.Location
+	attr func(key string) (attrType, any, bool)
+}
+
+func (r *v1Record) ID() string { return strconv.Itoa(r.id) }
+
+func (r *v1Record) Lookup(key string) (mapping.Value, bool) {
+	typ, v, ok := r.attr(key)
 	if !ok {
 		return mapping.Value{}, false
 	}
-	if a.IsNull() {
-		return mapping.Value{}, true
+	if key == "id" {
+		return mapping.StringValue(strconv.Itoa(r.id)), true
 	}
-	e := r.e
-	// Standard attributes already converted into Go fields.
-	switch key {
-	case "id":
-		return mapping.StringValue(strconv.Itoa(e.ID)), true
-	case "supervisor":
-		if s := e.Supervisor; s != nil {
-			ref := unified.Ref{Name: s.Name(), Email: s.Email}
-			if s.ID != 0 {
-				ref.ID = strconv.Itoa(s.ID)
-			}
-			return mapping.RefValue(ref), true
-		}
-	case "department":
-		if e.Department != nil {
-			return entityValue(e.Department), true
-		}
-	case "office":
-		if e.Office != nil {
-			return entityValue(e.Office), true
-		}
-	case "team":
-		if e.Team != nil {
-			return entityValue(e.Team), true
-		}
-	case "subcompany":
-		if e.Subcompany != nil {
-			return entityValue(e.Subcompany), true
-		}
-	case "hire_date":
-		return dateValue(e.HireDate, a, r.loc), true
-	case "termination_date":
-		return dateValue(e.TerminationDate, a, r.loc), true
-	case "last_working_day":
-		return dateValue(e.LastWorkingDay, a, r.loc), true
-	case "contract_end_date":
-		return dateValue(e.ContractEndDate, a, r.loc), true
-	case "probation_period_end":
-		return dateValue(e.ProbationPeriodEnd, a, r.loc), true
-	case "date_of_birth":
-		return dateValue(e.DateOfBirth, a, r.loc), true
-	case "created_at":
-		if !e.CreatedAt.IsZero() {
-			return mapping.TimeValue(e.CreatedAt), true
-		}
-	case "last_modified_at":
-		if !e.LastModifiedAt.IsZero() {
-			return mapping.TimeValue(e.LastModifiedAt), true
-		}
-	case "weekly_working_hours":
-		if f, err := a.Number(); err == nil {
-			return mapping.NumberValue(f), true
-		}
-	case "first_name", "last_name", "preferred_name", "email", "gender", "status", "position", "employment_type":
-		if s := *e.textField(key); s != "" {
-			return mapping.StringValue(s), true // converted by fill already
-		}
-		if s, err := a.Text(); err == nil {
-			return mapping.StringValue(s), true
-		}
-	}
-	return attributeValue(a, r.loc), true
+	return attributeValue(key, typ, v, r.loc), true
 }
 
-func entityValue(e *Entity) mapping.Value {
-	ref := unified.Ref{Name: e.Name}
-	if e.ID != 0 {
-		ref.ID = strconv.Itoa(e.ID)
-	}
-	return mapping.RefValue(ref)
+// dayKeys are the v1 attributes that hold calendar days, whatever their type says;
+// created_at and last_modified_at hold instants.
+var dayKeys = map[string]bool{
+	"hire_date": true, "contract_end_date": true, "probation_period_end": true,
+	"termination_date": true, "last_working_day": true, "date_of_birth": true,
 }
 
-func dateValue(d *unified.Date, a Attribute, loc *time.Location) mapping.Value {
-	if d != nil {
-		return mapping.DateValue(*d)
-	}
-	return attributeValue(a, loc)
-}
-
-// attributeValue converts any v1 attribute by its type and the shape of its value.
-func attributeValue(a Attribute, loc *time.Location) mapping.Value {
-	raw := bytes.TrimSpace(a.Value)
-	if isNullJSON(raw) {
+// attributeValue converts a decoded v1 attribute value by its key, its type and its shape.
+func attributeValue(key string, typ attrType, v any, loc *time.Location) mapping.Value {
+	if isEmpty(v) {
 		return mapping.Value{}
 	}
-	switch raw[0] {
-	case '{':
-		if ref, err := a.Employee(); err == nil && ref != nil && (ref.FirstName != "" || ref.LastName != "" || ref.Email != "") {
-			v := unified.Ref{Name: ref.Name(), Email: ref.Email}
-			if ref.ID != 0 {
-				v.ID = strconv.Itoa(ref.ID)
-			}
-			return mapping.RefValue(v)
+	switch x := v.(type) {
+	case map[string]any:
+		if ref, ok := refOf(x); ok {
+			return mapping.RefValue(ref)
 		}
-		if ent, err := a.Entity(); err == nil && ent != nil {
-			return entityValue(ent)
-		}
-		return mapping.StringValue(string(raw))
-	case '[':
-		if strings.EqualFold(a.Type, "tags") {
-			if tags, err := a.Tags(); err == nil {
+		return mapping.StringValue(jsonText(v))
+	case []any:
+		if typ == attrTags {
+			if tags, err := tagsOf(v); err == nil {
 				return mapping.ListValue(tags)
 			}
 		}
-		if list, err := a.nestedList(); err == nil {
+		if list, err := nestedListOf(v); err == nil {
 			names := make([]string, 0, len(list))
 			for _, n := range list {
 				if name, err := n.text("name"); err == nil && name != "" {
@@ -160,46 +163,57 @@ func attributeValue(a Attribute, loc *time.Location) mapping.Value {
 			}
 			return mapping.ListValue(names)
 		}
-		if tags, err := a.Tags(); err == nil {
+		if tags, err := tagsOf(v); err == nil {
 			return mapping.ListValue(tags)
 		}
-		return mapping.StringValue(string(raw))
-	case 't', 'f':
-		if b, err := a.Bool(); err == nil {
-			return mapping.BoolValue(b)
-		}
+		return mapping.StringValue(jsonText(v))
+	case bool:
+		return mapping.BoolValue(x)
 	}
-	text, err := a.Text()
-	if err != nil {
-		return mapping.StringValue(string(raw))
-	}
-	switch strings.ToLower(a.Type) {
-	case "date":
-		if isTimestampKey(a.Key) {
-			if t, err := parseInstant(text, loc); err == nil {
-				return mapping.TimeValue(t)
-			}
-			return mapping.StringValue(text)
+	text, _, _ := textOf(v)
+	_, isNumber := v.(float64)
+	switch {
+	case key == "created_at" || key == "last_modified_at":
+		if t, err := parseInstant(text, loc); err == nil {
+			return mapping.TimeValue(t)
 		}
+	case dayKeys[key] || typ == attrDate:
 		if d, err := parseDay(text, loc); err == nil {
 			return mapping.DateValue(d)
 		}
-		return mapping.StringValue(text)
-	case "integer", "decimal":
-		if f, err := parseNumber(text); err == nil {
-			return mapping.NumberValue(f)
-		}
-		return mapping.StringValue(text)
-	case "tags":
-		tags, _ := a.Tags()
+	case typ == attrTags:
+		tags, _ := tagsOf(v)
 		return mapping.ListValue(tags)
-	}
-	if raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9') {
-		if f, err := parseNumber(text); err == nil {
+	case isNumber || key == "weekly_working_hours" || typ == attrNumber:
+		if f, _, err := numberOf(v); err == nil {
 			return mapping.NumberValue(f)
 		}
 	}
 	return mapping.StringValue(text)
+}
+
+// refOf converts a related object into a reference: an employee with id, "First Last"
+// and email, anything else with id and name. ok is false for an object that is neither.
+func refOf(v map[string]any) (unified.Ref, bool) {
+	n, err := nestedOf(v)
+	if err != nil {
+		return unified.Ref{}, false
+	}
+	if p, err := n.employee(); err == nil && p != nil && (p.FirstName != "" || p.LastName != "" || p.Email != "") {
+		return unified.Ref{ID: idText(p.ID), Name: p.Name(), Email: p.Email}, true
+	}
+	if e, err := n.entity(); err == nil && e != nil {
+		return unified.Ref{ID: idText(e.ID), Name: e.Name}, true
+	}
+	return unified.Ref{}, false
+}
+
+// idText is an id as text, "" for 0 (none).
+func idText(id int) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.Itoa(id)
 }
 
 // v2Record is a v2 person with its latest employment and the names of the objects the
@@ -348,31 +362,33 @@ func (r *v2Record) Lookup(key string) (mapping.Value, bool) {
 
 // customValue converts a v2 custom attribute by its type, accepted in any case.
 func customValue(a *CustomAttribute, loc *time.Location) mapping.Value {
-	raw := bytes.TrimSpace(a.Value)
-	if isNullJSON(raw) {
+	v, err := decodeValue(a.Value)
+	if err != nil {
+		return mapping.StringValue(string(a.Value)) // for the mapper to report
+	}
+	if isEmpty(v) {
 		return mapping.Value{}
 	}
-	attr := Attribute{Key: a.ID, Type: a.Type, Value: raw}
 	switch a.Kind() {
 	case "DATE":
-		if text, err := attr.Text(); err == nil {
+		if text, _, err := textOf(v); err == nil {
 			if d, err := parseDay(text, loc); err == nil {
 				return mapping.DateValue(d)
 			}
 			return mapping.StringValue(text)
 		}
 	case "INT", "INTEGER", "DOUBLE", "DECIMAL", "NUMBER":
-		if f, err := attr.Number(); err == nil {
+		if f, _, err := numberOf(v); err == nil {
 			return mapping.NumberValue(f)
 		}
 	case "BOOLEAN", "BOOL":
-		if b, err := attr.Bool(); err == nil {
+		if b, err := (Attribute{Value: a.Value}).Bool(); err == nil {
 			return mapping.BoolValue(b)
 		}
 	case "STRING_LIST", "LIST", "TAGS":
-		if raw[0] == '[' {
-			return attributeValue(Attribute{Key: a.ID, Type: "tags", Value: raw}, loc)
+		if _, isList := v.([]any); isList {
+			return attributeValue(a.ID, attrTags, v, loc)
 		}
 	}
-	return attributeValue(attr, loc)
+	return attributeValue(a.ID, parseAttrType(a.Type), v, loc)
 }

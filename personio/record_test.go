@@ -1,6 +1,7 @@
 package personio
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -14,10 +15,10 @@ import (
 func decodeEmployee(t *testing.T, text string, loc *time.Location) *Employee {
 	t.Helper()
 	var rec employeeJSON
-	if err := newEmployeeParser().parse([]byte(text), &rec); err != nil {
+	if err := json.Unmarshal([]byte(text), &rec); err != nil {
 		t.Fatal(err)
 	}
-	e, err := newEmployee(&rec, nil, loc)
+	e, err := newEmployee(&rec, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

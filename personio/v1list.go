@@ -2,11 +2,12 @@ package personio
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"runtime"
 	"sync"
-	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/hrisconnect/hrisconnect/unified"
 )
@@ -61,16 +62,16 @@ func (d *Directory) newV1Listing(o *unified.ListOptions) (*v1Listing, error) {
 	return l, nil
 }
 
-// v1Fetched is one page as received and mapped.
-type v1Fetched struct {
-	off   int
-	total int
-	ids   []int
-	users []mapped
+// v1Page is one page of employees as received.
+type v1Page struct {
+	off   int // the offset it was read at
+	total int // metadata.total_elements, -1 when absent
+	recs  []*v1Record
+	raws  []json.RawMessage // the records' JSON, WithRaw
 }
 
-// fetch reads and maps the page at offset off, its request and its decoding bounded by g.
-func (l *v1Listing) fetch(ctx context.Context, off int, g gates) (*v1Fetched, error) {
+// fetch reads the page at offset off.
+func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Page, error) {
 	s, err := l.d.ready(ctx)
 	if err != nil {
 		return nil, err
@@ -88,45 +89,42 @@ func (l *v1Listing) fetch(ctx context.Context, off int, g gates) (*v1Fetched, er
 		// without it.
 		opts.Attributes = s.attrs
 	}
-	f := &v1Fetched{off: off, ids: make([]int, 0, l.limit), users: make([]mapped, 0, l.limit)}
-	p, err := l.d.c.scanEmployees(ctx, opts, g, true, l.collect(s, f))
+	p, records, raws, err := getEmployees[recordJSON](ctx, l.d.c, opts)
 	if err != nil {
 		return nil, err
 	}
-	f.total = p.Total
+	f := &v1Page{off: off, total: p.Total, recs: make([]*v1Record, len(records)), raws: raws}
+	for i := range records {
+		if f.recs[i], err = newRecord(&records[i], l.d.c.loc); err != nil {
+			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
+		}
+	}
 	return f, nil
 }
 
-// collect returns the function that maps each employee of a page into f, as
-// scanEmployees hands them over (it keeps neither the employee nor its attributes).
-func (l *v1Listing) collect(s *dirSetup, f *v1Fetched) func(i int, e *Employee) error {
-	return func(i int, e *Employee) error {
-		m, err := l.d.mapRecord(s, EmployeeRecord(e, l.d.c.loc), e.Raw)
-		if err != nil {
-			return err
-		}
-		f.ids = append(f.ids[:i], e.ID)
-		f.users = append(f.users[:i], m)
-		return nil
+// next consumes the next page: pre when it was read ahead at the right offset, else a
+// page it reads itself. It returns the users to yield (new, mapped, filtered) and whether
+// the listing is complete.
+func (l *v1Listing) next(ctx context.Context, pre *v1Page) ([]unified.User, bool, error) {
+	s, err := l.d.ready(ctx)
+	if err != nil {
+		return nil, false, err
 	}
-}
-
-// next consumes the next page: pre when it was fetched ahead at the right offset, else a
-// page it reads itself. It returns the users to yield (new, filtered) and whether the
-// listing is complete.
-func (l *v1Listing) next(ctx context.Context, pre *v1Fetched) ([]unified.User, bool, error) {
 	heals := 0
 	for {
-		f := pre
+		p := pre
 		pre = nil
-		if f == nil || f.off != l.st.Off {
-			var err error
-			if f, err = l.fetch(ctx, l.st.Off, gates{}); err != nil {
+		if p == nil || p.off != l.st.Off {
+			if p, err = l.fetch(ctx, l.st.Off); err != nil {
 				return nil, false, err
 			}
 		}
+		ids := make([]int, len(p.recs))
+		for i, r := range p.recs {
+			ids[i] = r.id
+		}
 		off := l.st.Off
-		step, err := l.st.apply(f.total, f.ids, l.limit, l.plan.unpaged)
+		step, err := l.st.apply(p.total, ids, l.limit, l.plan.unpaged)
 		if err != nil {
 			return nil, false, err
 		}
@@ -144,8 +142,15 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Fetched) ([]unified.User, b
 			if !step.keep[i] {
 				continue
 			}
-			m := &f.users[i]
-			if err := l.d.accept(m); err != nil {
+			var raw json.RawMessage
+			if p.raws != nil {
+				raw = p.raws[i]
+			}
+			m, err := l.d.mapRecord(s, p.recs[i], raw)
+			if err != nil {
+				return nil, false, err
+			}
+			if err := l.d.accept(&m); err != nil {
 				return nil, false, err
 			}
 			if l.filter.Match(&m.user) {
@@ -157,8 +162,8 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Fetched) ([]unified.User, b
 }
 
 // page returns the next page as a unified.Page.
-func (l *v1Listing) page(ctx context.Context, pre *v1Fetched) (*unified.Page, error) {
-	users, done, err := l.next(ctx, pre)
+func (l *v1Listing) page(ctx context.Context) (*unified.Page, error) {
+	users, done, err := l.next(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -171,58 +176,108 @@ func (l *v1Listing) page(ctx context.Context, pre *v1Fetched) (*unified.Page, er
 	return p, nil
 }
 
-// v1Future is a page fetched ahead.
-type v1Future struct {
-	off  int
-	done chan struct{}
-	res  *v1Fetched
-	err  error
-}
-
-// streamV1 yields a v1 listing, fetching pages in parallel once the total is known.
+// streamV1 yields a v1 listing. The first page is read alone: it tells the total. Then,
+// unless the token rotates with every response (legacy v1) or WithConcurrency is 1, the
+// other pages are read in parallel (see parallel); if the listing changes under the read,
+// the rest is read page by page with the healing rules of v1State.
 func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield func(unified.User, error) bool) {
 	l, err := d.newV1Listing(&o)
 	if err != nil {
 		yield(unified.User{}, err)
 		return
 	}
-	emit := func(users []unified.User) bool { return yieldUsers(yield, users) }
-
-	var par *v1Parallel
-	if d.cfg.concurrency > 1 && !l.plan.unpaged {
-		par = newV1Parallel(ctx, l, d.cfg.concurrency)
-		defer par.stop()
-	}
-	var first *v1Fetched
-	if par != nil {
-		if first, err = par.first(ctx); err != nil {
-			yield(unified.User{}, err)
-			return
-		}
-	}
-	users, done, err := l.next(ctx, first)
+	users, done, err := l.next(ctx, nil)
 	if err != nil {
 		yield(unified.User{}, err)
 		return
 	}
-	if !emit(users) || done {
+	if !yieldUsers(yield, users) || done {
 		return
 	}
-	if par != nil && l.st.Last >= 0 && !l.healed && !d.c.v1tok.rotating() && l.lastStep > 0 {
-		// A total to plan with, and a token that does not change with every response:
-		// the other pages in parallel. Else one page after the other.
-		var stopped bool
-		if done, stopped, err = par.run(ctx, emit); err != nil {
+	if d.cfg.concurrency > 1 && !l.plan.unpaged && l.st.Last >= 0 && !l.healed && l.lastStep > 0 && !d.c.v1tok.rotating() {
+		done, stopped, err := l.parallel(ctx, d.cfg.concurrency, yield)
+		if err != nil {
 			yield(unified.User{}, err)
 			return
 		}
-		if stopped {
+		if done || stopped {
 			return
 		}
 	}
-	if !done {
-		readOn(ctx, func(ctx context.Context) ([]unified.User, bool, error) { return l.next(ctx, nil) }, yield)
+	readOn(ctx, func(ctx context.Context) ([]unified.User, bool, error) { return l.next(ctx, nil) }, yield)
+}
+
+// v1Future is a page being read ahead.
+type v1Future struct {
+	off  int
+	done chan struct{} // closed when page or err is set
+	page *v1Page
+	err  error
+}
+
+// parallel yields the pages after the first, planned from the total and the step of the
+// first page: at most conc requests at once, at most 2·conc pages read ahead of the
+// consumer, yielded in offset order. It returns done=false without error when the listing
+// changed under the read and the rest must be read page by page, and stopped=true when
+// yield asked to stop. Every goroutine it starts has ended, and every request it made is
+// finished or cancelled, when it returns.
+func (l *v1Listing) parallel(ctx context.Context, conc int, yield func(unified.User, error) bool) (done, stopped bool, err error) {
+	step, total := l.lastStep, l.st.Last
+	ctx, cancel := context.WithCancel(ctx)
+	var fetches errgroup.Group
+	fetches.SetLimit(conc)
+	var planner sync.WaitGroup
+	defer func() {
+		cancel()
+		planner.Wait()
+		_ = fetches.Wait() // the fetches return no error: it is in their future
+	}()
+	futures := make(chan *v1Future, 2*conc)
+	planner.Go(func() {
+		defer close(futures)
+		for off := l.st.Off; off < total; off += step {
+			f := &v1Future{off: off, done: make(chan struct{})}
+			select {
+			case futures <- f:
+			case <-ctx.Done():
+				return
+			}
+			fetches.Go(func() error {
+				defer close(f.done)
+				f.page, f.err = l.fetch(ctx, f.off)
+				return nil
+			})
+		}
+	})
+	for f := range futures {
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+		}
+		if err := ctx.Err(); err != nil {
+			return false, false, err
+		}
+		if f.err != nil {
+			return false, false, f.err
+		}
+		if f.off != l.st.Off {
+			return false, false, nil // the previous page moved the offset elsewhere
+		}
+		users, done, err := l.next(ctx, f.page)
+		if err != nil {
+			return false, false, err
+		}
+		if !yieldUsers(yield, users) {
+			return false, true, nil
+		}
+		if done {
+			return true, false, nil
+		}
+		if l.healed || l.st.Last != total || l.lastStep != step {
+			return false, false, nil // the listing changed under the read
+		}
 	}
+	return false, false, nil // every planned page read, but not done: read on page by page
 }
 
 // yieldUsers yields users one after the other and reports whether the consumer wants
@@ -254,196 +309,4 @@ func readOn(ctx context.Context, next func(context.Context) ([]unified.User, boo
 			return
 		}
 	}
-}
-
-// v1Parallel fetches the pages of a listing after the first in parallel and yields them
-// in offset order. At most conc requests are on the network at once, and at most 2·conc
-// pages are fetched ahead: a page is decoded and mapped by the goroutine that fetched it,
-// after it has given its request slot to the next page, so that the network is never
-// idle while pages are parsed. Pages are decoded on at most GOMAXPROCS−1 goroutines at
-// once (at least one), which leaves a CPU for the goroutines that send requests and read
-// responses: a response that waits for a CPU holds its request slot longer. Once the last
-// body is in, the pages still to decode may use every CPU.
-//
-// The pages after the first are requested as soon as the first page's body has arrived
-// and tells the total, so that parsing and mapping the first page overlaps their round
-// trips. Call stop when done: every goroutine it started has ended when stop returns.
-type v1Parallel struct {
-	l     *v1Listing
-	g     gates
-	ahead int
-
-	fctx   context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-
-	queue []*v1Future
-	// The plan: the pages at next, next+step, ... below total are requested; step is 0
-	// until there is a plan.
-	next, step, total int
-
-	// The decode slot kept for the network (reserved), and when it is given back: once
-	// every page is planned (planned) and no planned page's body is still to come
-	// (pending).
-	reserved       bool
-	pending        atomic.Int64
-	planned, given atomic.Bool
-}
-
-func newV1Parallel(ctx context.Context, l *v1Listing, conc int) *v1Parallel {
-	p := &v1Parallel{l: l, ahead: 2 * conc}
-	p.reset(ctx, conc)
-	return p
-}
-
-// reset starts afresh: no plan, no page in flight, new bounds.
-func (p *v1Parallel) reset(ctx context.Context, conc int) {
-	p.fctx, p.cancel = context.WithCancel(ctx)
-	p.queue, p.step = nil, 0
-	// Decoding may use every processor but one while responses are still to come; the
-	// slot kept for them is one taken in advance, given back once the last body is in.
-	procs := runtime.GOMAXPROCS(0)
-	p.g = gates{net: make(requestSlots, conc), decode: make(requestSlots, procs)}
-	p.reserved = procs > 1
-	if p.reserved {
-		p.g.decode <- struct{}{}
-	}
-	p.pending.Store(0)
-	p.planned.Store(false)
-	p.given.Store(false)
-}
-
-// arrived notes that the body of a planned page has arrived (once per page). When every
-// page is planned and in, nothing is left on the network, and decoding gets the slot
-// kept for it.
-func (p *v1Parallel) arrived() {
-	if p.pending.Add(-1) == 0 {
-		p.lastIn()
-	}
-}
-
-// lastIn gives the decode slot kept for the network back, once, if every page is planned
-// and no body is still to come.
-func (p *v1Parallel) lastIn() {
-	if p.planned.Load() && p.pending.Load() == 0 && p.given.CompareAndSwap(false, true) && p.reserved {
-		p.g.decode.release()
-	}
-}
-
-// stop cancels the pages still being fetched and waits for their goroutines.
-func (p *v1Parallel) stop() {
-	p.cancel()
-	p.wg.Wait()
-}
-
-// first fetches the page at the listing's offset. Once its body has arrived, the pages
-// after it are planned with the total it tells and a step of a full page, unless the
-// token rotates (then nothing may run in parallel); run checks the plan against what the
-// first page turns out to be.
-func (p *v1Parallel) first(ctx context.Context) (*v1Fetched, error) {
-	l := p.l
-	off := l.st.Off
-	peek := func(body []byte) {
-		if p.step != 0 || l.d.c.v1tok.rotating() {
-			return
-		}
-		if total := scanTotal(body); total > off+l.limit {
-			p.plan(off+l.limit, l.limit, total)
-		}
-	}
-	return l.fetch(ctx, off, gates{peek: peek})
-}
-
-// plan sets the pages to request and requests the first of them.
-func (p *v1Parallel) plan(next, step, total int) {
-	p.next, p.step, p.total = next, step, total
-	p.fill()
-}
-
-// fill requests pages of the plan until ahead of them are in flight or queued.
-func (p *v1Parallel) fill() {
-	for len(p.queue) < p.ahead && p.next < p.total {
-		f := &v1Future{off: p.next, done: make(chan struct{})}
-		g := p.g
-		in := false
-		g.peek = func([]byte) {
-			if !in {
-				in = true
-				p.arrived()
-			}
-		}
-		p.pending.Add(1)
-		p.wg.Add(1)
-		go func() {
-			defer p.wg.Done()
-			defer close(f.done)
-			f.res, f.err = p.l.fetch(p.fctx, f.off, g)
-		}()
-		p.queue = append(p.queue, f)
-		p.next += p.step
-	}
-	if p.next >= p.total && !p.planned.Load() {
-		p.planned.Store(true)
-		p.lastIn()
-	}
-}
-
-// run yields the pages after the first, planned from the listing's state unless first
-// planned them already with the same offset, step and total. It returns done=false
-// without error when the listing changed under the read and the rest must be read page
-// by page, and stopped=true when the consumer stopped (emit returned false).
-func (p *v1Parallel) run(ctx context.Context, emit func([]unified.User) bool) (done, stopped bool, err error) {
-	l := p.l
-	// The step is how far a page moves the offset, not how many records it held: a page
-	// that starts with the last record of the one before (see v1State.apply) still moves
-	// it by a page.
-	step, total := l.lastStep, l.st.Last
-	if p.step != 0 && (p.step != step || p.total != total || p.queueStart() != l.st.Off) {
-		// The first page was not what the plan assumed (a shorter or longer page, another
-		// total): drop the requests made for it and plan again.
-		p.stop()
-		p.reset(ctx, cap(p.g.net))
-	}
-	if p.step == 0 {
-		p.plan(l.st.Off, step, total)
-	}
-	for !done {
-		p.fill()
-		if len(p.queue) == 0 {
-			return false, false, nil // nothing planned but not done: read on sequentially
-		}
-		f := p.queue[0]
-		p.queue[0] = nil
-		p.queue = p.queue[1:]
-		select {
-		case <-f.done:
-		case <-ctx.Done():
-			return false, false, ctx.Err()
-		}
-		if f.err != nil {
-			return false, false, f.err
-		}
-		if f.off != l.st.Off {
-			return false, false, nil
-		}
-		var users []unified.User
-		if users, done, err = l.next(ctx, f.res); err != nil {
-			return false, false, err
-		}
-		if !emit(users) {
-			return false, true, nil
-		}
-		if !done && (l.healed || l.st.Last != total || l.lastStep != step) {
-			return false, false, nil // the listing changed under the read: go on page by page
-		}
-	}
-	return true, false, nil
-}
-
-// queueStart is the offset of the first planned page not yet yielded.
-func (p *v1Parallel) queueStart() int {
-	if len(p.queue) > 0 {
-		return p.queue[0].off
-	}
-	return p.next
 }

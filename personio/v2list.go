@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/hrisconnect/hrisconnect/mapping"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
@@ -112,111 +114,57 @@ func (d *Directory) newV2Listing(o *unified.ListOptions) (*v2Listing, error) {
 	return l, nil
 }
 
-// v2Fetched is one page of persons as received, with employments, and mapped.
-type v2Fetched struct {
-	href  string // the link it was read from; "" for the first page
-	ids   []string
-	users []mapped
-	next  string
-}
-
-// fetch reads the page at href ("" for the first) with its employments, and maps it.
-func (l *v2Listing) fetch(ctx context.Context, href string) (*v2Fetched, error) {
-	p, err := l.fetchPersons(ctx, href, nil)
-	if err != nil {
-		return nil, err
-	}
-	next, err := l.nextHref(p)
-	if err != nil {
-		return nil, err
-	}
-	return l.build(ctx, href, p, next, nil)
-}
-
-// fetchPersons reads the persons page at href, holding one of slots (nil: no bound).
-func (l *v2Listing) fetchPersons(ctx context.Context, href string, slots requestSlots) (*PersonsPage, error) {
+// fetch reads the persons page at href ("" for the first).
+func (l *v2Listing) fetch(ctx context.Context, href string) (*PersonsPage, error) {
 	opts := &ListPersonsOptions{Next: href, Raw: l.d.cfg.raw}
 	if href == "" {
 		opts = v2Options(&l.filter, l.limit, l.d.cfg.raw)
 	}
-	if err := slots.acquire(ctx); err != nil {
-		return nil, err
-	}
-	defer slots.release()
 	return l.d.c.ListPersons(ctx, opts)
 }
 
-// nextHref returns the link of the page after p, as a request URI; "" after the last.
-func (l *v2Listing) nextHref(p *PersonsPage) (string, error) {
-	if p.Next == "" {
-		return "", nil
-	}
-	u, err := l.d.c.v2.ResolveURL(p.Next)
-	if err != nil {
-		return "", fmt.Errorf("personio: GET /v2/persons: next link: %w", err)
-	}
-	return u.RequestURI(), nil
-}
-
-// build completes and maps the persons of p, read from href, whose next page is at next.
-func (l *v2Listing) build(ctx context.Context, href string, p *PersonsPage, next string, slots requestSlots) (*v2Fetched, error) {
-	s, err := l.d.ready(ctx)
-	if err != nil {
-		return nil, err
-	}
-	users, err := l.d.buildV2(ctx, s, p.Persons, slots)
-	if err != nil {
-		return nil, err
-	}
-	f := &v2Fetched{href: href, ids: make([]string, len(p.Persons)), users: users, next: next}
-	for i := range p.Persons {
-		f.ids[i] = p.Persons[i].ID
-	}
-	return f, nil
-}
-
-// next consumes the next page (pre when it was fetched ahead from the right link).
-func (l *v2Listing) next(ctx context.Context, pre *v2Fetched) ([]unified.User, bool, error) {
-	f := pre
-	if f == nil || f.href != l.pos.Href {
-		var err error
-		if f, err = l.fetch(ctx, l.pos.Href); err != nil {
-			return nil, false, err
+// step takes p, the persons page read at the listing's position: it drops the persons of
+// the previous pages (and repeats within p), checks p's next link and moves the position
+// to it. It returns the persons to list and whether the listing is complete. A next link
+// that leads back to a page already read fails with an error matching
+// unified.ErrCursorLoop.
+func (l *v2Listing) step(p *PersonsPage) ([]Person, bool, error) {
+	next := ""
+	if p.Next != "" {
+		u, err := l.d.c.v2.ResolveURL(p.Next)
+		if err != nil {
+			return nil, false, err // it names the provider and the link
 		}
+		next = u.RequestURI()
 	}
-	seen := make(map[string]struct{}, len(l.pos.Prev)+len(f.ids))
+	seen := make(map[string]struct{}, len(l.pos.Prev)+len(p.Persons))
 	for _, id := range l.pos.Prev {
 		seen[id] = struct{}{}
 	}
-	users := make([]unified.User, 0, len(f.ids))
-	fresh := 0
-	for i, id := range f.ids {
+	fresh := make([]Person, 0, len(p.Persons))
+	ids := make([]string, 0, len(p.Persons))
+	for i := range p.Persons {
+		id := p.Persons[i].ID
+		ids = append(ids, id)
 		if _, dup := seen[id]; dup {
 			continue
 		}
 		seen[id] = struct{}{}
-		fresh++
-		m := &f.users[i]
-		if err := l.d.accept(m); err != nil {
-			return nil, false, err
-		}
-		if l.filter.Match(&m.user) {
-			users = append(users, m.user)
-		}
+		fresh = append(fresh, p.Persons[i])
 	}
-	if f.next == "" {
-		return users, true, nil
+	if next == "" {
+		return fresh, true, nil
 	}
-	loop := f.next == f.href || slices.Contains(l.pos.Links, linkHash(f.next))
-	if loop || (len(f.ids) > 0 && fresh == 0) {
+	loop := next == l.pos.Href || slices.Contains(l.pos.Links, linkHash(next))
+	if loop || (len(p.Persons) > 0 && len(fresh) == 0) {
 		return nil, false, fmt.Errorf("personio: GET /v2/persons: the next link leads back to a page already read (a looping or backwards cursor): %w", unified.ErrCursorLoop)
 	}
-	if f.href != "" {
-		l.pos.Links = appendBounded(l.pos.Links, maxV2Links, linkHash(f.href))
+	if l.pos.Href != "" {
+		l.pos.Links = appendBounded(l.pos.Links, maxV2Links, linkHash(l.pos.Href))
 	}
-	l.pos.Prev = appendBounded(l.pos.Prev, maxV2PrevIDs, f.ids...)
-	l.pos.Href = f.next
-	return users, false, nil
+	l.pos.Prev = appendBounded(l.pos.Prev, maxV2PrevIDs, ids...)
+	l.pos.Href = next
+	return fresh, false, nil
 }
 
 func appendBounded[T any](s []T, limit int, items ...T) []T {
@@ -227,144 +175,133 @@ func appendBounded[T any](s []T, limit int, items ...T) []T {
 	return s
 }
 
-func (l *v2Listing) page(ctx context.Context, pre *v2Fetched) (*unified.Page, error) {
-	users, done, err := l.next(ctx, pre)
+// users completes and maps persons (see buildV2) and returns those that pass the filter.
+func (l *v2Listing) users(ctx context.Context, persons []Person) ([]unified.User, error) {
+	s, err := l.d.ready(ctx)
 	if err != nil {
 		return nil, err
 	}
-	p := &unified.Page{Users: users, Total: -1}
+	ms, err := l.d.buildV2(ctx, s, persons)
+	if err != nil {
+		return nil, err
+	}
+	users := make([]unified.User, 0, len(ms))
+	for i := range ms {
+		if err := l.d.accept(&ms[i]); err != nil {
+			return nil, err
+		}
+		if l.filter.Match(&ms[i].user) {
+			users = append(users, ms[i].user)
+		}
+	}
+	return users, nil
+}
+
+// page returns the next page as a unified.Page.
+func (l *v2Listing) page(ctx context.Context) (*unified.Page, error) {
+	p, err := l.fetch(ctx, l.pos.Href)
+	if err != nil {
+		return nil, err
+	}
+	persons, done, err := l.step(p)
+	if err != nil {
+		return nil, err
+	}
+	users, err := l.users(ctx, persons)
+	if err != nil {
+		return nil, err
+	}
+	page := &unified.Page{Users: users, Total: -1}
 	if !done {
-		if p.NextCursor, err = encodeCursor(&l.filter, &l.pos); err != nil {
+		if page.NextCursor, err = encodeCursor(&l.filter, &l.pos); err != nil {
 			// A very long next link: keep less history (the last page's ids still catch a
 			// link that points back one page).
 			l.pos.Prev = appendBounded(nil, MaxPersonsLimit, l.pos.Prev...)
 			l.pos.Links = appendBounded(nil, 2, l.pos.Links...)
-			if p.NextCursor, err = encodeCursor(&l.filter, &l.pos); err != nil {
+			if page.NextCursor, err = encodeCursor(&l.filter, &l.pos); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return p, nil
+	return page, nil
 }
 
-// v2Future is a page being read ahead.
-type v2Future struct {
-	href string
-	done chan struct{}
-	res  *v2Fetched
-	err  error
-}
-
-// streamV2 yields a v2 listing. Persons pages are a cursor chain, but each page also
-// needs one employments request per person, so the listing runs as a pipeline: one
-// goroutine follows the chain of persons pages, one page ahead of the consumer and
-// handing each page on as soon as it has arrived, while the employments of up to three
-// pages are fetched, all inside the same bound of WithConcurrency requests at once. The
-// consumer receives the pages in order and checks each link as ListUsers does.
+// streamV2 yields a v2 listing. Persons pages are a cursor chain: unless WithConcurrency
+// is 1, the next page is requested while the persons of the current one are completed
+// (their employments fetched, WithConcurrency at a time) and yielded, and nothing more is
+// read ahead.
 func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield func(unified.User, error) bool) {
 	l, err := d.newV2Listing(&o)
 	if err != nil {
 		yield(unified.User{}, err)
 		return
 	}
-	pctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	var ahead sync.WaitGroup
+	defer ahead.Wait()
 	defer cancel()
-	futures := make(chan *v2Future, 1)
-	slots := make(requestSlots, max(1, d.cfg.concurrency))
-	wg.Go(func() {
-		defer close(futures)
-		l.chain(pctx, &wg, l.pos.Href, slots, futures)
-	})
-
-	for {
-		f, ok := <-futures
-		if !ok || f.href != l.pos.Href {
-			break // the chain ended early (ctx) or went elsewhere: read on page by page
+	type fetched struct {
+		p   *PersonsPage
+		err error
+	}
+	p, err := l.fetch(ctx, l.pos.Href)
+	for err == nil {
+		var persons []Person
+		var done bool
+		if persons, done, err = l.step(p); err != nil {
+			break
 		}
-		select {
-		case <-f.done:
-		case <-ctx.Done():
-			yield(unified.User{}, ctx.Err())
-			return
+		var next chan fetched
+		if !done && d.cfg.concurrency > 1 {
+			next = make(chan fetched, 1)
+			href := l.pos.Href
+			ahead.Go(func() {
+				p, err := l.fetch(ctx, href)
+				next <- fetched{p, err}
+			})
 		}
-		if f.err != nil {
-			yield(unified.User{}, f.err)
-			return
-		}
-		users, done, err := l.next(ctx, f.res)
-		if err != nil {
-			yield(unified.User{}, err)
-			return
+		var users []unified.User
+		if users, err = l.users(ctx, persons); err != nil {
+			break
 		}
 		if !yieldUsers(yield, users) || done {
 			return
 		}
-	}
-	cancel()
-	for range futures { // wait for the chain to end
-	}
-	readOn(ctx, func(ctx context.Context) ([]unified.User, bool, error) { return l.next(ctx, nil) }, yield)
-}
-
-// chain follows the persons pages from href on and sends each to out as a future whose
-// employments are fetched on a goroutine of wg, until the last page, an error (sent as a
-// failed future) or the end of ctx.
-func (l *v2Listing) chain(ctx context.Context, wg *sync.WaitGroup, href string, slots requestSlots, out chan<- *v2Future) {
-	for {
-		f := &v2Future{href: href, done: make(chan struct{})}
-		p, err := l.fetchPersons(ctx, href, slots)
-		var next string
-		if err == nil {
-			next, err = l.nextHref(p)
+		if err = ctx.Err(); err != nil {
+			break
 		}
-		if err != nil {
-			f.err = err
-			close(f.done)
+		if next == nil {
+			p, err = l.fetch(ctx, l.pos.Href)
 		} else {
-			from := href
-			wg.Go(func() {
-				defer close(f.done)
-				f.res, f.err = l.build(ctx, from, p, next, slots)
-			})
+			r := <-next
+			p, err = r.p, r.err
 		}
-		select {
-		case out <- f:
-		case <-ctx.Done():
-			return
-		}
-		if err != nil || next == "" {
-			return
-		}
-		href = next
 	}
+	yield(unified.User{}, err)
 }
 
-// buildV2 completes a page of persons: their latest employments (fetched concurrently),
-// the names of supervisors, departments, teams and legal entities; and maps each.
-func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person, slots requestSlots) ([]mapped, error) {
+// buildV2 completes persons: their latest employments (fetched WithConcurrency at a
+// time), the names of their supervisors, departments, teams and legal entities; and maps
+// each.
+func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person) ([]mapped, error) {
 	emps := make([]*Employment, len(persons))
-	err := forEach(ctx, len(persons), d.cfg.concurrency, func(ctx context.Context, i int) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(d.cfg.concurrency)
+	for i := range persons {
 		p := &persons[i]
 		if p.EmploymentIDs != nil && len(p.EmploymentIDs) == 0 {
-			return nil // no employment
+			continue // no employment
 		}
-		if err := slots.acquire(ctx); err != nil {
+		g.Go(func() error {
+			e, err := d.latestEmployment(gctx, p.ID)
+			if errors.Is(err, unified.ErrNotFound) {
+				return nil // removed since it was listed
+			}
+			emps[i] = e
 			return err
-		}
-		e, err := d.latestEmployment(ctx, p.ID)
-		slots.release()
-		switch {
-		case errors.Is(err, unified.ErrNotFound):
-			return nil // removed since it was listed
-		case err != nil:
-			return fmt.Errorf("personio: employments of person %s: %w", p.ID, err)
-		}
-		emps[i] = e
-		return nil
-	})
-	if err != nil {
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 
@@ -374,21 +311,23 @@ func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person, 
 	for i := range persons {
 		if r, ok := personRef(&persons[i]); ok {
 			people[r.ID] = r
-			d.names.putRef(r.ID, r)
+			d.names.put(r.ID, r)
 		}
 	}
-	// Pages built at the same time resolve names one after the other, so that each name
-	// is looked up once and found in the cache by the others.
-	d.resolveMu.Lock()
-	les, err := d.resolveNames(ctx, emps, people)
-	d.resolveMu.Unlock()
+	if err := d.lookupSupervisors(ctx, emps, people); err != nil {
+		return nil, err
+	}
+	les, err := d.legalEntityNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := d.orgUnitNames(ctx, emps)
 	if err != nil {
 		return nil, err
 	}
 
 	out := make([]mapped, len(persons))
 	for i := range persons {
-		yieldSometimes(i)
 		rec := &v2Record{p: &persons[i], e: emps[i], loc: d.c.loc}
 		if e := emps[i]; e != nil {
 			if e.SupervisorID != "" {
@@ -396,10 +335,10 @@ func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person, 
 				rec.supervisor.ID = e.SupervisorID
 			}
 			if id := e.OrgUnit("department"); id != "" {
-				rec.department = unified.Ref{ID: id, Name: d.names.unit("department", id)}
+				rec.department = unified.Ref{ID: id, Name: units[unitKey("department", id)]}
 			}
 			if id := e.OrgUnit("team"); id != "" {
-				rec.team = unified.Ref{ID: id, Name: d.names.unit("team", id)}
+				rec.team = unified.Ref{ID: id, Name: units[unitKey("team", id)]}
 			}
 			if e.OfficeID != "" {
 				rec.office = unified.Ref{ID: e.OfficeID}
@@ -430,9 +369,54 @@ func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person, 
 	return out, nil
 }
 
-// resolveNames completes people with the supervisors of emps, resolves their org units
-// and returns the names of the legal entities.
-func (d *Directory) resolveNames(ctx context.Context, emps []*Employment, people map[string]unified.Ref) (map[string]string, error) {
+// maxLinkPages bounds the pages one lookup follows through next links (a person's
+// employments, a batch of supervisors, the legal entities, the org units of one type):
+// far more than a tenant has, and a bound that an API whose links never end reaches soon.
+const maxLinkPages = 1000
+
+// followNext calls page with "" and then with each next link it returns, until it returns
+// "" or an error. A link that comes again, or more than maxLinkPages pages, fails with an
+// error matching unified.ErrCursorLoop; what names the list in it.
+func followNext(ctx context.Context, what string, page func(ctx context.Context, next string) (string, error)) error {
+	seen := map[string]bool{}
+	next := ""
+	for range maxLinkPages {
+		n, err := page(ctx, next)
+		if err != nil || n == "" {
+			return err
+		}
+		if seen[n] {
+			return fmt.Errorf("personio: %s: a next link leads back to a page already read: %w", what, unified.ErrCursorLoop)
+		}
+		seen[n] = true
+		next = n
+	}
+	return fmt.Errorf("personio: %s: more than %d pages: %w", what, maxLinkPages, unified.ErrCursorLoop)
+}
+
+// latestEmployment returns the most recent employment of a person (Personio lists them
+// most recent first), or nil when there is none. Empty pages with a next link are
+// followed.
+func (d *Directory) latestEmployment(ctx context.Context, personID string) (*Employment, error) {
+	var latest *Employment
+	err := followNext(ctx, "GET /v2/persons/"+personID+"/employments", func(ctx context.Context, next string) (string, error) {
+		p, err := d.c.ListEmployments(ctx, personID, &ListEmploymentsOptions{Limit: 1, Next: next, Raw: d.cfg.raw})
+		if err != nil {
+			return "", err
+		}
+		if len(p.Employments) > 0 {
+			latest = &p.Employments[0]
+			return "", nil
+		}
+		return p.Next, nil
+	})
+	return latest, err
+}
+
+// lookupSupervisors puts the supervisors of emps into people: from people itself, from
+// the Directory's cache, or by looking up the names and emails of the others, in batches
+// of the largest page. Persons that do not exist get their id only.
+func (d *Directory) lookupSupervisors(ctx context.Context, emps []*Employment, people map[string]unified.Ref) error {
 	var unknown []string
 	for _, e := range emps {
 		if e == nil || e.SupervisorID == "" {
@@ -441,7 +425,7 @@ func (d *Directory) resolveNames(ctx context.Context, emps []*Employment, people
 		if _, ok := people[e.SupervisorID]; ok {
 			continue
 		}
-		if r, ok := d.names.person(e.SupervisorID); ok {
+		if r, ok := d.names.get(e.SupervisorID); ok {
 			people[e.SupervisorID] = r
 			continue
 		}
@@ -449,78 +433,29 @@ func (d *Directory) resolveNames(ctx context.Context, emps []*Employment, people
 			unknown = append(unknown, e.SupervisorID)
 		}
 	}
-	if err := d.lookupPeople(ctx, unknown, people); err != nil {
-		return nil, err
-	}
-	les, err := d.legalEntityNames(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := d.resolveOrgUnits(ctx, emps); err != nil {
-		return nil, err
-	}
-	return les, nil
-}
-
-// maxLinkHops bounds the pages followed for one lookup (an employment, a batch of
-// people): a bound that a well-behaved API never reaches and a looping one hits soon.
-const maxLinkHops = 20
-
-// latestEmployment returns the most recent employment of a person (Personio lists them
-// most recent first), or nil when there is none. An empty page with a next link is
-// followed.
-func (d *Directory) latestEmployment(ctx context.Context, personID string) (*Employment, error) {
-	opts := &ListEmploymentsOptions{Limit: 1, Raw: d.cfg.raw}
-	for range maxLinkHops {
-		p, err := d.c.ListEmployments(ctx, personID, opts)
-		if err != nil {
-			return nil, err
-		}
-		if len(p.Employments) > 0 {
-			return &p.Employments[0], nil
-		}
-		if p.Next == "" {
-			return nil, nil
-		}
-		if p.Next == opts.Next {
-			return nil, fmt.Errorf("personio: the next link of the employments repeats itself: %w", unified.ErrCursorLoop)
-		}
-		opts = &ListEmploymentsOptions{Next: p.Next, Raw: d.cfg.raw}
-	}
-	return nil, fmt.Errorf("personio: the employments list has more than %d empty pages: %w", maxLinkHops, unified.ErrCursorLoop)
-}
-
-// lookupPeople fetches the names and emails of the given persons, in batches of the
-// largest page, into into and the name cache. Persons that do not exist get their id only.
-func (d *Directory) lookupPeople(ctx context.Context, ids []string, into map[string]unified.Ref) error {
-	for start := 0; start < len(ids); start += MaxPersonsLimit {
-		batch := ids[start:min(len(ids), start+MaxPersonsLimit)]
-		opts := &ListPersonsOptions{IDs: batch, Limit: MaxPersonsLimit}
-		for hop := 0; ; hop++ {
-			if hop == maxLinkHops {
-				return fmt.Errorf("personio: looking up supervisors: more than %d pages for %d people: %w", maxLinkHops, len(batch), unified.ErrCursorLoop)
-			}
-			p, err := d.c.ListPersons(ctx, opts)
+	for batch := range slices.Chunk(unknown, MaxPersonsLimit) {
+		err := followNext(ctx, "GET /v2/persons", func(ctx context.Context, next string) (string, error) {
+			p, err := d.c.ListPersons(ctx, &ListPersonsOptions{IDs: batch, Limit: MaxPersonsLimit, Next: next})
 			if err != nil {
-				return fmt.Errorf("personio: looking up supervisors: %w", err)
+				return "", err
 			}
 			for i := range p.Persons {
 				if r, ok := personRef(&p.Persons[i]); ok && slices.Contains(batch, r.ID) {
-					into[r.ID] = r
+					people[r.ID] = r
 				}
 			}
-			if p.Next == "" || p.Next == opts.Next {
-				break
-			}
-			opts = &ListPersonsOptions{Next: p.Next}
+			return p.Next, nil
+		})
+		if err != nil {
+			return err
 		}
 		for _, id := range batch {
-			r, ok := into[id]
+			r, ok := people[id]
 			if !ok {
 				r = unified.Ref{ID: id}
-				into[id] = r
+				people[id] = r
 			}
-			d.names.putRef(id, r)
+			d.names.put(id, r)
 		}
 	}
 	return nil
@@ -536,117 +471,123 @@ func personRef(p *Person) (unified.Ref, bool) {
 
 // legalEntityNames lists the legal entities once per Directory.
 func (d *Directory) legalEntityNames(ctx context.Context) (map[string]string, error) {
-	return d.legalEntities.get(ctx, func(ctx context.Context) (map[string]string, error) {
+	return d.legalEntities.get(ctx, "", func(ctx context.Context) (map[string]string, error) {
 		names := map[string]string{}
-		opts := &ListLegalEntitiesOptions{}
-		for range 1000 {
-			p, err := d.c.ListLegalEntities(ctx, opts)
-			if errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden) {
-				return names, nil // not available to these credentials: ids only
-			}
+		err := followNext(ctx, "GET /v2/legal-entities", func(ctx context.Context, next string) (string, error) {
+			p, err := d.c.ListLegalEntities(ctx, &ListLegalEntitiesOptions{Next: next})
 			if err != nil {
-				return nil, fmt.Errorf("personio: listing legal entities: %w", err)
+				return "", err
 			}
 			for _, le := range p.LegalEntities {
 				names[le.ID] = le.Name
 			}
-			if p.Next == "" || p.Next == opts.Next {
-				break
-			}
-			opts = &ListLegalEntitiesOptions{Next: p.Next}
+			return p.Next, nil
+		})
+		if errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden) {
+			return map[string]string{}, nil // not available to these credentials: ids only
 		}
-		return names, nil
+		return names, err
 	})
 }
 
 var orgUnitTypes = [2]string{"department", "team"}
 
-// resolveOrgUnits puts the names of the departments and teams of emps into the name
-// cache: from the org-unit list (read once per Directory) where the tenant has it, else one
-// GET /v2/org-units/{id} per unknown unit.
-func (d *Directory) resolveOrgUnits(ctx context.Context, emps []*Employment) error {
+func unitKey(typ, id string) string { return typ + "/" + id }
+
+// orgUnitNames returns the names of the departments and teams of emps by unitKey: from
+// the org-unit list of each type (read once per Directory) where the tenant has it, else
+// from one GET /v2/org-units/{id} per unit (each once per Directory, WithConcurrency at a
+// time). A unit the credentials cannot read has no name.
+func (d *Directory) orgUnitNames(ctx context.Context, emps []*Employment) (map[string]string, error) {
+	names := map[string]string{}
 	type unit struct{ typ, id string }
 	var missing []unit
-	for ti, typ := range orgUnitTypes {
-		var ids []string
+	for _, typ := range orgUnitTypes {
+		var list map[string]string
 		for _, e := range emps {
-			if e == nil {
+			id := ""
+			if e != nil {
+				id = e.OrgUnit(typ)
+			}
+			if _, seen := names[unitKey(typ, id)]; id == "" || seen {
 				continue
 			}
-			if id := e.OrgUnit(typ); id != "" && !d.names.hasUnit(typ, id) && !slices.Contains(ids, id) {
-				ids = append(ids, id)
+			if list == nil {
+				var err error
+				list, err = d.orgLists.get(ctx, typ, func(ctx context.Context) (map[string]string, error) { return d.listOrgUnits(ctx, typ) })
+				if err != nil {
+					return nil, err
+				}
 			}
-		}
-		if len(ids) == 0 {
-			continue
-		}
-		list, err := d.orgLists[ti].get(ctx, func(ctx context.Context) (map[string]string, error) {
-			return d.listOrgUnits(ctx, typ)
-		})
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			if name, ok := list[id]; ok {
-				d.names.putUnit(typ, id, name)
-			} else {
+			name, ok := list[id]
+			if !ok {
 				missing = append(missing, unit{typ, id})
 			}
+			names[unitKey(typ, id)] = name
 		}
 	}
-	return forEach(ctx, len(missing), d.cfg.concurrency, func(ctx context.Context, i int) error {
-		u := missing[i]
-		ou, err := d.c.GetOrgUnit(ctx, u.id, u.typ)
-		switch {
-		case errors.Is(err, unified.ErrNotFound), errors.Is(err, unified.ErrForbidden):
-			d.names.putUnit(u.typ, u.id, "")
-			return nil
-		case err != nil:
-			return fmt.Errorf("personio: looking up %s %s: %w", u.typ, u.id, err)
-		}
-		d.names.putUnit(u.typ, u.id, ou.Name)
-		return nil
-	})
+	found := make([]string, len(missing))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(d.cfg.concurrency)
+	for i, u := range missing {
+		g.Go(func() error {
+			var err error
+			found[i], err = d.units.get(gctx, unitKey(u.typ, u.id), func(ctx context.Context) (string, error) {
+				ou, err := d.c.GetOrgUnit(ctx, u.id, u.typ)
+				switch {
+				case errors.Is(err, unified.ErrNotFound), errors.Is(err, unified.ErrForbidden):
+					return "", nil
+				case err != nil:
+					return "", err
+				}
+				return ou.Name, nil
+			})
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for i, u := range missing {
+		names[unitKey(u.typ, u.id)] = found[i]
+	}
+	return names, nil
 }
 
 // listOrgUnits reads every org unit of a type. A tenant without the list endpoint (404)
 // gives an empty map: units are then fetched one by one.
 func (d *Directory) listOrgUnits(ctx context.Context, typ string) (map[string]string, error) {
 	names := map[string]string{}
-	opts := &ListOrgUnitsOptions{Type: typ}
-	for range 10000 {
+	err := followNext(ctx, "GET /v2/org-units", func(ctx context.Context, next string) (string, error) {
+		opts := &ListOrgUnitsOptions{Type: typ, Next: next}
 		p, err := d.c.ListOrgUnits(ctx, opts)
-		if errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden) {
-			return map[string]string{}, nil
-		}
 		if err != nil {
-			return nil, fmt.Errorf("personio: listing %ss: %w", typ, err)
+			return "", err
 		}
 		for _, u := range p.OrgUnits {
 			names[u.ID] = u.Name
 		}
-		if p.Next == "" || p.Next == opts.Next {
-			break
-		}
-		opts = &ListOrgUnitsOptions{Type: typ, Next: p.Next}
+		return p.Next, nil
+	})
+	if errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden) {
+		return map[string]string{}, nil
 	}
-	return names, nil
+	return names, err
 }
 
-// nameCache holds names of people and org units a Directory has seen. The people part
-// is bounded: when full it starts afresh.
+// nameCache holds the names and emails of the people a Directory has seen, for the
+// supervisors of later pages. It is bounded: when full it starts afresh.
 type nameCache struct {
 	mu     sync.Mutex
 	max    int
 	people map[string]unified.Ref
-	units  map[string]string
 }
 
 func newNameCache(max int) *nameCache {
-	return &nameCache{max: max, people: map[string]unified.Ref{}, units: map[string]string{}}
+	return &nameCache{max: max, people: map[string]unified.Ref{}}
 }
 
-func (c *nameCache) putRef(id string, r unified.Ref) {
+func (c *nameCache) put(id string, r unified.Ref) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.people) >= c.max {
@@ -655,30 +596,11 @@ func (c *nameCache) putRef(id string, r unified.Ref) {
 	c.people[id] = r
 }
 
-func (c *nameCache) person(id string) (unified.Ref, bool) {
+func (c *nameCache) get(id string) (unified.Ref, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r, ok := c.people[id]
 	return r, ok
-}
-
-func (c *nameCache) putUnit(typ, id, name string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.units[typ+"\x00"+id] = name
-}
-
-func (c *nameCache) hasUnit(typ, id string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	_, ok := c.units[typ+"\x00"+id]
-	return ok
-}
-
-func (c *nameCache) unit(typ, id string) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.units[typ+"\x00"+id]
 }
 
 var _ mapping.Record = (*v2Record)(nil)

@@ -5,16 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hrisconnect/hrisconnect/internal/textclip"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // Personio sends numbers as JSON numbers in some places and as strings in others (ids,
-// offset and limit of some endpoints, weekly hours, metadata under load). The helpers here
-// accept both, and null, everywhere.
+// offset and limit of some endpoints, weekly hours, metadata under load). The types and
+// helpers here accept both, and null, everywhere. Everything is decoded with
+// encoding/json; a value of the wrong kind is a *json.UnmarshalTypeError, so that a
+// response of the wrong shape fails at once instead of being fetched again.
 
 // flexInt is an integer that decodes from a JSON number, a string holding one, or null.
 type flexInt struct {
@@ -26,7 +30,7 @@ type flexInt struct {
 func (f *flexInt) UnmarshalJSON(b []byte) error {
 	v, ok, err := intFromJSON(b)
 	if err != nil {
-		return err
+		return typeError(b, reflect.TypeFor[int]())
 	}
 	f.V, f.Set = v, ok
 	return nil
@@ -42,95 +46,142 @@ type flexFloat struct {
 func (f *flexFloat) UnmarshalJSON(b []byte) error {
 	v, ok, err := floatFromJSON(b)
 	if err != nil {
-		return err
+		return typeError(b, reflect.TypeFor[float64]())
 	}
 	f.V, f.Set = v, ok
 	return nil
 }
 
-// flexString is a string that also accepts a JSON number (ids sent as numbers) and null.
+// flexString is a string that also accepts a JSON number or boolean (ids sent as numbers)
+// and null.
 type flexString string
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	s, _, err := textFromJSON(b)
 	if err != nil {
-		return err
+		return typeError(b, reflect.TypeFor[string]())
 	}
 	*f = flexString(s)
 	return nil
+}
+
+// typeError describes a JSON value that does not fit t, as encoding/json does.
+func typeError(raw []byte, t reflect.Type) error {
+	return &json.UnmarshalTypeError{Value: clipJSON(bytes.TrimSpace(raw)), Type: t}
 }
 
 // isNullJSON reports whether raw is absent, null, "", [] or {}: the forms Personio uses for
 // "no value".
 func isNullJSON(raw []byte) bool {
 	raw = bytes.TrimSpace(raw)
-	switch len(raw) {
-	case 0:
+	switch {
+	case len(raw) == 0, string(raw) == "null", string(raw) == `""`:
 		return true
-	case 2:
-		s := string(raw)
-		return s == `""` || s == "[]" || s == "{}"
-	case 4:
-		return string(raw) == "null"
-	}
-	if len(raw) >= 2 && (raw[0] == '[' && raw[len(raw)-1] == ']' || raw[0] == '{' && raw[len(raw)-1] == '}') {
-		// "[ ]", "{ }" and the like.
-		return len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0
+	case len(raw) >= 2 && (raw[0] == '[' && raw[len(raw)-1] == ']' || raw[0] == '{' && raw[len(raw)-1] == '}'):
+		return len(bytes.TrimSpace(raw[1:len(raw)-1])) == 0 // [], {}, [ ], ...
 	}
 	return false
 }
 
-// stringFromJSON returns the text of a JSON string without allocating more than the result
-// when it has no escapes.
-func stringFromJSON(raw []byte) (string, error) {
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", fmt.Errorf("want a JSON string, got %s", clipJSON(raw))
+// decodeValue decodes a JSON value into an any (nil for no bytes at all).
+func decodeValue(raw []byte) (any, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, nil
 	}
-	inner := raw[1 : len(raw)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
-		return string(inner), nil
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, fmt.Errorf("invalid JSON value %s: %w", clipJSON(bytes.TrimSpace(raw)), unified.ErrInvalidValue)
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", fmt.Errorf("invalid JSON string %s", clipJSON(raw))
-	}
-	return s, nil
+	return v, nil
 }
 
-// textFromJSON returns a scalar as text: a string as is, a number's literal, a boolean as
-// "true"/"false". ok is false for null and the empty forms.
+// isEmpty reports whether a decoded value is "no value": null, "", [] or {}.
+func isEmpty(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
+}
+
+// textFromJSON returns a scalar as text: a string as is, a number in decimal, a boolean
+// as "true"/"false". ok is false for no value; objects and lists are errors.
 func textFromJSON(raw []byte) (s string, ok bool, err error) {
-	raw = bytes.TrimSpace(raw)
-	if isNullJSON(raw) {
+	v, err := decodeValue(raw)
+	if err != nil {
+		return "", false, err
+	}
+	return textOf(v)
+}
+
+// textOf is textFromJSON for a decoded value.
+func textOf(v any) (s string, ok bool, err error) {
+	if isEmpty(v) {
 		return "", false, nil
 	}
-	switch c := raw[0]; {
-	case c == '"':
-		s, err := stringFromJSON(raw)
-		return s, err == nil, err
-	case c == '-' || (c >= '0' && c <= '9'):
-		if !json.Valid(raw) {
-			return "", false, fmt.Errorf("invalid number %s", clipJSON(raw))
-		}
-		return string(raw), true, nil
-	case bytes.Equal(raw, []byte("true")), bytes.Equal(raw, []byte("false")):
-		return string(raw), true, nil
+	switch v := v.(type) {
+	case string:
+		return v, true, nil
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64), true, nil
+	case bool:
+		return strconv.FormatBool(v), true, nil
 	}
-	return "", false, fmt.Errorf("want text, got %s", clipJSON(raw))
+	return "", false, fmt.Errorf("want text, got %s: %w", clipText(jsonText(v)), unified.ErrInvalidValue)
+}
+
+// jsonText is a decoded value as JSON, for messages and for values handed on as text.
+func jsonText(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // floatFromJSON decodes a JSON number or a string holding one ("40", "40.5", "40,5").
 func floatFromJSON(raw []byte) (v float64, ok bool, err error) {
-	s, ok, err := textFromJSON(raw)
+	d, err := decodeValue(raw)
+	if err != nil {
+		return 0, false, err
+	}
+	return numberOf(d)
+}
+
+// numberOf is floatFromJSON for a decoded value.
+func numberOf(v any) (float64, bool, error) {
+	if f, isNum := v.(float64); isNum {
+		return f, true, nil
+	}
+	s, ok, err := textOf(v)
 	if err != nil || !ok {
 		return 0, false, err
 	}
 	f, err := parseNumber(s)
+	return f, err == nil, err
+}
+
+// intFromJSON decodes a whole number sent as a JSON number or a string.
+func intFromJSON(raw []byte) (v int, ok bool, err error) {
+	d, err := decodeValue(raw)
 	if err != nil {
 		return 0, false, err
 	}
-	return f, true, nil
+	return intOf(d)
+}
+
+// intOf is intFromJSON for a decoded value.
+func intOf(v any) (int, bool, error) {
+	s, ok, err := textOf(v)
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	n, err := parseInt(s)
+	return n, err == nil, err
 }
 
 // parseNumber parses a decimal number written with a '.' or a single ',' as the decimal
@@ -145,16 +196,6 @@ func parseNumber(s string) (float64, error) {
 		return 0, fmt.Errorf("%q is not a number: %w", clipText(s), unified.ErrInvalidValue)
 	}
 	return f, nil
-}
-
-// intFromJSON decodes a whole number sent as a JSON number or a string.
-func intFromJSON(raw []byte) (v int, ok bool, err error) {
-	s, ok, err := textFromJSON(raw)
-	if err != nil || !ok {
-		return 0, false, err
-	}
-	n, err := parseInt(s)
-	return n, err == nil, err
 }
 
 // parseInt parses a whole number; "12.0" is accepted, "12.5" is not.
@@ -208,17 +249,5 @@ func parseDay(s string, loc *time.Location) (unified.Date, error) {
 // clipJSON shortens raw JSON quoted in an error message.
 func clipJSON(raw []byte) string { return clipText(string(raw)) }
 
-// clipText shortens text quoted in an error message to 64 bytes, on a rune boundary.
-func clipText(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+// clipText shortens text quoted in an error message.
+func clipText(s string) string { return textclip.Text(s, 64) }
