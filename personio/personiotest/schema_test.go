@@ -150,11 +150,14 @@ const (
 	epV2Person           = "GET /v2/persons/{id}"
 	epV2Employments      = "GET /v2/persons/{person_id}/employments"
 	epV2Employment       = "GET /v2/persons/{person_id}/employments/{id}"
+	// epV2EmploymentsRoot is where the links of Personio's employment examples point
+	// (the EmploymentLinksAtRoot quirk); no description has the operation.
+	epV2EmploymentsRoot = "GET /v2/employments"
 )
 
 // schemaEndpoints are the endpoints the test must reach, in the order of the table.
 var schemaEndpoints = []string{epV1Auth, epV1Employees, epV1Employee, epV1Attributes, epV1CustomAttributes,
-	epV1Picture, epV2Token, epV2Persons, epV2Person, epV2Employments, epV2Employment}
+	epV1Picture, epV2Token, epV2Persons, epV2Person, epV2Employments, epV2Employment, epV2EmploymentsRoot}
 
 // specGaps supplies descriptions of answers the descriptions leave out. The real
 // service sends them (see ../shared/api-notes/personio.md), so the fake must; each is
@@ -185,6 +188,9 @@ func specGaps() []specGap {
 			"problem+json envelope, as documented for the operation's 400/404"
 		whyAlias = "the description gives …/custom-attributes no body and says " +
 			"\"Please refer to /company/employees/attributes\""
+		whyEmploymentsRoot = "no description has GET /v2/employments, but the links of the employments " +
+			"description's examples point there (\"https://api.personio.de/v2/employments?cursor=…\"); " +
+			"the fake serves those links (EmploymentLinksAtRoot), validated as the employments list"
 	)
 	gaps := []specGap{
 		{epV1Auth, "200", whyAuth, func(s *specSet) *v3.Response {
@@ -197,6 +203,8 @@ func specGaps() []specGap {
 		{epV1CustomAttributes, "200", whyAlias, sameAs(epV1Attributes, "200")},
 		{epV2Token, "429", "the token endpoint's rate limit answers with its OAuth2 error body, as documented for 400",
 			sameAs(epV2Token, "400")},
+		{epV2EmploymentsRoot, "200", whyEmploymentsRoot, sameAs(epV2Employments, "200")},
+		{epV2EmploymentsRoot, "404", whyEmploymentsRoot, sameAs(epV2Employments, "404")},
 	}
 	for _, ep := range []string{epV1Employees, epV1Employee, epV1Attributes, epV1CustomAttributes} {
 		gaps = append(gaps, specGap{ep, "401", whyV1401, v1Unauthorized}, specGap{ep, "429", whyV1Err, v1Error})
@@ -274,7 +282,7 @@ var specAllowlist = []rule{
 		// a contract without end, an employment without probation and one that has not
 		// ended the same way (see v2EmploymentJSON).
 		name:      "v2 employment dates null when unset, as employment_end_date in Personio's examples",
-		endpoints: []string{epV2Employments, epV2Employment},
+		endpoints: []string{epV2Employments, epV2Employment, epV2EmploymentsRoot},
 		pointer:   ptr(`(/_data/\*)?/(employment_end_date|contract_end_date|probation_end_date)`),
 		keyword:   "type",
 		value:     isNull,
@@ -289,7 +297,7 @@ var specAllowlist = []rule{
 		// published shows the unset form; the fake writes them as supervisor (see
 		// v2EmploymentJSON; confidence low).
 		name:      "v2 employment references null when unset, as supervisor for the head of a live company",
-		endpoints: []string{epV2Employments, epV2Employment},
+		endpoints: []string{epV2Employments, epV2Employment, epV2EmploymentsRoot},
 		pointer:   ptr(`(/_data/\*)?/(supervisor|office|legal_entity|sub_company)`),
 		keyword:   "type",
 		value:     isNull,
@@ -396,6 +404,32 @@ var schemaScenarios = []schemaScenario{
 		}}},
 	{name: "quirk LastWorkingDate", run: crawlListings,
 		opts: []personiotest.Option{withQuirks(func(q *personiotest.Quirks) { q.LastWorkingDate = true })}},
+	// The shapes of Personio's own examples.
+	{name: "quirk ColonlessOffsets", run: crawlListings,
+		opts: []personiotest.Option{withQuirks(func(q *personiotest.Quirks) { q.ColonlessOffsets = true })}},
+	{name: "quirk NumericWeeklyHours", run: crawlListings,
+		opts: []personiotest.Option{withQuirks(func(q *personiotest.Quirks) { q.NumericWeeklyHours = true })}},
+	{name: "quirk RelationsWithoutIDs", run: crawlListings,
+		opts: []personiotest.Option{withQuirks(func(q *personiotest.Quirks) { q.RelationsWithoutIDs = true })}},
+	{name: "quirk ZeroErrorCodes", run: crawlV1Errors,
+		opts: []personiotest.Option{withQuirks(func(q *personiotest.Quirks) { q.ZeroErrorCodes = true })}},
+	{name: "quirk EmploymentLinksAtRoot", run: crawlEmploymentLinks,
+		opts: []personiotest.Option{withQuirks(func(q *personiotest.Quirks) { q.EmploymentLinksAtRoot = true })}},
+	{name: "quirk TotalElementsOff", run: crawlListings,
+		opts: []personiotest.Option{withQuirks(func(q *personiotest.Quirks) { q.TotalElementsOff = 3 })}},
+	{name: "quirk DynamicDateOfBirth", run: crawlListings,
+		opts: []personiotest.Option{withQuirks(func(q *personiotest.Quirks) { q.DynamicDateOfBirth = true })}},
+	{name: "quirk NumericCustomValues", run: crawlListings,
+		opts: []personiotest.Option{withQuirks(func(q *personiotest.Quirks) { q.NumericCustomValues = true })},
+		intended: []rule{{
+			name:      "NumericCustomValues: INT and DOUBLE custom values as JSON numbers (schema: string, list of strings or of objects)",
+			endpoints: []string{epV2Persons, epV2Person},
+			pointer:   ptr(`(/_data/\*)?/custom_attributes/\*/value`),
+			keyword:   "oneOf",
+			value:     isNumber,
+		}}},
+	{name: "quirk UnlabeledCustomAttributes", run: crawlListings,
+		opts: []personiotest.Option{withQuirks(func(q *personiotest.Quirks) { q.UnlabeledCustomAttributes = true })}},
 }
 
 // crawler sends requests to one server and records every exchange.
@@ -748,6 +782,33 @@ func crawlListings(c *crawler) {
 			c.getJSON(v2, "/v2/persons/"+p.ID+"/employments/"+e.ID, false, nil)
 		}
 	}
+}
+
+// crawlV1Errors provokes every v1 error the fake answers that a description or a gap
+// covers.
+func crawlV1Errors(c *crawler) {
+	c.do(http.MethodPost, "/v1/auth", nil, "", false)
+	c.do(http.MethodPost, "/v1/auth?client_id=someone&client_secret=wrong", nil, "", false)
+	tok := c.v1Token()
+	for _, p := range []string{"/v1/company/employees?limit=0", "/v1/company/employees/99999999",
+		"/v1/company/employees/99999999/profile-picture/75"} {
+		c.getJSON(tok, p, false, nil)
+	}
+	c.getJSON("", "/v1/company/employees", false, nil)
+}
+
+// crawlEmploymentLinks pages through the employments of a person with two, one a page,
+// through the next links; then asks /v2/employments without a cursor.
+func crawlEmploymentLinks(c *crawler) {
+	v2 := c.v2Token("")
+	for _, p := range c.v2Pages(v2, "/v2/persons?limit=50", 3) {
+		if len(p.Employments) > 1 {
+			c.v2Pages(v2, "/v2/persons/"+p.ID+"/employments?limit=1", 4)
+			c.getJSON(v2, "/v2/employments", false, nil)
+			return
+		}
+	}
+	c.t.Fatal("no person with two employments: choose another seed")
 }
 
 // crawlRotation lists v1 employees with rotating tokens, then presents a consumed one.
