@@ -715,11 +715,12 @@ func ref(id int) *v2IDJSON {
 //   - Dates. Every example of Personio's employments description
 //     (employment-contract-v2.json, components/examples) has "employment_end_date":
 //     null for an employment that has not ended: the service writes an unset date of
-//     the object as null, not by leaving the key out. No example leaves a date key out.
-//     The same holds of contract_end_date and probation_end_date, which the same
-//     examples show set. A client run against a live tenant had to make
-//     probation_end_date optional (ninjaneers-team/pysonio, commit 884fc54 "mark
-//     optional fields as optional"). Confidence: medium.
+//     the object as null, not by leaving the key out (no example leaves a date key
+//     out). contract_end_date and probation_end_date are dates of the same kind and
+//     form (the examples show them set), so the fake writes them null when unset. A
+//     client run against a live tenant had to make probation_end_date optional
+//     (ninjaneers-team/pysonio, commit 884fc54 "mark optional fields as optional").
+//     Confidence: medium.
 //   - supervisor. The description written for a pipeline that loads live Personio data
 //     declares it "oneOf: [type: null, Supervisor]" (planet-a-ventures/
 //     dlt-source-personio, dlt_source_personio/model/v2_spec/employment.yaml).
