@@ -110,7 +110,7 @@ func (s *Server) v1Auth(w http.ResponseWriter, r *http.Request) {
 				ClientSecret string `json:"client_secret"`
 			}
 			if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&body); err != nil {
-				writeV1Error(w, http.StatusBadRequest, "The request body is not valid JSON")
+				s.writeV1Error(w, http.StatusBadRequest, "The request body is not valid JSON")
 				return
 			}
 			id, secret = body.ClientID, body.ClientSecret
@@ -120,18 +120,18 @@ func (s *Server) v1Auth(w http.ResponseWriter, r *http.Request) {
 				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			}
 			if err := r.ParseForm(); err != nil {
-				writeV1Error(w, http.StatusBadRequest, "The request body could not be read")
+				s.writeV1Error(w, http.StatusBadRequest, "The request body could not be read")
 				return
 			}
 			id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 		}
 	}
 	if id == "" || secret == "" {
-		writeV1Error(w, http.StatusBadRequest, "The fields client_id and client_secret are required")
+		s.writeV1Error(w, http.StatusBadRequest, "The fields client_id and client_secret are required")
 		return
 	}
 	if !sameSecret(id, s.ClientID) || !sameSecret(secret, s.ClientSecret) {
-		writeV1Error(w, http.StatusUnauthorized, "Wrong credentials")
+		s.writeV1Error(w, http.StatusUnauthorized, "Wrong credentials")
 		return
 	}
 	now := s.now()
@@ -163,11 +163,13 @@ func (s *Server) v1Auth(w http.ResponseWriter, r *http.Request) {
 }
 
 // v1Authorize checks the bearer token of a v1 data request. It returns the token the
-// response must echo (a new one under legacy rotation), or answers 401 and returns false.
-func (s *Server) v1Authorize(w http.ResponseWriter, r *http.Request) (string, bool) {
+// response must echo (a new one under legacy rotation, when rotate is set), or answers
+// 401 and returns false. A request whose answer echoes no token (the profile picture)
+// passes rotate false: it consumes no token.
+func (s *Server) v1Authorize(w http.ResponseWriter, r *http.Request, rotate bool) (string, bool) {
 	tok := bearer(r)
 	if tok == "" {
-		writeV1Error(w, http.StatusUnauthorized, "Authorization is not provided")
+		s.writeV1Error(w, http.StatusUnauthorized, "Authorization is not provided")
 		return "", false
 	}
 	now := s.now()
@@ -176,10 +178,10 @@ func (s *Server) v1Authorize(w http.ResponseWriter, r *http.Request) (string, bo
 	defer ts.mu.Unlock()
 	t, why := ts.checkLocked(tok, tokenV1, now)
 	if t == nil {
-		writeV1Error(w, http.StatusUnauthorized, why)
+		s.writeV1Error(w, http.StatusUnauthorized, why)
 		return "", false
 	}
-	if !s.cfg.legacyRotation {
+	if !s.cfg.legacyRotation || !rotate {
 		return tok, true
 	}
 	t.blacklisted = true

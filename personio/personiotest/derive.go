@@ -2,6 +2,7 @@ package personiotest
 
 import (
 	"cmp"
+	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
@@ -14,8 +15,8 @@ import (
 
 // This file derives, deterministically from a person's record, the Personio data that
 // fakecompany does not model: salaries, holiday calendars, work schedules, absence
-// entitlements, vacation balances, v2 employments, org-unit abbreviations and legal
-// entity creation times. Every value is a pure function of the company, so two servers
+// entitlements, vacation balances, v2 employments and their jobs, profile pictures,
+// org-unit abbreviations and legal entity creation times. Every value is a pure function of the company, so two servers
 // over the same company render byte-identical documents.
 
 // hashOf returns a stable pseudo-random value for (id, salt).
@@ -31,7 +32,20 @@ func uuidFor(seed uint64, kind uint64, n uint64) string {
 // Kinds for uuidFor.
 const (
 	uuidEmployment = 0x454d504c // "EMPL"
+	uuidJob        = 0x4a4f4221 // "JOB!"
 )
+
+// jobID returns the id of the job (Personio's job catalogue entry) a position title
+// stands for: a UUID that is a pure function of the company's seed and the title, so
+// that people with the same title share a job. "" for no title.
+func jobID(c *Company, title string) string {
+	if title == "" {
+		return ""
+	}
+	h := fnv.New64a()
+	h.Write([]byte(title))
+	return uuidFor(c.Seed, uuidJob, h.Sum64())
+}
 
 // person returns the person with the id, or nil. People are ordered by ID. The server's
 // read lock must be held.

@@ -29,6 +29,15 @@
 //   - GET /v1/company/employees/{id} — 404 {"success":false,"error":{"code":404,"message":
 //     "Es ist ein Problem aufgetreten "}} (German, trailing space, in every language).
 //   - GET /v1/company/employees/attributes and its alias …/custom-attributes.
+//   - GET /v1/company/employees/{id}/profile-picture/{width} and …/profile-picture (the
+//     link every record carries, the original size): a PNG (image/png) drawn for the
+//     person, width×width pixels, at most the original 256; the same picture at every
+//     request, another for every person. About one person in eight has no picture
+//     (which ones is a fixed function of the id). 404 {"success":false,"error":{"code":
+//     404,"message":"Etwas ist schiefgelaufen ..."}} for a person without a picture, an
+//     unknown person, a width that is not a positive integer, or a credential that may
+//     not read profile_picture, as Personio's description documents. The answer
+//     carries no Authorization header and, under legacy rotation, consumes no token.
 //
 // Every /v1/company/* call needs "Authorization: Bearer <token>": missing → 401
 // "Authorization is not provided"; unknown, expired or (legacy rotation) consumed → 401
@@ -47,7 +56,9 @@
 //     and .lt (RFC 3339), status ACTIVE|INACTIVE; an unknown operator or a bad value →
 //     400) and GET /v2/persons/{id}.
 //   - GET /v2/persons/{id}/employments (limit 1–50, default 10; id, updated_at[.gt|.lt];
-//     most recent first) and …/employments/{id}.
+//     most recent first) and …/employments/{id}. GET /v2/employments?cursor=… serves
+//     the page of an employments cursor, where the links lead under the
+//     EmploymentLinksAtRoot quirk; without a cursor it answers 404.
 //   - GET /v2/legal-entities (limit 1–100, default 20; id, country; newest first) and
 //     GET /v2/legal-entities/{id}.
 //   - GET /v2/org-units (type optional, include_parent_chain, sort=id; limit 1–100,
@@ -137,14 +148,24 @@
 // termination_type and termination_reason, which are null as in Personio's example; unset
 // custom values are null.
 //
-// v2 persons have string ids, upper-case gender and status, custom_attributes (only
-// those with a value, without labels), employments [{id}] and _meta links. Employments
-// have plain "2006-01-02" dates, {id} references, org_units [{type,id}] for team and
-// department, a termination block when a termination date is set, and position.title.
+// v2 persons have string ids, upper-case gender and status, a profile_picture {url} (the
+// v1 link), custom_attributes (only those with a value), employments [{id}] and _meta
+// links. A custom attribute has its id (the v1 key), type, a string global_id (the
+// universal id, else the key), its label (in the language of [WithLanguage]) and a
+// value as the schema types it: a string (numbers too: "2", "2.5"; dates
+// "2006-01-02") or, for tags, a list of strings. Employments have plain "2006-01-02"
+// dates, {id} references, job {id} (the job of the position title: the same UUID for
+// everybody with that title), org_units [{type,id}] for team and department, a
+// termination block when a termination date is set, and position.title. An unset
+// date or reference of an employment (no contract end, no probation, not ended, no
+// supervisor for the head of the company, no office or legal entity) is null, as
+// employment_end_date in Personio's examples and supervisor in clients that read live
+// data (the evidence is beside v2EmploymentJSON in the source).
 //
 // Data fakecompany does not model is derived deterministically from each person: salary,
 // holiday calendar (from the office, else the legal entity's country), work schedule,
-// absence entitlement, vacation balance. Most people have one employment; about one in
+// absence entitlement, vacation balance, the job of a position title, the profile
+// picture. Most people have one employment; about one in
 // twelve long-serving employees also has an older, inactive one at the other legal
 // entity, ended by a SUB_COMPANY_SWITCH termination (the v1 hire_date stays the first
 // day).
@@ -186,6 +207,10 @@
 //     retries use the webhook's credentials as they are when the retry is sent, that a
 //     deleted webhook's pending deliveries are dropped, and that deliveries carry no
 //     signature ([WithWebhookSigner] adds one a test defines).
+//   - The global_id of a custom attribute without a universal id is its key; null
+//     office, legal_entity and sub_company for an employment without them (Personio
+//     shows only employment_end_date and, in clients, supervisor null); job ids are
+//     UUIDs of the position title; profile pictures are 256 pixels wide at most.
 //
 // # Rate limits and latency
 //
@@ -203,9 +228,14 @@
 //
 // [Quirks] reproduce reported bugs of the real API (a record repeated across a page
 // boundary, a next link that points at its own page or backwards, relative next links,
-// numbers as strings, oversized and empty pages, last_working_date). A new server starts
-// with [DefaultQuirks]: lower-case v2 custom attribute types, as the real service sends
-// them. Server.Inject adds transport-level faults from the shared fault machinery:
+// numbers as strings, oversized and empty pages, last_working_date), and shapes of
+// Personio's own documented examples that the real service is not known to send by
+// default (offsets without a colon, weekly hours as a number, an office or team without
+// id, v1 errors with code 0 and error_data, employment links to /v2/employments, list
+// totals that disagree with the records, the birthday as a dynamic attribute), so that
+// a client's handling of them can be tested; each is documented on its field. A new
+// server starts with [DefaultQuirks]: lower-case v2 custom attribute types, as the real
+// service sends them. Server.Inject adds transport-level faults from the shared fault machinery:
 // status bursts (e.g. a 502 with an HTML body), latency, truncated bodies, connection
 // resets, invalid JSON and body rewrites. [Server.Mutate] changes the company between
 // requests (to show the record shift of offset paging), [Server.ExpireTokens] forces

@@ -32,19 +32,25 @@ func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {
 	_, _ = w.Write(body)
 }
 
-// v1ErrorJSON is the v1 error envelope {"success":false,"error":{code,message}}.
+// v1ErrorJSON is the v1 error envelope {"success":false,"error":{code,message}}, with
+// error_data under the ZeroErrorCodes quirk.
 type v1ErrorJSON struct {
 	Success bool `json:"success"`
 	Error   struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
+		Code      int       `json:"code"`
+		Message   string    `json:"message"`
+		ErrorData *struct{} `json:"error_data,omitempty"`
 	} `json:"error"`
 }
 
-// writeV1Error writes the v1 error envelope.
-func writeV1Error(w http.ResponseWriter, status int, message string) {
+// writeV1Error writes the v1 error envelope: error.code is the HTTP status, or 0 with
+// an empty error_data object under the ZeroErrorCodes quirk.
+func (s *Server) writeV1Error(w http.ResponseWriter, status int, message string) {
 	var e v1ErrorJSON
 	e.Error.Code, e.Error.Message = status, message
+	if s.Quirks().ZeroErrorCodes {
+		e.Error.Code, e.Error.ErrorData = 0, &struct{}{}
+	}
 	writeJSON(w, status, "application/json", e)
 }
 

@@ -194,7 +194,11 @@ func ExampleServer_SetQuirks() {
 	q := s.Quirks()
 	q.SelfReferencingNext = true
 	s.SetQuirks(q)
-	fmt.Printf("%+v\n", s.Quirks())
+	fmt.Println("self-referencing next links:", s.Quirks().SelfReferencingNext)
+	fmt.Println("lower-case custom attribute types (as the real service):", s.Quirks().LowercaseCustomTypes)
+	fmt.Println("same as the defaults:", s.Quirks() == personiotest.DefaultQuirks())
 	// Output:
-	// {DuplicateAcrossPages:false SelfReferencingNext:true RelativeNext:false StringNumbers:false LowercaseCustomTypes:true LastWorkingDate:false OversizedPages:false EmptyPageWithNext:false BackwardsCursor:false}
+	// self-referencing next links: true
+	// lower-case custom attribute types (as the real service): true
+	// same as the defaults: false
 }

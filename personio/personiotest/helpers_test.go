@@ -225,6 +225,7 @@ type v2Custom struct {
 	Type     string          `json:"type"`
 	Value    json.RawMessage `json:"value"`
 	GlobalID *string         `json:"global_id"`
+	Label    string          `json:"label"`
 }
 
 type v2Person struct {

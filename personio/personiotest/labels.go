@@ -1,5 +1,7 @@
 package personiotest
 
+import "github.com/hrisconnect/hrisconnect/fakecompany"
+
 // Language indexes the label tables.
 const (
 	langEN = 0
@@ -101,6 +103,29 @@ const PersonnelNumberKey = "dynamic_10000"
 // personnelNumberLabels are the labels of [PersonnelNumberKey].
 var personnelNumberLabels = [2]string{"Personal Number", "Personalnummer"}
 
+// DateOfBirthDynamicKey is the custom key under which the DynamicDateOfBirth quirk
+// delivers the birthday, the key of Personio's "get employee" example.
+const DateOfBirthDynamicKey = "dynamic_180883"
+
+// birthdayLabels are the labels of [DateOfBirthDynamicKey]: English as in Personio's
+// example, German as in its UI.
+var birthdayLabels = [2]string{"Birthday", "Geburtstag"}
+
+// birthdayAllowed reports whether the credential may read the birthday, by its
+// standard key or, under the DynamicDateOfBirth quirk, by [DateOfBirthDynamicKey].
+func (s *Server) birthdayAllowed() bool {
+	return s.std[aDateOfBirth] || s.dynAllow[DateOfBirthDynamicKey]
+}
+
 // notFoundMessage is the message of a v1 404, in German in every language and with the
 // trailing space, exactly as Personio sends it.
 const notFoundMessage = "Es ist ein Problem aufgetreten "
+
+// customLabel returns the label of a custom attribute in language lang: the German one
+// when asked for and there is one, else the English one.
+func customLabel(a *fakecompany.CustomAttribute, lang int) string {
+	if lang == langDE && a.LabelDE != "" {
+		return a.LabelDE
+	}
+	return a.LabelEN
+}

@@ -100,6 +100,58 @@ type Quirks struct {
 	// BackwardsCursor makes the next link of the second page of every v2 listing point
 	// back at the first page, once; the listing proceeds normally afterwards.
 	BackwardsCursor bool
+
+	// The quirks below reproduce shapes of Personio's own documented examples that
+	// differ from what the fake sends by default.
+
+	// ColonlessOffsets renders the v1 standard dates and timestamps as local times with
+	// an offset without a colon, as the examples of the v1 description's Employee
+	// attributes do: a calendar day (hire_date, contract_end_date, date_of_birth, …) as
+	// midnight in the company's zone, "2012-02-01T00:00:00+0100", instead of the UTC
+	// instant "2012-01-31T23:00:00.000Z"; created_at and last_modified_at as
+	// "2018-02-01T10:32:18+0100" instead of "…+01:00". Custom dates keep their form.
+	ColonlessOffsets bool
+	// NumericWeeklyHours renders the v1 weekly_working_hours as a JSON number (40, 32.5),
+	// as the example of the v1 description's Employee attribute does, instead of the
+	// string ("40") of its list example and of the real service.
+	NumericWeeklyHours bool
+	// RelationsWithoutIDs renders the v1 office and team relations with their name only,
+	// {"type":"Office","attributes":{"name":"Munich"}}, as the v1 description's Office
+	// and Team schemas and their examples have them. Department and subcompany keep
+	// their id.
+	RelationsWithoutIDs bool
+	// ZeroErrorCodes gives every v1 error the fake answers (400, 401, 404, 405, 429, and
+	// the profile picture's 404) error.code 0 instead of the HTTP status, and an
+	// error_data object: {"success":false,"error":{"code":0,"message":"…",
+	// "error_data":{}}}, as the v1 description's examples of 404, 422 and 500 answers
+	// have them.
+	ZeroErrorCodes bool
+	// EmploymentLinksAtRoot makes the self and next links of v2 employment listings
+	// point at /v2/employments (".../v2/employments?cursor=cur_…"), as the examples of
+	// Personio's employments description do. The server serves GET
+	// /v2/employments?cursor=… with the page of any employments cursor, so such a link
+	// can be followed; without a cursor that path answers 404.
+	EmploymentLinksAtRoot bool
+	// TotalElementsOff is added to the v1 metadata.total_elements (negative: taken
+	// away; the result is at least 0), and total_pages follows the reported total, so
+	// the totals disagree with the records, as in the v1 description's list example
+	// (total_elements 2, total_pages 3, one record). 0 reports the true count.
+	TotalElementsOff int
+	// DynamicDateOfBirth delivers the birthday under the custom key
+	// [DateOfBirthDynamicKey] with universal_id "date_of_birth", as the v1
+	// description's "get employee" example does: "dynamic_180883": {"label":
+	// "Birthday", "value": "1983-08-18T00:00:00.000Z", "universal_id": "date_of_birth",
+	// "type": "date"}. The value is midnight UTC, as for custom dates, and the standard
+	// date_of_birth key is gone from records and from the attribute list. Whitelisting
+	// or projecting either key selects it.
+	DynamicDateOfBirth bool
+	// NumericCustomValues renders v2 INT and DOUBLE custom attribute values as JSON
+	// numbers (2, 2.5) instead of the strings the schema allows ("2", "2.5"), as some
+	// clients model them.
+	NumericCustomValues bool
+	// UnlabeledCustomAttributes leaves the label out of v2 custom attributes, as users
+	// report of the real service (forum: "custom_attributes do not have labels").
+	UnlabeledCustomAttributes bool
 }
 
 // DefaultQuirks returns the quirks of the real service: lower-case custom attribute
@@ -492,21 +544,31 @@ func (s *Server) allowedDyn(key string) bool { return s.dynAllow == nil || s.dyn
 // limiters builds the rate limits of the configuration.
 func (s *Server) limiters() []*fakeserver.Limiter {
 	var ls []*fakeserver.Limiter
-	add := func(perMinute, burst int, path string, reject func(http.ResponseWriter, time.Duration)) {
-		if perMinute > 0 {
-			ls = append(ls, &fakeserver.Limiter{PerMinute: perMinute, Burst: burst, Path: path,
-				RetryAfter: s.cfg.rateRetryAfter, Reject: reject})
+	add := func(perMinute, burst int, path string, reject func(http.ResponseWriter, time.Duration)) *fakeserver.Limiter {
+		if perMinute <= 0 {
+			return nil
 		}
+		l := &fakeserver.Limiter{PerMinute: perMinute, Burst: burst, Path: path,
+			RetryAfter: s.cfg.rateRetryAfter, Reject: reject}
+		ls = append(ls, l)
+		return l
 	}
 	add(s.cfg.v1AuthPerMin, s.cfg.v1AuthPerMin, "/v1/auth", s.rejectV1)
 	add(s.cfg.v2AuthPerMin, s.cfg.v2AuthPerMin, "/v2/auth/token", s.rejectOAuth)
 	add(s.cfg.ratePerMinute, s.cfg.rateBurst, "/v1/company/employees*", s.rejectV1)
-	add(s.cfg.ratePerMinute, s.cfg.rateBurst, "/v2/persons*", s.rejectV2)
+	if l := add(s.cfg.ratePerMinute, s.cfg.rateBurst, "/v2/*", s.rejectV2); l != nil {
+		// One bucket for persons and employments, also when an employments page is
+		// read through /v2/employments (the EmploymentLinksAtRoot quirk).
+		l.Key = func(r *http.Request) (string, bool) {
+			p := r.URL.Path
+			return "", strings.HasPrefix(p, "/v2/persons") || p == employmentsRootPath
+		}
+	}
 	return ls
 }
 
 func (s *Server) rejectV1(w http.ResponseWriter, _ time.Duration) {
-	writeV1Error(w, http.StatusTooManyRequests, "Too Many Requests")
+	s.writeV1Error(w, http.StatusTooManyRequests, "Too Many Requests")
 }
 
 func (s *Server) rejectV2(w http.ResponseWriter, _ time.Duration) {
@@ -537,7 +599,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, "/v2/"):
 		s.routeV2(w, r, strings.TrimPrefix(p, "/v2/"))
 	default:
-		writeV1Error(w, http.StatusNotFound, "Not Found")
+		s.writeV1Error(w, http.StatusNotFound, "Not Found")
 	}
 }
 
@@ -551,7 +613,7 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, want string, v2 
 		s.writeProblem(w, http.StatusMethodNotAllowed, "Method not allowed",
 			"The method "+r.Method+" is not allowed for this resource.", "common.method_not_allowed")
 	} else {
-		writeV1Error(w, http.StatusMethodNotAllowed, "Method Not Allowed")
+		s.writeV1Error(w, http.StatusMethodNotAllowed, "Method Not Allowed")
 	}
 	return false
 }
@@ -559,8 +621,27 @@ func (s *Server) method(w http.ResponseWriter, r *http.Request, want string, v2 
 // routeV1 serves /v1/company/... .
 func (s *Server) routeV1(w http.ResponseWriter, r *http.Request, rest string) {
 	parts := strings.Split(rest, "/")
-	if len(parts) < 2 || parts[0] != "company" || parts[1] != "employees" || len(parts) > 3 {
-		writeV1Error(w, http.StatusNotFound, "Not Found")
+	if len(parts) < 2 || parts[0] != "company" || parts[1] != "employees" || len(parts) > 5 {
+		s.writeV1Error(w, http.StatusNotFound, "Not Found")
+		return
+	}
+	if len(parts) >= 4 {
+		// /company/employees/{id}/profile-picture[/{width}]: the picture answer carries
+		// no Authorization header and consumes no token (see picture.go).
+		if parts[3] != "profile-picture" || parts[2] == "" {
+			s.writeV1Error(w, http.StatusNotFound, "Not Found")
+			return
+		}
+		width := ""
+		if len(parts) == 5 {
+			width = parts[4]
+		}
+		if !s.method(w, r, http.MethodGet, false) {
+			return
+		}
+		if _, ok := s.v1Authorize(w, r, false); ok {
+			s.v1Picture(w, r, parts[2], width)
+		}
 		return
 	}
 	var h func(http.ResponseWriter, *http.Request, string)
@@ -573,13 +654,13 @@ func (s *Server) routeV1(w http.ResponseWriter, r *http.Request, rest string) {
 	case parts[2] != "":
 		h, arg = s.v1GetEmployee, parts[2]
 	default:
-		writeV1Error(w, http.StatusNotFound, "Not Found")
+		s.writeV1Error(w, http.StatusNotFound, "Not Found")
 		return
 	}
 	if !s.method(w, r, http.MethodGet, false) {
 		return
 	}
-	tok, ok := s.v1Authorize(w, r)
+	tok, ok := s.v1Authorize(w, r, true)
 	if !ok {
 		return
 	}
@@ -607,6 +688,8 @@ func (s *Server) routeV2(w http.ResponseWriter, r *http.Request, rest string) {
 		scope, h = ScopePersonsRead, s.v2Persons
 	case parts[0] == "persons" && len(parts) <= 4 && parts[2] == "employments":
 		scope, h = ScopeEmploymentsRead, s.v2Employments
+	case parts[0] == "employments" && len(parts) == 1:
+		scope, h = ScopeEmploymentsRead, s.v2EmploymentsRoot
 	case parts[0] == "legal-entities" && len(parts) <= 2:
 		scope, h = ScopeLegalEntitiesRead, s.v2LegalEntities
 	case parts[0] == "org-units" && len(parts) <= 2:

@@ -96,16 +96,24 @@ type v1Renderer struct {
 	std     [numStdAttrs]bool // attributes to render: whitelist ∩ projection, plus id
 	dyn     []dynAttr
 	strNums bool
+	q       Quirks
+	// dynBirth renders the birthday under DateOfBirthDynamicKey (the DynamicDateOfBirth
+	// quirk); std[aDateOfBirth] is then false.
+	dynBirth bool
 }
 
 // newV1Renderer prepares rendering under the whitelist and the projection proj (nil:
 // no projection). s.mu must be read-locked for as long as the renderer is used.
 func (s *Server) newV1Renderer(c *Company, proj map[string]bool, q Quirks) *v1Renderer {
-	r := &v1Renderer{s: s, c: c, lang: s.cfg.lang, strNums: q.StringNumbers}
+	r := &v1Renderer{s: s, c: c, lang: s.cfg.lang, strNums: q.StringNumbers, q: q}
 	for i := range stdAttrs {
 		r.std[i] = s.std[i] && (proj == nil || proj[stdAttrs[i].key])
 	}
 	r.std[aID] = true
+	if q.DynamicDateOfBirth {
+		r.dynBirth = s.birthdayAllowed() && (proj == nil || proj[stdAttrs[aDateOfBirth].key] || proj[DateOfBirthDynamicKey])
+		r.std[aDateOfBirth] = false
+	}
 	want := func(key string) bool { return s.allowedDyn(key) && (proj == nil || proj[key]) }
 	if want(PersonnelNumberKey) {
 		r.dyn = append(r.dyn, dynAttr{key: PersonnelNumberKey, label: personnelNumberLabels[r.lang], typ: fakecompany.AttrText})
@@ -115,11 +123,7 @@ func (s *Server) newV1Renderer(c *Company, proj map[string]bool, q Quirks) *v1Re
 		if !want(a.Key) {
 			continue
 		}
-		label := a.LabelEN
-		if r.lang == langDE && a.LabelDE != "" {
-			label = a.LabelDE
-		}
-		r.dyn = append(r.dyn, dynAttr{attr: a, key: a.Key, label: label, typ: a.Type, universalID: nullable(a.UniversalID)})
+		r.dyn = append(r.dyn, dynAttr{attr: a, key: a.Key, label: customLabel(a, r.lang), typ: a.Type, universalID: nullable(a.UniversalID)})
 	}
 	return r
 }
@@ -162,6 +166,14 @@ func (r *v1Renderer) employee(p *Person) v1EmployeeJSON {
 	for _, d := range r.dyn {
 		attrs[d.key] = v1AttrJSON{Label: d.label, Value: r.dynValue(d.attr, p), Type: d.typ, UniversalID: d.universalID}
 	}
+	if r.dynBirth {
+		var v *string // midnight UTC, as custom dates and Personio's example have it
+		if !p.BirthDate.IsZero() {
+			v = nullable(p.BirthDate.Time(time.UTC).Format(layoutInstant))
+		}
+		attrs[DateOfBirthDynamicKey] = v1AttrJSON{Label: birthdayLabels[r.lang], Value: v, Type: fakecompany.AttrDate,
+			UniversalID: &stdAttrs[aDateOfBirth].key}
+	}
 	return v1EmployeeJSON{Type: "Employee", Attributes: attrs}
 }
 
@@ -190,6 +202,9 @@ func (r *v1Renderer) value(i int, p *Person) any {
 	case aEmploymentType:
 		return p.EmploymentType
 	case aWeeklyHours:
+		if r.q.NumericWeeklyHours {
+			return p.WeeklyHours
+		}
 		return strconv.FormatFloat(p.WeeklyHours, 'f', -1, 64)
 	case aHireDate:
 		return r.dayInstant(p.HireDate)
@@ -213,6 +228,9 @@ func (r *v1Renderer) value(i int, p *Person) any {
 		}
 	case aOffice:
 		if o := c.Office(p.OfficeID); o != nil {
+			if r.q.RelationsWithoutIDs {
+				return r.namedEntity("Office", o.Name)
+			}
 			return r.entity("Office", o.ID, o.Name)
 		}
 	case aDepartment:
@@ -221,6 +239,9 @@ func (r *v1Renderer) value(i int, p *Person) any {
 		}
 	case aTeam:
 		if t := c.Team(p.TeamID); t != nil {
+			if r.q.RelationsWithoutIDs {
+				return r.namedEntity("Team", t.Name)
+			}
 			return r.entity("Team", t.ID, t.Name)
 		}
 	case aCostCenters:
@@ -305,21 +326,40 @@ func (r *v1Renderer) entity(typ string, id int, name string) v1NestedJSON {
 	return v1NestedJSON{Type: typ, Attributes: v1EntityJSON{ID: r.num(id), Name: name}}
 }
 
+// namedEntity returns a nested object with a name but no id (the RelationsWithoutIDs
+// quirk): {"type":…,"attributes":{"name":…}}.
+func (r *v1Renderer) namedEntity(typ, name string) v1NestedJSON {
+	return v1NestedJSON{Type: typ, Attributes: struct {
+		Name string `json:"name"`
+	}{name}}
+}
+
 // dayInstant returns a calendar day as the instant of its midnight in the company's
-// zone, in UTC ("2014-11-08T23:00:00.000Z" for 9 November in Berlin), or nil.
+// zone, in UTC ("2014-11-08T23:00:00.000Z" for 9 November in Berlin), or nil. Under
+// the ColonlessOffsets quirk it is that midnight in local time,
+// "2014-11-09T00:00:00+0100".
 func (r *v1Renderer) dayInstant(d unified.Date) *string {
 	if d.IsZero() {
 		return nil
 	}
-	return nullable(r.s.zone.midnight(d).UTC().Format(layoutInstant))
+	m := r.s.zone.midnight(d)
+	if r.q.ColonlessOffsets {
+		return nullable(r.s.zone.local(m).Format(layoutColonlessOffset))
+	}
+	return nullable(m.UTC().Format(layoutInstant))
 }
 
-// localTime returns t as local time in the company's zone with its offset, or nil.
+// localTime returns t as local time in the company's zone with its offset
+// ("2017-05-23T09:49:03+02:00"; "…+0200" under the ColonlessOffsets quirk), or nil.
 func (r *v1Renderer) localTime(t time.Time) *string {
 	if t.IsZero() {
 		return nil
 	}
-	return nullable(r.s.zone.local(t).Format(layoutOffsetTime))
+	layout := layoutOffsetTime
+	if r.q.ColonlessOffsets {
+		layout = layoutColonlessOffset
+	}
+	return nullable(r.s.zone.local(t).Format(layout))
 }
 
 // dynValue returns the value of a custom attribute (a nil attr is the personnel number).
@@ -380,7 +420,7 @@ func (s *Server) v1ListEmployees(w http.ResponseWriter, r *http.Request, _ strin
 	if hasSince {
 		t, ok := s.parseTime(q.Get("updated_since"), true)
 		if !ok {
-			writeV1Error(w, http.StatusBadRequest,
+			s.writeV1Error(w, http.StatusBadRequest,
 				"The updated_since parameter must be a date-time such as 2022-12-24T08:15:30 or 2022-12-24T08:15:30+01:00")
 			return
 		}
@@ -390,12 +430,12 @@ func (s *Server) v1ListEmployees(w http.ResponseWriter, r *http.Request, _ strin
 	if !hasSince {
 		var ok bool
 		if limit, ok = intParam(q.Get("limit"), v1DefaultLimit, 1); !ok {
-			writeV1Error(w, http.StatusBadRequest, "The limit parameter must be a positive integer")
+			s.writeV1Error(w, http.StatusBadRequest, "The limit parameter must be a positive integer")
 			return
 		}
 		limit = min(limit, v1MaxLimit)
 		if offset, ok = intParam(q.Get("offset"), 0, 0); !ok {
-			writeV1Error(w, http.StatusBadRequest, "The offset parameter must be a non-negative integer")
+			s.writeV1Error(w, http.StatusBadRequest, "The offset parameter must be a non-negative integer")
 			return
 		}
 	}
@@ -438,13 +478,14 @@ func (s *Server) v1ListEmployees(w http.ResponseWriter, r *http.Request, _ strin
 	start, end = min(start, total), min(end, total)
 
 	rd := s.newV1Renderer(c, proj, quirks)
+	reported := max(0, total+quirks.TotalElementsOff) // the TotalElementsOff quirk
 	page, pages := 0, 0
 	if limit > 0 {
-		page, pages = offset/limit, (total+limit-1)/limit
+		page, pages = offset/limit, (reported+limit-1)/limit
 	}
 	out := v1ListJSON{
 		Success:  true,
-		Metadata: v1MetaJSON{TotalElements: rd.num(total), CurrentPage: rd.num(page), TotalPages: rd.num(pages)},
+		Metadata: v1MetaJSON{TotalElements: rd.num(reported), CurrentPage: rd.num(page), TotalPages: rd.num(pages)},
 		Offset:   rd.num(offset),
 		Limit:    rd.num(limit),
 		Data:     make([]v1EmployeeJSON, 0, end-start),
@@ -480,7 +521,7 @@ type v1MetaJSON struct {
 func (s *Server) v1GetEmployee(w http.ResponseWriter, _ *http.Request, arg string) {
 	id, err := strconv.Atoi(arg)
 	if err != nil || id <= 0 {
-		writeV1Error(w, http.StatusNotFound, notFoundMessage)
+		s.writeV1Error(w, http.StatusNotFound, notFoundMessage)
 		return
 	}
 	quirks := s.Quirks()
@@ -488,7 +529,7 @@ func (s *Server) v1GetEmployee(w http.ResponseWriter, _ *http.Request, arg strin
 	p := s.person(id)
 	if p == nil {
 		s.mu.RUnlock()
-		writeV1Error(w, http.StatusNotFound, notFoundMessage)
+		s.writeV1Error(w, http.StatusNotFound, notFoundMessage)
 		return
 	}
 	e := s.newV1Renderer(s.company, nil, quirks).employee(p)
@@ -509,25 +550,25 @@ func (s *Server) v1Attributes(w http.ResponseWriter, _ *http.Request, _ string) 
 		UniversalID *string `json:"universal_id"`
 	}
 	lang := s.cfg.lang
+	dynBirth := s.Quirks().DynamicDateOfBirth
 	data := []attr{}
 	for i, a := range stdAttrs {
-		if s.std[i] {
+		if s.std[i] && !(i == aDateOfBirth && dynBirth) {
 			data = append(data, attr{a.key, a.labels[lang], a.typ, nullable(a.key)})
 		}
 	}
 	if s.allowedDyn(PersonnelNumberKey) {
 		data = append(data, attr{PersonnelNumberKey, personnelNumberLabels[lang], fakecompany.AttrText, nil})
 	}
+	if dynBirth && s.birthdayAllowed() {
+		data = append(data, attr{DateOfBirthDynamicKey, birthdayLabels[lang], fakecompany.AttrDate, &stdAttrs[aDateOfBirth].key})
+	}
 	s.mu.RLock()
 	for _, a := range s.company.Attributes {
 		if !s.allowedDyn(a.Key) {
 			continue
 		}
-		label := a.LabelEN
-		if lang == langDE && a.LabelDE != "" {
-			label = a.LabelDE
-		}
-		data = append(data, attr{a.Key, label, a.Type, nullable(a.UniversalID)})
+		data = append(data, attr{a.Key, customLabel(&a, lang), a.Type, nullable(a.UniversalID)})
 	}
 	s.mu.RUnlock()
 	writeJSON(w, http.StatusOK, "application/json", struct {

@@ -245,14 +245,22 @@ func (s *Server) writeListPage(w http.ResponseWriter, r *http.Request, data any,
 	if q.RelativeNext {
 		base = ""
 	}
+	// linkPath is the path a link names: the listing's own, or /v2/employments for an
+	// employments listing under EmploymentLinksAtRoot.
+	linkPath := func(p string) string {
+		if q.EmploymentLinksAtRoot && employmentsListPath(p) {
+			return employmentsRootPath
+		}
+		return p
+	}
 	out := v2ListJSON{Data: data}
-	out.Meta.Links.Self.Href = base + r.URL.Path
+	out.Meta.Links.Self.Href = base + linkPath(r.URL.Path)
 	if r.URL.RawQuery != "" {
 		out.Meta.Links.Self.Href += "?" + r.URL.RawQuery
 	}
 	if next != nil {
 		key := s.cursors.put(next)
-		out.Meta.Links.Next = &v2HrefJSON{Href: base + next.path + "?cursor=" + url.QueryEscape(key)}
+		out.Meta.Links.Next = &v2HrefJSON{Href: base + linkPath(next.path) + "?cursor=" + url.QueryEscape(key)}
 	}
 	writeJSON(w, http.StatusOK, "application/json", out)
 }
@@ -402,6 +410,17 @@ func (s *Server) parseEmploymentFilter(q url.Values) (any, string) {
 	return &f, ""
 }
 
+// employmentsRootPath is the path the links of employment listings name under the
+// EmploymentLinksAtRoot quirk, as in Personio's examples.
+const employmentsRootPath = "/v2/employments"
+
+// employmentsListPath reports whether p is the path of an employments listing
+// (/v2/persons/{id}/employments).
+func employmentsListPath(p string) bool {
+	parts := strings.Split(strings.TrimPrefix(p, "/v2/"), "/")
+	return len(parts) == 3 && parts[0] == "persons" && parts[2] == "employments"
+}
+
 // v2Employments serves GET /v2/persons/{id}/employments and .../employments/{id}.
 func (s *Server) v2Employments(w http.ResponseWriter, r *http.Request, parts []string) {
 	q := s.Quirks()
@@ -434,14 +453,39 @@ func (s *Server) v2Employments(w http.ResponseWriter, r *http.Request, parts []s
 	if st == nil {
 		return
 	}
+	s.employmentsPage(w, r, pid, st, q)
+}
+
+// v2EmploymentsRoot serves GET /v2/employments?cursor=…, where the links of employment
+// listings lead under the EmploymentLinksAtRoot quirk: the page of an employments
+// cursor. Without a cursor the path answers 404, as Personio has no such list; a cursor
+// of another listing, or an unknown one, answers 400.
+func (s *Server) v2EmploymentsRoot(w http.ResponseWriter, r *http.Request, _ []string) {
+	q := r.URL.Query()
+	if !q.Has("cursor") {
+		s.notFoundV2(w)
+		return
+	}
+	st := s.cursors.get(q.Get("cursor"))
+	if st == nil || !employmentsListPath(st.path) {
+		s.badRequestV2(w, "The cursor is invalid or has expired. Start the listing again without a cursor.")
+		return
+	}
+	pid, _ := strconv.Atoi(strings.Split(st.path, "/")[3])
+	s.employmentsPage(w, r, pid, st, s.Quirks())
+}
+
+// employmentsPage serves the page of person pid's employments that st names.
+func (s *Server) employmentsPage(w http.ResponseWriter, r *http.Request, pid int, st *cursorState, q Quirks) {
 	f := st.filter.(*employmentFilter)
 	data := []v2EmploymentJSON{}
 	next := s.emptyFirstPage(st, q)
 	s.mu.RLock()
 	if next == nil {
 		var items []*employment
-		if p = s.person(pid); p != nil {
-			ems = employmentsOf(s.company, p)
+		p := s.person(pid)
+		if p != nil {
+			ems := employmentsOf(s.company, p)
 			for i := range ems {
 				if (f.ids == nil || f.ids[ems[i].id]) && f.updated.match(ems[i].updated) {
 					items = append(items, &ems[i])
@@ -511,11 +555,24 @@ type v2PersonJSON struct {
 	Meta             v2PersonMetaJSON `json:"_meta"`
 }
 
+// v2CustomJSON is one custom attribute of a v2 person, its fields in the order of the
+// schema.
+//
+// global_id is always a string: the schema types it so, and clients run against the
+// real service require it (ninjaneers-team/pysonio models/persons.py, "global_id: str",
+// tested against a live tenant; planet-a-ventures/dlt-source-personio
+// model/v2_spec/person.yaml requires it for every attribute type). For an attribute
+// with a universal id it is that id ("iban"); for one without, the fake sends the
+// attribute's key ("dynamic_24407"): what Personio sends there is not documented.
+//
+// label is sent, as the schema defines it, in the language of [WithLanguage]; the
+// UnlabeledCustomAttributes quirk leaves it out, as users report of the service.
 type v2CustomJSON struct {
-	ID       string  `json:"id"`
-	Type     string  `json:"type"`
-	Value    any     `json:"value"`
-	GlobalID *string `json:"global_id"`
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	GlobalID string `json:"global_id"`
+	Label    string `json:"label,omitempty"`
+	Value    any    `json:"value"`
 }
 
 type v2PersonMetaJSON struct {
@@ -561,14 +618,21 @@ func (r *v2Renderer) person(p *Person) v2PersonJSON {
 	if std[aStatus] {
 		out.Status = v2Status(p)
 	}
-	custom := func(id, typ string, v any, globalID string) {
+	lang := s.cfg.lang
+	custom := func(id, typ string, v any, globalID, label string) {
 		if r.q.LowercaseCustomTypes {
 			typ = strings.ToLower(typ)
 		}
-		out.CustomAttributes = append(out.CustomAttributes, v2CustomJSON{id, typ, v, nullable(globalID)})
+		if globalID == "" {
+			globalID = id
+		}
+		if r.q.UnlabeledCustomAttributes {
+			label = ""
+		}
+		out.CustomAttributes = append(out.CustomAttributes, v2CustomJSON{id, typ, globalID, label, v})
 	}
 	if p.EmployeeNumber != "" && s.allowedDyn(PersonnelNumberKey) {
-		custom(PersonnelNumberKey, "STRING", p.EmployeeNumber, "")
+		custom(PersonnelNumberKey, "STRING", p.EmployeeNumber, "", personnelNumberLabels[lang])
 	}
 	for i := range r.c.Attributes {
 		a := &r.c.Attributes[i]
@@ -576,7 +640,13 @@ func (r *v2Renderer) person(p *Person) v2PersonJSON {
 		if !ok || !s.allowedDyn(a.Key) {
 			continue
 		}
-		custom(a.Key, v2CustomType(a.Type), v2CustomValue(a.Type, v), a.UniversalID)
+		value := v2CustomValue(a.Type, v, r.q.NumericCustomValues)
+		if tags, ok := value.([]string); ok && len(tags) == 0 {
+			// An empty list is no value; it would also match both list forms of the
+			// schema's oneOf.
+			continue
+		}
+		custom(a.Key, v2CustomType(a.Type), value, a.UniversalID, customLabel(a, lang))
 	}
 	for _, e := range employmentsOf(r.c, p) {
 		out.Employments = append(out.Employments, v2IDJSON{e.id})
@@ -585,17 +655,25 @@ func (r *v2Renderer) person(p *Person) v2PersonJSON {
 	return out
 }
 
-// v2CustomValue returns a custom attribute value in its v2 form: dates as "2006-01-02",
-// integers and decimals as numbers, tags as a list of strings.
-func v2CustomValue(typ, v string) any {
+// v2CustomValue returns a custom attribute value in its v2 form, as the schema types it
+// (a string, or a list of strings): dates as "2006-01-02", integers and decimals as the
+// strings of their digits ("2", "2.5"), tags as a list of strings. With numbers set
+// (the NumericCustomValues quirk), integers and decimals are JSON numbers.
+func v2CustomValue(typ, v string, numbers bool) any {
 	switch typ {
 	case fakecompany.AttrInteger:
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return n
+			if numbers {
+				return n
+			}
+			return strconv.FormatInt(n, 10)
 		}
 	case fakecompany.AttrDecimal:
 		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return f
+			if numbers {
+				return f
+			}
+			return strconv.FormatFloat(f, 'f', -1, 64)
 		}
 	case fakecompany.AttrTags:
 		tags := []string{}
@@ -629,6 +707,31 @@ func ref(id int) *v2IDJSON {
 }
 
 // v2EmploymentJSON is a v2 Employment.
+//
+// What the employment has not (no contract end, no probation, no supervisor for the
+// head of the company, no office, no legal entity) is rendered as null, although the
+// schema's dates and references are not nullable. The evidence:
+//
+//   - Dates. Every example of Personio's employments description
+//     (employment-contract-v2.json, components/examples) has "employment_end_date":
+//     null for an employment that has not ended: the service writes an unset date of
+//     the object as null, not by leaving the key out (no example leaves a date key
+//     out). contract_end_date and probation_end_date are dates of the same kind and
+//     form (the examples show them set), so the fake writes them null when unset. A
+//     client run against a live tenant had to make probation_end_date optional
+//     (ninjaneers-team/pysonio, commit 884fc54 "mark optional fields as optional").
+//     Confidence: medium.
+//   - supervisor. The description written for a pipeline that loads live Personio data
+//     declares it "oneOf: [type: null, Supervisor]" (planet-a-ventures/
+//     dlt-source-personio, dlt_source_personio/model/v2_spec/employment.yaml).
+//     Confidence: medium.
+//   - office, legal_entity, sub_company: nothing published shows them unset; the fake
+//     writes them as it writes supervisor, the reference of the same form. Clients run
+//     against live tenants declare them optional (pysonio: Optional[Office] = None).
+//     Confidence: low.
+//
+// job is the job of the person's position title (see jobID); an employment without a
+// title has job null, like the other references.
 type v2EmploymentJSON struct {
 	ID                         string           `json:"id"`
 	Status                     any              `json:"status,omitempty"`
@@ -646,7 +749,7 @@ type v2EmploymentJSON struct {
 	Office                     any              `json:"office,omitempty"`
 	LegalEntity                any              `json:"legal_entity,omitempty"`
 	SubCompany                 any              `json:"sub_company,omitempty"`
-	Job                        *v2IDJSON        `json:"job"`
+	Job                        any              `json:"job,omitempty"`
 	OrgUnits                   []v2OrgUnitRef   `json:"org_units"`
 	CostCenters                any              `json:"cost_centers,omitempty"`
 	Person                     v2IDJSON         `json:"person"`
@@ -696,6 +799,11 @@ func (r *v2Renderer) employment(p *Person, e *employment) v2EmploymentJSON {
 		out.Position = struct {
 			Title string `json:"title"`
 		}{p.Position}
+		var job *v2IDJSON // null without a title
+		if id := jobID(c, p.Position); id != "" {
+			job = &v2IDJSON{id}
+		}
+		out.Job = job
 	}
 	if std[aWeeklyHours] {
 		out.WeeklyWorkingHours, out.FullTimeWeeklyWorkingHours = p.WeeklyHours, fullTimeHours(c, p)

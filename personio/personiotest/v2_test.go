@@ -286,8 +286,10 @@ func TestV2CustomAttributes(t *testing.T) {
 			byID[ca.ID] = ca
 		}
 		if p.EmployeeNumber != "" {
-			if ca := byID[personiotest.PersonnelNumberKey]; string(ca.Value) != strconv.Quote(p.EmployeeNumber) {
-				t.Errorf("%d: personnel number %s, want %q", p.ID, ca.Value, p.EmployeeNumber)
+			ca := byID[personiotest.PersonnelNumberKey]
+			if string(ca.Value) != strconv.Quote(p.EmployeeNumber) || ca.GlobalID == nil ||
+				*ca.GlobalID != personiotest.PersonnelNumberKey || ca.Label != "Personal Number" {
+				t.Errorf("%d: personnel number %+v, want %q", p.ID, ca, p.EmployeeNumber)
 			}
 		}
 		for _, a := range c.Attributes {
@@ -300,13 +302,21 @@ func TestV2CustomAttributes(t *testing.T) {
 			if !ok {
 				continue
 			}
-			if ca.Type != wantType[a.Type] || (ca.GlobalID == nil) != (a.UniversalID == "") {
-				t.Errorf("%d: %s = %+v", p.ID, a.Key, ca)
+			// global_id is always a string: the universal id, else the key; the label
+			// is the English one.
+			wantGlobal := a.UniversalID
+			if wantGlobal == "" {
+				wantGlobal = a.Key
 			}
+			if ca.Type != wantType[a.Type] || ca.GlobalID == nil || *ca.GlobalID != wantGlobal || ca.Label != a.LabelEN {
+				t.Errorf("%d: %s = %+v, want global_id %q and label %q", p.ID, a.Key, ca, wantGlobal, a.LabelEN)
+			}
+			// Values as the schema types them: strings (numbers too), tags a list.
 			var want any = v
 			switch a.Type {
-			case fakecompany.AttrInteger, fakecompany.AttrDecimal:
-				want, _ = strconv.ParseFloat(v, 64)
+			case fakecompany.AttrDecimal:
+				f, _ := strconv.ParseFloat(v, 64)
+				want = strconv.FormatFloat(f, 'f', -1, 64)
 			case fakecompany.AttrTags:
 				var tags []any
 				for _, tag := range strings.Split(v, ", ") {

@@ -16,6 +16,9 @@ const (
 	layoutInstant = "2006-01-02T15:04:05.000Z"
 	// layoutOffsetTime is a local time with its numeric offset: "2017-05-23T09:49:03+02:00".
 	layoutOffsetTime = "2006-01-02T15:04:05-07:00"
+	// layoutColonlessOffset is a local time with an offset without a colon, as in the
+	// examples of the v1 description: "2012-02-01T00:00:00+0100".
+	layoutColonlessOffset = "2006-01-02T15:04:05-0700"
 )
 
 // zone converts calendar days to instants and instants to local time in the company's
