@@ -128,7 +128,7 @@ func (w Webhook) String() string {
 func (w Webhook) GoString() string { return w.String() }
 
 // Format prints String for every verb.
-func (w Webhook) Format(f fmt.State, verb rune) { formatWebhookValue(f, verb, w.String()) }
+func (w Webhook) Format(f fmt.State, verb rune) { formatRedacted(f, verb, w.String()) }
 
 // LogValue implements slog.LogValuer with the secrets redacted.
 func (w Webhook) LogValue() slog.Value {
@@ -138,7 +138,7 @@ func (w Webhook) LogValue() slog.Value {
 		slog.String("status", string(w.Status)),
 		slog.String("auth_type", string(w.AuthType)),
 		slog.Any("enabled_events", w.EnabledEvents),
-		slog.String("token", redactWebhookSecret(w.Token)),
+		slog.String("token", secretMark(w.Token)),
 		slog.Any("custom_headers", webhookHeaderNames(w.CustomHeaders)),
 	)
 }
@@ -150,7 +150,7 @@ func (w Webhook) MarshalJSON() ([]byte, error) {
 	return json.Marshal(redactedWebhookJSON{
 		ID: w.ID, URL: printableWebhookURL(w.URL), Description: w.Description, Status: string(w.Status),
 		AuthType: string(w.AuthType), EnabledEvents: w.EnabledEvents,
-		Token: redactWebhookSecret(w.Token), CustomHeaders: redactedWebhookHeaderMap(w.CustomHeaders),
+		Token: secretMark(w.Token), CustomHeaders: redactedWebhookHeaderMap(w.CustomHeaders),
 	})
 }
 
@@ -172,7 +172,7 @@ func redactedWebhookHeaderMap(h map[string]string) map[string]string {
 	}
 	out := make(map[string]string, len(h))
 	for k := range h {
-		out[k] = webhookRedacted
+		out[k] = redacted
 	}
 	return out
 }
@@ -224,7 +224,7 @@ func (o CreateWebhookOptions) String() string {
 func (o CreateWebhookOptions) GoString() string { return o.String() }
 
 // Format prints String for every verb.
-func (o CreateWebhookOptions) Format(f fmt.State, verb rune) { formatWebhookValue(f, verb, o.String()) }
+func (o CreateWebhookOptions) Format(f fmt.State, verb rune) { formatRedacted(f, verb, o.String()) }
 
 // LogValue implements slog.LogValuer with the secrets redacted.
 func (o CreateWebhookOptions) LogValue() slog.Value {
@@ -233,7 +233,7 @@ func (o CreateWebhookOptions) LogValue() slog.Value {
 		slog.Any("enabled_events", o.EnabledEvents),
 		slog.String("status", string(o.Status)),
 		slog.String("auth_type", string(o.AuthType)),
-		slog.String("token", redactWebhookSecret(o.Token)),
+		slog.String("token", secretMark(o.Token)),
 		slog.Any("custom_headers", webhookHeaderNames(o.CustomHeaders)),
 	)
 }
@@ -243,7 +243,7 @@ func (o CreateWebhookOptions) MarshalJSON() ([]byte, error) {
 	return json.Marshal(redactedWebhookJSON{
 		URL: printableWebhookURL(o.URL), Description: o.Description, Status: string(o.Status),
 		AuthType: string(o.AuthType), EnabledEvents: o.EnabledEvents,
-		Token: redactWebhookSecret(o.Token), CustomHeaders: redactedWebhookHeaderMap(o.CustomHeaders),
+		Token: secretMark(o.Token), CustomHeaders: redactedWebhookHeaderMap(o.CustomHeaders),
 	})
 }
 
@@ -290,7 +290,7 @@ func (o UpdateWebhookOptions) String() string {
 		parts = append(parts, "AuthType: "+string(*o.AuthType))
 	}
 	if o.Token != nil {
-		parts = append(parts, "Token: "+webhookRedacted)
+		parts = append(parts, "Token: "+redacted)
 	}
 	if o.CustomHeaders != nil {
 		parts = append(parts, fmt.Sprintf("CustomHeaders: %s", redactedWebhookHeaders(o.CustomHeaders)))
@@ -304,23 +304,13 @@ func (o UpdateWebhookOptions) String() string {
 func (o UpdateWebhookOptions) GoString() string { return o.String() }
 
 // Format prints String for every verb.
-func (o UpdateWebhookOptions) Format(f fmt.State, verb rune) { formatWebhookValue(f, verb, o.String()) }
+func (o UpdateWebhookOptions) Format(f fmt.State, verb rune) { formatRedacted(f, verb, o.String()) }
 
 // LogValue implements slog.LogValuer with the secrets redacted.
 func (o UpdateWebhookOptions) LogValue() slog.Value { return slog.StringValue(o.String()) }
 
 // MarshalJSON encodes String, which redacts the secrets.
 func (o UpdateWebhookOptions) MarshalJSON() ([]byte, error) { return json.Marshal(o.String()) }
-
-// webhookRedacted is printed in place of a webhook secret.
-const webhookRedacted = "[REDACTED]"
-
-func redactWebhookSecret(s string) string {
-	if s == "" {
-		return ""
-	}
-	return webhookRedacted
-}
 
 // webhookHeaderNames returns the sorted names of h.
 func webhookHeaderNames(h map[string]string) []string {
@@ -339,26 +329,18 @@ func webhookHeaderNames(h map[string]string) []string {
 func redactedWebhookHeaders(h map[string]string) string {
 	names := webhookHeaderNames(h)
 	for i, n := range names {
-		names[i] = strconv.Quote(n) + ":" + webhookRedacted
+		names[i] = strconv.Quote(n) + ":" + redacted
 	}
 	return "map[" + strings.Join(names, " ") + "]"
 }
 
 func writeWebhookSecrets(b *strings.Builder, token string, headers map[string]string) {
 	if token != "" {
-		b.WriteString(", Token: " + webhookRedacted)
+		b.WriteString(", Token: " + redacted)
 	}
 	if headers != nil {
 		b.WriteString(", CustomHeaders: " + redactedWebhookHeaders(headers))
 	}
-}
-
-// formatWebhookValue writes s for any verb; %q quotes it.
-func formatWebhookValue(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		s = strconv.Quote(s)
-	}
-	_, _ = io.WriteString(f, s)
 }
 
 // ---- validation ----
@@ -382,8 +364,8 @@ func checkWebhookEvents(field string, events []string) error {
 		return invalidWebhook(field, "must name at least one event, such as person.created")
 	}
 	for i, e := range events {
-		if e == "" || strings.ContainsFunc(e, isWebhookSpaceOrControl) || strings.ContainsAny(e, ",\t") {
-			return invalidWebhook(fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("%q is not an event name such as person.created", clipWebhookText(e)))
+		if e == "" || strings.ContainsFunc(e, isSpaceOrControl) || strings.ContainsAny(e, ",\t") {
+			return invalidWebhook(fmt.Sprintf("%s[%d]", field, i), fmt.Sprintf("%q is not an event name such as person.created", clipText(e)))
 		}
 	}
 	return nil
@@ -394,7 +376,7 @@ func checkWebhookStatus(field string, s WebhookStatus) (WebhookStatus, error) {
 	case WebhookEnabled, WebhookDisabled:
 		return v, nil
 	}
-	return "", invalidWebhook(field, fmt.Sprintf("%q: want ENABLED or DISABLED", clipWebhookText(string(s))))
+	return "", invalidWebhook(field, fmt.Sprintf("%q: want ENABLED or DISABLED", clipText(string(s))))
 }
 
 func checkWebhookAuthType(field string, t WebhookAuthType) (WebhookAuthType, error) {
@@ -402,7 +384,7 @@ func checkWebhookAuthType(field string, t WebhookAuthType) (WebhookAuthType, err
 	case WebhookAuthNone, WebhookAuthToken, WebhookAuthCustom:
 		return v, nil
 	}
-	return "", invalidWebhook(field, fmt.Sprintf("%q: want NONE, TOKEN or CUSTOM", clipWebhookText(string(t))))
+	return "", invalidWebhook(field, fmt.Sprintf("%q: want NONE, TOKEN or CUSTOM", clipText(string(t))))
 }
 
 // checkWebhookToken rejects tokens that cannot be a header value. It never quotes the
@@ -422,7 +404,7 @@ func checkWebhookHeaders(field string, h map[string]string) error {
 	}
 	for _, name := range webhookHeaderNames(h) {
 		if !validWebhookHeaderName(name) {
-			return invalidWebhook(field, fmt.Sprintf("name %q is not a valid header name", clipWebhookText(name)))
+			return invalidWebhook(field, fmt.Sprintf("name %q is not a valid header name", clipText(name)))
 		}
 		lower := strings.ToLower(name)
 		for _, banned := range bannedWebhookHeaders {
@@ -459,10 +441,7 @@ func validWebhookHeaderName(s string) bool {
 }
 
 // isWebhookHeaderControl reports control characters other than horizontal tab.
-func isWebhookHeaderControl(r rune) bool { return r != '\t' && isWebhookControl(r) }
-
-func isWebhookControl(r rune) bool        { return r < 0x20 || r == 0x7f }
-func isWebhookSpaceOrControl(r rune) bool { return r == ' ' || isWebhookControl(r) }
+func isWebhookHeaderControl(r rune) bool { return r != '\t' && isControl(r) }
 
 // printableWebhookURL drops the user information, query and fragment of a URL before it
 // is printed: people put secrets there.
@@ -475,18 +454,6 @@ func printableWebhookURL(raw string) string {
 	return u.String()
 }
 
-func clipWebhookText(s string) string {
-	const max = 64
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && s[cut]&0xC0 == 0x80 {
-		cut--
-	}
-	return s[:cut] + "…"
-}
-
 // checkWebhookID validates an id put into a path: Personio's webhook ids are UUIDs.
 func checkWebhookID(id string) error {
 	ok := id != "" && len(id) <= 64
@@ -495,7 +462,7 @@ func checkWebhookID(id string) error {
 		ok = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '_'
 	}
 	if !ok {
-		return invalidWebhook("webhook id", fmt.Sprintf("%q is not a webhook id (a UUID)", clipWebhookText(id)))
+		return invalidWebhook("webhook id", fmt.Sprintf("%q is not a webhook id (a UUID)", clipText(id)))
 	}
 	return nil
 }
@@ -783,9 +750,9 @@ func (call webhookCall) err(err error) error {
 		if s == "" {
 			continue
 		}
-		ae.Message = strings.ReplaceAll(ae.Message, s, webhookRedacted)
-		ae.Code = strings.ReplaceAll(ae.Code, s, webhookRedacted)
-		ae.Body = bytes.ReplaceAll(ae.Body, []byte(s), []byte(webhookRedacted))
+		ae.Message = strings.ReplaceAll(ae.Message, s, redacted)
+		ae.Code = strings.ReplaceAll(ae.Code, s, redacted)
+		ae.Body = bytes.ReplaceAll(ae.Body, []byte(s), []byte(redacted))
 	}
 	if ae.StatusCode == http.StatusForbidden {
 		return fmt.Errorf("%w: this call needs the OAuth2 scope %s: add it to Config.Scopes (or leave Scopes empty to ask for every scope the credentials hold) and grant it to the API credentials in Personio",
@@ -908,8 +875,8 @@ func webhookLimit(what string, limit int) (string, error) {
 func webhookQueryTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 func checkWebhookEventName(field, name string) error {
-	if strings.ContainsFunc(name, isWebhookSpaceOrControl) {
-		return invalidWebhook(field, fmt.Sprintf("%q is not an event name such as person.updated", clipWebhookText(name)))
+	if strings.ContainsFunc(name, isSpaceOrControl) {
+		return invalidWebhook(field, fmt.Sprintf("%q is not an event name such as person.updated", clipText(name)))
 	}
 	return nil
 }
@@ -1305,7 +1272,7 @@ func webhookTime(call webhookCall, field, s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
 	if err != nil {
-		return time.Time{}, fmt.Errorf("personio: GET %s: %s %q is not an RFC 3339 time: %w", call.path, field, clipWebhookText(s), unified.ErrInvalidValue)
+		return time.Time{}, fmt.Errorf("personio: GET %s: %s %q is not an RFC 3339 time: %w", call.path, field, clipText(s), unified.ErrInvalidValue)
 	}
 	return t, nil
 }
