@@ -403,14 +403,8 @@ func checkWebhookHeaders(field string, h map[string]string) error {
 		return invalidWebhook(field, fmt.Sprintf("has %d headers; Personio allows at most %d", len(h), MaxWebhookCustomHeaders))
 	}
 	for _, name := range webhookHeaderNames(h) {
-		if !validWebhookHeaderName(name) {
-			return invalidWebhook(field, fmt.Sprintf("name %q is not a valid header name", clipText(name)))
-		}
-		lower := strings.ToLower(name)
-		for _, banned := range bannedWebhookHeaders {
-			if strings.HasPrefix(lower, banned) {
-				return invalidWebhook(field, fmt.Sprintf("name %q is not allowed: Personio rejects names equal to or starting with %q", name, banned))
-			}
+		if err := CheckWebhookHeaderName(name); err != nil {
+			return invalidWebhook(field, err.Error())
 		}
 		v := h[name]
 		if v == "" {
@@ -423,21 +417,24 @@ func checkWebhookHeaders(field string, h map[string]string) error {
 	return nil
 }
 
-// validWebhookHeaderName reports whether s is an HTTP field name (RFC 9110 token).
-func validWebhookHeaderName(s string) bool {
-	if s == "" {
-		return false
+// CheckWebhookHeaderName returns nil when Personio accepts name as the name of a custom
+// webhook header (auth type CUSTOM): an HTTP field name (an RFC 9110 token) that neither
+// equals nor starts with, in any case, host, content-length, transfer-encoding,
+// connection, upgrade, te, trailer, expect or content-type. Otherwise its error says why,
+// quoting the name. The receiver in package personio/webhook applies the same rule.
+func CheckWebhookHeaderName(name string) error {
+	if name == "" || strings.ContainsFunc(name, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("!#$%&'*+-.^_`|~", r))
+	}) {
+		return fmt.Errorf("name %q is not a valid header name", clipText(name))
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
+	lower := strings.ToLower(name)
+	for _, banned := range bannedWebhookHeaders {
+		if strings.HasPrefix(lower, banned) {
+			return fmt.Errorf("name %q is not allowed: Personio rejects names equal to or starting with %q", name, banned)
 		}
 	}
-	return true
+	return nil
 }
 
 // isWebhookHeaderControl reports control characters other than horizontal tab.

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
@@ -93,12 +94,6 @@ type Auth struct {
 	Verifier Verifier
 }
 
-// bannedHeaders are the custom-header names Personio refuses, as names or prefixes.
-var bannedHeaders = [...]string{
-	"host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer",
-	"expect", "content-type",
-}
-
 // check validates a, naming field in errors. It never quotes a secret.
 func (a *Auth) check(field string) error {
 	bad := func(msg string) error {
@@ -124,14 +119,8 @@ func (a *Auth) check(field string) error {
 			return bad(fmt.Sprintf("has %d Headers; CUSTOM needs 1 to 3", len(a.Headers)))
 		}
 		for _, name := range sortedNames(a.Headers) {
-			if !validHeaderName(name) {
-				return bad(fmt.Sprintf("Headers: %q is not a valid header name", clip(name)))
-			}
-			lower := strings.ToLower(name)
-			for _, b := range bannedHeaders {
-				if strings.HasPrefix(lower, b) {
-					return bad(fmt.Sprintf("Headers: %q is not allowed: Personio refuses names equal to or starting with %q", name, b))
-				}
+			if err := personio.CheckWebhookHeaderName(name); err != nil {
+				return bad("Headers: " + err.Error())
 			}
 			if err := checkSecret(a.Headers[name]); err != "" {
 				return bad(fmt.Sprintf("Headers: the value of %q %s", name, err))
@@ -157,22 +146,6 @@ func checkSecret(s string) string {
 		return "contains control characters"
 	}
 	return ""
-}
-
-func validHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 func sortedNames(h map[string]string) []string {
