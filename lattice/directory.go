@@ -60,7 +60,7 @@ const (
 // Me fetch the manager when it is not known. A manager the API does not show (404, 403)
 // is referred to by ID only.
 //
-// Names are lossy: Lattice keeps one name string, and mapping.LatticeToUnified splits it
+// Names are lossy: Lattice keeps one name string, and [DefaultSpec] splits it
 // at the first space into first and last name. Override first_name and last_name with
 // WithSpec when a better source exists.
 type Directory struct {
@@ -101,14 +101,14 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 	d.err = errors.Join(cfg.errs...)
 	if d.err == nil && cfg.mapper == nil {
 		if d.cfg.spec == nil {
-			d.cfg.spec = mapping.LatticeToUnified()
+			d.cfg.spec = DefaultSpec()
 		}
 		m, err := d.compile(nil)
 		if err != nil {
 			d.err = fmt.Errorf("%s: %w: mapping spec: %w", ProviderName, unified.ErrInvalidConfig, err)
 		} else {
 			d.mapper = m
-			d.pushStatus = sameStatusField(d.cfg.spec, mapping.LatticeToUnified())
+			d.pushStatus = sameStatusField(d.cfg.spec, DefaultSpec())
 		}
 	}
 	return d

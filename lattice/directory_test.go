@@ -273,8 +273,8 @@ func TestStatusFilterPushDown(t *testing.T) {
 	ctx := context.Background()
 	all := collect(t, unified.Users(ctx, c.Directory(), nil))
 	st := func(s ...unified.Status) unified.Filter { return unified.Filter{Statuses: s} }
-	titleSpec := mapping.LatticeToUnified().With(mapping.Field{Target: "title", Sources: []string{"jobLevel"}})
-	defaultMapper, err := mapping.Compile(mapping.LatticeToUnified(), lattice.Catalog())
+	titleSpec := lattice.DefaultSpec().With(mapping.Field{Target: "title", Sources: []string{"jobLevel"}})
+	defaultMapper, err := mapping.Compile(lattice.DefaultSpec(), lattice.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -560,7 +560,7 @@ func TestCustomAttributes(t *testing.T) {
 	if attr == nil {
 		t.Fatal("every custom attribute label is also a standard field label")
 	}
-	spec := mapping.LatticeToUnified().With(mapping.Field{Target: "title", Sources: []string{attr.LabelEN}, Transforms: []mapping.Transform{mapping.Text()}})
+	spec := lattice.DefaultSpec().With(mapping.Field{Target: "title", Sources: []string{attr.LabelEN}, Transforms: []mapping.Transform{mapping.Text()}})
 	users = collect(t, unified.Users(ctx, c.Directory(lattice.WithCustomAttributes(), lattice.WithSpec(spec)), nil))
 	matched := 0
 	for _, u := range users {

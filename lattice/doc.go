@@ -39,7 +39,7 @@
 // leavers), sends a one-status filter to the API and applies the rest of a
 // unified.Filter itself, resolves department names (listed once and cached) and managers
 // (name and email from users already read, or fetched; see WithManagerLookups), and maps
-// each user to a unified.User through the mapping package (mapping.LatticeToUnified by
+// each user to a unified.User through the mapping package ([DefaultSpec] by
 // default; WithSpec or WithMapper to change it). Custom attributes cost one request per
 // user and are loaded only with WithCustomAttributes.
 //

@@ -30,7 +30,7 @@ func (c *dirConfig) fail(format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf("%s: %w: %s", ProviderName, unified.ErrInvalidConfig, fmt.Sprintf(format, args...)))
 }
 
-// WithMapper maps users with m instead of mapping.LatticeToUnified. m reads the keys of
+// WithMapper maps users with m instead of [DefaultSpec]. m reads the keys of
 // [Record]. Status filters are then applied after mapping only, on every user (the
 // directory cannot know how m maps Lattice statuses).
 func WithMapper(m *mapping.Mapper) DirectoryOption {
@@ -43,8 +43,8 @@ func WithMapper(m *mapping.Mapper) DirectoryOption {
 }
 
 // WithSpec maps users with spec, compiled against [Catalog] (the Lattice fields plus the
-// custom attributes met so far), instead of mapping.LatticeToUnified. Layer your changes
-// over the preset with mapping.LatticeToUnified().With(...). A spec that fails to compile
+// custom attributes met so far), instead of [DefaultSpec]. Layer your changes
+// over the preset with DefaultSpec().With(...). A spec that fails to compile
 // makes every call of the directory fail with an error matching unified.ErrInvalidConfig.
 func WithSpec(spec *mapping.Spec) DirectoryOption {
 	return func(c *dirConfig) {

@@ -97,7 +97,7 @@ func (e *FieldError) Unwrap() error { return e.Err }
 // RecordError gathers every failing field of one record. The fields that did not fail were
 // still set.
 type RecordError struct {
-	// Provider is the catalog's provider ("personio"), when the mapper was compiled with
+	// Provider is the catalog's provider ("acme"), when the mapper was compiled with
 	// a catalog.
 	Provider string
 	// RecordID is the failing record's ID().

@@ -77,7 +77,7 @@ func New(cfg Config) (*Client, error) {
 	c.v1tok = newTokenSource("v1", c.fetchV1Token)
 	c.v2tok = newTokenSource("v2", c.fetchV2Token)
 	tcfg := transport.Config{
-		Provider:      Provider,
+		Provider:      ProviderName,
 		BaseURL:       cfg.BaseURL,
 		HTTPClient:    cfg.HTTPClient,
 		Logger:        cfg.Logger,

@@ -13,9 +13,9 @@ import (
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// Provider is the name of this provider: the value of unified.User.Provider and of
+// ProviderName is the name of this provider: the value of unified.User.Provider and of
 // [Directory.Provider].
-const Provider = "personio"
+const ProviderName = "personio"
 
 // Defaults applied to zero Config fields.
 const (

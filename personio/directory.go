@@ -31,7 +31,7 @@ const DefaultConcurrency = 4
 // entities (listed once per Directory and cached).
 //
 // Records become users through a mapping.Mapper: by default
-// mapping.PersonioToUnified compiled against mapping.PersonioCatalog merged with the
+// [DefaultSpec] compiled against [Catalog] merged with the
 // tenant's attribute list (GET /v1/company/employees/attributes, read once per Directory,
 // when first needed; in v2 mode too, for the labels of custom attributes, and if the
 // credentials cannot read it the built-in catalog is used). In v1 mode only the attributes
@@ -94,7 +94,7 @@ func WithV2() DirectoryOption { return func(c *dirConfig) { c.v2 = true } }
 func WithMapper(m *mapping.Mapper) DirectoryOption { return func(c *dirConfig) { c.mapper = m } }
 
 // WithSpec maps records with spec, compiled against the tenant's catalog when first
-// needed; for example mapping.PersonioToUnified().With(...) to take the title from a
+// needed; for example DefaultSpec().With(...) to take the title from a
 // custom attribute. A spec that does not compile makes every call fail with the compile
 // error.
 func WithSpec(spec *mapping.Spec) DirectoryOption { return func(c *dirConfig) { c.spec = spec } }
@@ -143,7 +143,7 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 }
 
 // Provider returns "personio".
-func (d *Directory) Provider() string { return Provider }
+func (d *Directory) Provider() string { return ProviderName }
 
 // String describes the Directory by its client and API version, without credentials.
 func (d *Directory) String() string {
@@ -190,7 +190,7 @@ type dirSetup struct {
 }
 
 // Catalog returns the attribute catalog the Directory maps against:
-// mapping.PersonioCatalog merged with the attributes the credentials can read. It is read
+// [Catalog] merged with the attributes the credentials can read. It is read
 // once per Directory.
 func (d *Directory) Catalog(ctx context.Context) (*mapping.Catalog, error) {
 	s, err := d.ready(ctx)
@@ -224,7 +224,7 @@ func (d *Directory) ready(ctx context.Context) (*dirSetup, error) {
 }
 
 func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
-	s := &dirSetup{catalog: mapping.PersonioCatalog()}
+	s := &dirSetup{catalog: Catalog()}
 	tenant, err := d.c.Attributes(ctx)
 	switch {
 	case err == nil:
@@ -246,7 +246,7 @@ func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
 	default:
 		spec := d.cfg.spec
 		if spec == nil {
-			spec = mapping.PersonioToUnified()
+			spec = DefaultSpec()
 		}
 		m, err := mapping.Compile(spec, s.catalog)
 		if err != nil {
@@ -281,7 +281,7 @@ func tenantCatalog(attrs []AttributeInfo) *mapping.Catalog {
 		}
 		out = append(out, ma)
 	}
-	return mapping.NewCatalog(Provider, out)
+	return mapping.NewCatalog(ProviderName, out)
 }
 
 // mapped is one record mapped to a user.
@@ -297,7 +297,7 @@ func (d *Directory) mapRecord(s *dirSetup, rec mapping.Record, raw json.RawMessa
 	if err != nil && !errors.As(err, &m.err) {
 		return m, fmt.Errorf("personio: mapping record %s: %w", rec.ID(), err)
 	}
-	m.user.Provider = Provider
+	m.user.Provider = ProviderName
 	if m.user.ID == "" {
 		m.user.ID = rec.ID()
 	}
@@ -433,14 +433,14 @@ func (d *Directory) pageSize(requested, maximum int) (int, error) {
 
 // decodeCursor decodes a cursor made for filter f into pos.
 func decodeCursor(c string, f *unified.Filter, pos any) error {
-	if err := cursor.Decode(c, Provider, f.Fingerprint(), pos); err != nil {
+	if err := cursor.Decode(c, ProviderName, f.Fingerprint(), pos); err != nil {
 		return fmt.Errorf("personio: %w", err)
 	}
 	return nil
 }
 
 func encodeCursor(f *unified.Filter, pos any) (string, error) {
-	c, err := cursor.Encode(Provider, f.Fingerprint(), pos)
+	c, err := cursor.Encode(ProviderName, f.Fingerprint(), pos)
 	if err != nil {
 		return "", fmt.Errorf("personio: %w", err)
 	}

@@ -105,7 +105,7 @@ func checkResolved(t *testing.T, users []unified.User, co *personiotest.Company,
 				t.Errorf("user %s references (-want +got):\n%s", u.ID, diff)
 			}
 		}
-		if u.Status.String() != p.Status || u.EmploymentType.String() != p.EmploymentType || u.Email != p.Email || u.Provider != Provider {
+		if u.Status.String() != p.Status || u.EmploymentType.String() != p.EmploymentType || u.Email != p.Email || u.Provider != ProviderName {
 			if bad++; bad <= 3 {
 				t.Errorf("user %s: status %s/%s type %s/%s email %s/%s", u.ID, u.Status, p.Status, u.EmploymentType, p.EmploymentType, u.Email, p.Email)
 			}
@@ -639,7 +639,7 @@ func TestMappingPolicy(t *testing.T) {
 	if noTeam == 0 {
 		t.Fatal("everyone has a team; the test needs someone without")
 	}
-	spec := mapping.PersonioToUnified().With(mapping.Field{Target: "team", Sources: []string{"team"}, Required: true})
+	spec := DefaultSpec().With(mapping.Field{Target: "team", Sources: []string{"team"}, Required: true})
 	for _, m := range modes {
 		t.Run(m.name+"/lenient", func(t *testing.T) {
 			t.Parallel()
@@ -760,7 +760,7 @@ func TestGetUserAndMe(t *testing.T) {
 			}
 			id := strconv.Itoa(srv.Company().People[2].ID)
 			u, err := d.GetUser(t.Context(), id)
-			if err != nil || u.ID != id || u.Provider != Provider {
+			if err != nil || u.ID != id || u.Provider != ProviderName {
 				t.Errorf("GetUser(%s) = %+v, %v", id, u, err)
 			}
 		})

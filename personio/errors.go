@@ -151,7 +151,7 @@ type AuthError struct {
 // reports it as the cause of the request it could not authorize, under its own prefix.
 func (e *AuthError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s authentication failed: %s", e.API, strings.TrimPrefix(fmt.Sprint(e.Err), Provider+": "))
+	fmt.Fprintf(&b, "%s authentication failed: %s", e.API, strings.TrimPrefix(fmt.Sprint(e.Err), ProviderName+": "))
 	if e.CredentialsRejected() {
 		b.WriteString(": check the client id and secret (Config.ClientID, Config.ClientSecret) of the API credentials in Personio (Settings → Integrations → API credentials)")
 		if e.API == "v2" {

@@ -91,7 +91,7 @@ func ExampleWithSpec() {
 	defer srv.Close()
 	client := newClient(srv)
 
-	spec := mapping.PersonioToUnified().With(mapping.Field{
+	spec := personio.DefaultSpec().With(mapping.Field{
 		Target:  "title",
 		Sources: []string{"Titel", "position"}, // the academic title if any, else the position
 	})

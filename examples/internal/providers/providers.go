@@ -35,7 +35,7 @@ import (
 
 // The provider names, as the -provider flag takes them.
 const (
-	Personio = personio.Provider
+	Personio = personio.ProviderName
 	Lattice  = lattice.ProviderName
 	// All selects every provider.
 	All = "all"
