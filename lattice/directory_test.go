@@ -168,7 +168,7 @@ func TestDirectoryLists1000(t *testing.T) {
 
 	// Paging with ListUsers gives the same users.
 	srv.ResetRequests()
-	paged := collect(t, unified.Pages(ctx, c.Directory(), nil))
+	paged := collect(t, unified.PagedUsers(ctx, c.Directory(), nil))
 	if diff := cmp.Diff(streamed, paged); diff != "" {
 		t.Errorf("ListUsers paging differs from StreamUsers (-stream +pages):\n%s", diff)
 	}
@@ -195,7 +195,7 @@ func TestDirectoryLists1000(t *testing.T) {
 		t.Errorf("stream with lookups: %d single-user requests, want one per late manager (%d)", got, len(lateManagers))
 	}
 	srv.ResetRequests()
-	pagedFull := collect(t, unified.Pages(ctx, c.Directory(lattice.WithManagerLookups(lattice.ManagerLookupsAlways)), nil))
+	pagedFull := collect(t, unified.PagedUsers(ctx, c.Directory(lattice.WithManagerLookups(lattice.ManagerLookupsAlways)), nil))
 	if diff := cmp.Diff(full, pagedFull); diff != "" {
 		t.Errorf("ListUsers paging with lookups differs from StreamUsers (-stream +pages):\n%s", diff)
 	}
@@ -234,7 +234,7 @@ func TestStreamEqualsPages(t *testing.T) {
 	c := fakeClient(t, srv, nil)
 	d := c.Directory()
 	ctx := context.Background()
-	all := collect(t, unified.Pages(ctx, d, nil))
+	all := collect(t, unified.PagedUsers(ctx, d, nil))
 	filters := map[string]unified.Filter{
 		"none":       {},
 		"inactive":   {Statuses: []unified.Status{unified.StatusInactive}},
@@ -244,7 +244,7 @@ func TestStreamEqualsPages(t *testing.T) {
 	for name, f := range filters {
 		for _, size := range []int{0, 7, 100} {
 			lo := &unified.ListOptions{PageSize: size, Filter: f}
-			pages := collect(t, unified.Pages(ctx, d, lo))
+			pages := collect(t, unified.PagedUsers(ctx, d, lo))
 			stream := collect(t, d.StreamUsers(ctx, lo))
 			if diff := cmp.Diff(pages, stream); diff != "" {
 				t.Errorf("%s, size %d: stream differs from pages (-pages +stream):\n%s", name, size, diff)
@@ -409,7 +409,7 @@ func TestQuirks(t *testing.T) {
 			want := latticeIDs(srv.Company(), nil)
 			for mode, list := range map[string]func(context.Context, unified.Directory, *unified.ListOptions) func(func(unified.User, error) bool){
 				"pages": func(ctx context.Context, d unified.Directory, o *unified.ListOptions) func(func(unified.User, error) bool) {
-					return unified.Pages(ctx, d, o)
+					return unified.PagedUsers(ctx, d, o)
 				},
 				"stream": func(ctx context.Context, d unified.Directory, o *unified.ListOptions) func(func(unified.User, error) bool) {
 					return unified.Users(ctx, d, o)

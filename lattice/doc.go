@@ -17,8 +17,9 @@
 // Lists are cursor pages of at most 100 items; the client always asks for 100 unless told
 // otherwise (the API's default is 10). The iterators stop when the API says there is no
 // more, never because a page is empty, and fail with unified.ErrCursorLoop when the API
-// repeats a cursor. GET /v1/users returns only ACTIVE users unless asked: set
-// ListUsersOptions.Statuses to []UserStatus{StatusAll} to see everyone.
+// repeats a cursor. GET /v1/users returns only ACTIVE users unless asked, so
+// [Client.ListUsers] asks for every status unless ListUsersOptions.Statuses (in the
+// unified.Status vocabulary) narrows it.
 //
 // Timestamps (Unix seconds in the API) become time.Time in UTC; days ("YYYY-MM-DD") become
 // unified.Date, so a birthday never shifts with a time zone; nulls are zero values.

@@ -112,8 +112,8 @@ func ExampleClient_Users() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	count := map[lattice.UserStatus]int{}
-	for u, err := range c.Users(context.Background(), &lattice.ListUsersOptions{Statuses: []lattice.UserStatus{lattice.StatusAll}}) {
+	count := map[string]int{}
+	for u, err := range c.Users(context.Background(), nil) {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -69,11 +69,11 @@ func (d *Directory) start(o *unified.ListOptions) (int, position, error) {
 // match any Lattice user.
 func (d *Directory) statusParam(f *unified.Filter) (string, bool) {
 	if !d.pushStatus || len(f.Statuses) == 0 {
-		return string(StatusAll), true
+		return statusAll, true
 	}
-	var want []UserStatus
+	var want []string
 	for _, s := range f.Statuses {
-		if ls, ok := latticeStatus(s); ok && !slices.Contains(want, ls) {
+		if ls, ok := apiStatus(s); ok && !slices.Contains(want, ls) {
 			want = append(want, ls)
 		}
 	}
@@ -81,25 +81,10 @@ func (d *Directory) statusParam(f *unified.Filter) (string, bool) {
 	case 0:
 		return "", false
 	case 1:
-		return string(want[0]), true
+		return want[0], true
 	}
 	// The API documents one status per request: read everyone and filter here.
-	return string(StatusAll), true
-}
-
-// latticeStatus maps a unified status to Lattice's; leave has no equivalent.
-func latticeStatus(s unified.Status) (UserStatus, bool) {
-	switch s {
-	case unified.StatusActive:
-		return StatusActive, true
-	case unified.StatusInvited:
-		return StatusInvited, true
-	case unified.StatusOnboarding:
-		return StatusCreated, true
-	case unified.StatusInactive:
-		return StatusDeactivated, true
-	}
-	return "", false
+	return statusAll, true
 }
 
 // rawPage is a page of users as read, with repeats dropped, before names are resolved
@@ -133,7 +118,7 @@ func (d *Directory) fetchPage(ctx context.Context, f *unified.Filter, size int, 
 	}
 
 	ids := make(hashList, 0, len(users))
-	rp := &rawPage{users: users[:0], filtered: status != string(StatusAll)}
+	rp := &rawPage{users: users[:0], filtered: status != statusAll}
 	for i := range users {
 		h := hashID(users[i].ID)
 		dup := pos.Prev.contains(h) || ids.contains(h)

@@ -71,7 +71,7 @@ func (r *Record) Lookup(key string) (mapping.Value, bool) {
 	case "title":
 		return text(u.Title), true
 	case "status":
-		return text(string(u.Status)), true
+		return text(u.Status), true
 	case "externalUserId":
 		return text(u.ExternalUserID), true
 	case "gender":

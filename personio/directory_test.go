@@ -105,7 +105,7 @@ func checkResolved(t *testing.T, users []unified.User, co *personiotest.Company,
 				t.Errorf("user %s references (-want +got):\n%s", u.ID, diff)
 			}
 		}
-		if u.Status.String() != p.Status || u.EmploymentType.String() != p.EmploymentType || u.Email != p.Email || u.Provider != ProviderName {
+		if u.Status != p.Status || u.EmploymentType.String() != p.EmploymentType || u.Email != p.Email || u.Provider != ProviderName {
 			if bad++; bad <= 3 {
 				t.Errorf("user %s: status %s/%s type %s/%s email %s/%s", u.ID, u.Status, p.Status, u.EmploymentType, p.EmploymentType, u.Email, p.Email)
 			}
@@ -135,7 +135,7 @@ func TestThousandPeople(t *testing.T) {
 			return unified.Users(t.Context(), d, nil)
 		},
 		"Pages": func(d unified.Directory) func(func(unified.User, error) bool) {
-			return unified.Pages(t.Context(), d, nil)
+			return unified.PagedUsers(t.Context(), d, nil)
 		},
 	} {
 		t.Run("v1/"+name, func(t *testing.T) {
@@ -191,7 +191,7 @@ func TestStreamEqualsPages(t *testing.T) {
 					c := fakeClient(t, srv, nil)
 					d := c.Directory(append(slices.Clone(m.opts), WithConcurrency(3))...)
 					opts := &unified.ListOptions{PageSize: size, Filter: f}
-					want := collect(t, unified.Pages(t.Context(), d, opts))
+					want := collect(t, unified.PagedUsers(t.Context(), d, opts))
 					got := collect(t, d.StreamUsers(t.Context(), opts))
 					if len(want) == 0 {
 						t.Fatal("empty listing")
@@ -309,7 +309,7 @@ func TestPushDown(t *testing.T) {
 		if v2 {
 			opts = append(opts, WithV2())
 		}
-		all[v2] = collect(t, unified.Pages(t.Context(), fakeClient(t, srv, nil).Directory(opts...), nil))
+		all[v2] = collect(t, unified.PagedUsers(t.Context(), fakeClient(t, srv, nil).Directory(opts...), nil))
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -544,7 +544,7 @@ func TestQuirks(t *testing.T) {
 		if v2 {
 			opts = append(opts, WithV2())
 		}
-		want[v2] = collect(t, unified.Pages(t.Context(), fakeClient(t, ref, nil).Directory(opts...), nil))
+		want[v2] = collect(t, unified.PagedUsers(t.Context(), fakeClient(t, ref, nil).Directory(opts...), nil))
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -556,7 +556,7 @@ func TestQuirks(t *testing.T) {
 			}
 			d := fakeClient(t, srv, nil).Directory(opts...)
 			for name, seq := range map[string]func(func(unified.User, error) bool){
-				"Pages": unified.Pages(t.Context(), d, &unified.ListOptions{PageSize: tt.size}),
+				"Pages": unified.PagedUsers(t.Context(), d, &unified.ListOptions{PageSize: tt.size}),
 				"Users": unified.Users(t.Context(), d, &unified.ListOptions{PageSize: tt.size}),
 			} {
 				var got []unified.User
@@ -686,7 +686,7 @@ func TestRawAndProjection(t *testing.T) {
 				if raw {
 					opts = append(opts, WithRaw())
 				}
-				users := collect(t, unified.Pages(t.Context(), fakeClient(t, srv, nil).Directory(opts...), nil))
+				users := collect(t, unified.PagedUsers(t.Context(), fakeClient(t, srv, nil).Directory(opts...), nil))
 				for _, u := range users {
 					if raw != (len(u.Raw) > 0) {
 						t.Fatalf("user %s Raw = %q", u.ID, u.Raw)

@@ -52,7 +52,7 @@ func applyScenario(c *fakecompany.Company, at time.Time) (syncScenario, error) {
 	var managers []*fakecompany.Person
 	for i := range c.People {
 		p := &c.People[i]
-		if p.Status != fakecompany.StatusActive || p.SupervisorID == 0 || p.DepartmentID == 0 {
+		if p.Status != unified.StatusActive || p.SupervisorID == 0 || p.DepartmentID == 0 {
 			continue
 		}
 		if hasReports[p.ID] {
@@ -74,7 +74,7 @@ func applyScenario(c *fakecompany.Company, at time.Time) (syncScenario, error) {
 		}
 		for i := range c.People {
 			q := &c.People[i]
-			if q.DepartmentID == t.DepartmentID && hasReports[q.ID] && q.Status == fakecompany.StatusActive &&
+			if q.DepartmentID == t.DepartmentID && hasReports[q.ID] && q.Status == unified.StatusActive &&
 				q.ID != removed && q.ID != mover.SupervisorID {
 				dept, team, boss = t.DepartmentID, t.ID, q.ID
 				break

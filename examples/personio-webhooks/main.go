@@ -44,6 +44,7 @@ import (
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/personio/webhook"
 	"github.com/hrisconnect/hrisconnect/snapshot"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 func main() { providers.Main("personio-webhooks", run) }
@@ -189,7 +190,7 @@ func sampleChanges(c *personiotest.Company) []step {
 	var picks []fakecompany.Person
 	var latest time.Time
 	for _, p := range c.People {
-		if p.Status == fakecompany.StatusActive && p.SupervisorID != 0 && len(c.DirectReports(p.ID)) == 0 {
+		if p.Status == unified.StatusActive && p.SupervisorID != 0 && len(c.DirectReports(p.ID)) == 0 {
 			picks = append(picks, p)
 		}
 		if p.UpdatedAt.After(latest) {

@@ -281,7 +281,7 @@ type path string
 const (
 	// viaUsers is unified.Users, which uses the directories' Streamer fast path.
 	viaUsers path = "Users"
-	// viaPages is unified.Pages, one ListUsers call after another.
+	// viaPages is unified.PagedUsers, one ListUsers call after another.
 	viaPages path = "Pages"
 )
 
@@ -291,7 +291,7 @@ func syncIDs(ctx context.Context, d unified.Directory, p path) ([]string, error)
 	opts := &unified.ListOptions{PageSize: pageSize}
 	seq := unified.Users(ctx, d, opts)
 	if p == viaPages {
-		seq = unified.Pages(ctx, d, opts)
+		seq = unified.PagedUsers(ctx, d, opts)
 	}
 	var ids []string
 	for u, err := range seq {

@@ -15,7 +15,6 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/personio/webhook"
@@ -269,7 +268,7 @@ func at(c *personiotest.Company, minutes int) time.Time {
 func plain(c *personiotest.Company) []int {
 	var out []int
 	for _, p := range c.People {
-		if p.Status == fakecompany.StatusActive && p.SupervisorID != 0 && len(c.DirectReports(p.ID)) == 0 &&
+		if p.Status == unified.StatusActive && p.SupervisorID != 0 && len(c.DirectReports(p.ID)) == 0 &&
 			p.DepartmentID != 0 {
 			out = append(out, p.ID)
 		}
