@@ -18,7 +18,7 @@ func Example() {
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, 25))
 	defer srv.Close()
 
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func Example() {
 func ExampleDirectory_leavers() {
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, 100))
 	defer srv.Close()
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func ExampleDirectory_leavers() {
 func ExampleWithCustomAttributes() {
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, 4))
 	defer srv.Close()
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func ExampleWithCustomAttributes() {
 func ExampleClient_Users() {
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, 120))
 	defer srv.Close()
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func ExampleClient_Users() {
 func ExampleClient_CustomAttributesIter() {
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, 4))
 	defer srv.Close()
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}

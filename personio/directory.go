@@ -142,6 +142,9 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 	return d
 }
 
+// Client returns the client the Directory reads through.
+func (d *Directory) Client() *Client { return d.c }
+
 // Provider returns "personio".
 func (d *Directory) Provider() string { return ProviderName }
 

@@ -1,4 +1,4 @@
-package personio
+package personio_test
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/hrisconnect/hrisconnect/mapping"
+	. "github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
 	"github.com/hrisconnect/hrisconnect/unified/directorytest"
@@ -229,8 +230,7 @@ func TestStreamStopsGoroutines(t *testing.T) {
 					break // page 2 is being consumed; later pages are in flight
 				}
 			}
-			c.v1.CloseIdleConnections()
-			c.v2.CloseIdleConnections()
+			CloseIdleConnections(c)
 			goleak.VerifyNone(t, ignore,
 				goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
 				goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
@@ -809,10 +809,10 @@ func TestRateLimitedServer(t *testing.T) {
 		if diff := cmp.Diff(seqIDs(1, 150), userIDs(users)); diff != "" {
 			t.Errorf("ids (-want +got):\n%s", diff)
 		}
-		if log.status(429) == 0 {
+		if log.Status(429) == 0 {
 			t.Error("the server never answered 429; the test does not exercise retries")
 		}
-		for off, n := range log.byOffset() {
+		for off, n := range log.ByOffset() {
 			if n > 10 {
 				t.Errorf("offset %d requested %d times, more than MaxAttempts", off, n)
 			}
@@ -869,7 +869,7 @@ func TestPageRetryBudget(t *testing.T) {
 				if n != 20 {
 					t.Errorf("%d users before the error, want the 20 of the pages before", n)
 				}
-				if got := log.byOffset()[20]; got != tt.requests {
+				if got := log.ByOffset()[20]; got != tt.requests {
 					t.Errorf("offset 20 requested %d times, want %d", got, tt.requests)
 				}
 				if s := errs[0].Error(); strings.Count(s, "personio:") != 1 {

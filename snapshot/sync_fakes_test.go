@@ -168,7 +168,7 @@ func TestSyncPersonio(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	srv := personiotest.NewTestServer(t, personiotest.WithGenerated(3, 60))
-	c, err := personio.New(personio.Config{ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := personio.New(srv.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestSyncLattice(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(3, 60))
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

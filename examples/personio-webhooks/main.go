@@ -36,8 +36,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio"
@@ -75,12 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		personiotest.WithWebhookClient(endpoint.Client()))
 	defer fake.Close()
 
-	client, err := personio.New(personio.Config{
-		ClientID: fake.ClientID, ClientSecret: fake.ClientSecret,
-		BaseURL:    fake.URL,      // Personio: leave empty
-		HTTPClient: fake.Client(), // Personio: leave nil
-		RateLimit:  rate.Inf,      // the fake has no rate limit; Personio: leave 0
-	})
+	// The fake's credential, URL and HTTP client, without a rate limit (the fake has
+	// none). Against Personio: personio.Config{ClientID: ..., ClientSecret: ...}.
+	client, err := personio.New(fake.ClientConfig())
 	if err != nil {
 		return err
 	}
