@@ -38,8 +38,8 @@
 // [Client.Directory] returns a [Directory], Lattice as a unified.Directory and
 // unified.Streamer. It lists users of every status (a provisioning tool must see
 // leavers), sends a one-status filter to the API and applies the rest of a
-// unified.Filter itself, resolves department names (listed once and cached) and managers
-// (name and email from users already read, or fetched; see WithManagerLookups), and maps
+// unified.Filter itself, resolves department names (listed once and cached) and, with
+// WithManagerNames, the names and emails of managers (by ID only otherwise), and maps
 // each user to a unified.User through the mapping package ([DefaultSpec] by
 // default; WithSpec or WithMapper to change it). Custom attributes cost one request per
 // user and are loaded only with WithCustomAttributes.

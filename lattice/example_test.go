@@ -24,7 +24,9 @@ func Example() {
 	}
 	ctx := context.Background()
 	n := 0
-	for u, err := range unified.Users(ctx, c.Directory(), nil) {
+	// Managers' names and emails cost a request for each manager not listed yet: ask for
+	// them with WithManagerNames, else references carry the manager's ID only.
+	for u, err := range unified.Users(ctx, c.Directory(lattice.WithManagerNames()), nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -53,7 +55,7 @@ func ExampleDirectory_leavers() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	leavers, err := unified.All(context.Background(), c.Directory(), &unified.ListOptions{
+	leavers, err := unified.All(context.Background(), c.Directory(lattice.WithManagerNames()), &unified.ListOptions{
 		Filter: unified.Filter{Statuses: []unified.Status{unified.StatusInactive}},
 	})
 	if err != nil {

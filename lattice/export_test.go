@@ -21,6 +21,6 @@ func DecodeMapPage(ctx context.Context, d *Directory, page []byte) (int, error) 
 	for i := range env.Data {
 		users[i] = env.Data[i].user()
 	}
-	out, err := d.convert(ctx, users, nil, false)
+	out, err := d.convert(ctx, users, nil)
 	return len(out), err
 }

@@ -93,7 +93,6 @@ type rawPage struct {
 	users    []User
 	raws     []json.RawMessage // with WithRaw
 	next     *position         // nil after the last page
-	filtered bool              // the API filtered the page by status
 }
 
 // fetchPage reads the page at pos, drops users repeated from the previous page (or within
@@ -118,7 +117,7 @@ func (d *Directory) fetchPage(ctx context.Context, f *unified.Filter, size int, 
 	}
 
 	ids := make(hashList, 0, len(users))
-	rp := &rawPage{users: users[:0], filtered: status != statusAll}
+	rp := &rawPage{users: users[:0]}
 	for i := range users {
 		h := hashID(users[i].ID)
 		dup := pos.Prev.contains(h) || ids.contains(h)
@@ -167,8 +166,7 @@ func (d *Directory) fetchPage(ctx context.Context, f *unified.Filter, size int, 
 
 // finish resolves names of rp's users, maps them and keeps those that match f.
 func (d *Directory) finish(ctx context.Context, f *unified.Filter, rp *rawPage) ([]unified.User, error) {
-	lookup := d.cfg.lookups == ManagerLookupsAlways || (d.cfg.lookups == ManagerLookupsAuto && rp.filtered)
-	out, err := d.convert(ctx, rp.users, rp.raws, lookup)
+	out, err := d.convert(ctx, rp.users, rp.raws)
 	if err != nil {
 		return nil, err
 	}

@@ -106,13 +106,15 @@ type RecordError struct {
 	Errors []*FieldError
 }
 
-// Error returns one line naming the record and every failing field.
+// Error returns one line naming the record and every failing field, after the provider
+// as the one prefix ("acme: record "7": field ..."), or "mapping:" when there is none.
 func (e *RecordError) Error() string {
 	var b strings.Builder
-	b.WriteString("mapping: ")
 	if e.Provider != "" {
 		b.WriteString(e.Provider)
-		b.WriteString(" ")
+		b.WriteString(": ")
+	} else {
+		b.WriteString("mapping: ")
 	}
 	fmt.Fprintf(&b, "record %q: ", e.RecordID)
 	if len(e.Errors) == 1 {

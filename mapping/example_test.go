@@ -232,5 +232,5 @@ func ExampleCollector() {
 	fmt.Println(col.Err())
 	// Output:
 	// 2 users; 1 with errors
-	// mapping: acme record "2": field "status" (source "status", value "retired"): enum: no mapping for "retired" (known: active, inactive): transform failed
+	// acme: record "2": field "status" (source "status", value "retired"): enum: no mapping for "retired" (known: active, inactive): transform failed
 }

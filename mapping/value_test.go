@@ -136,7 +136,7 @@ func TestErrorTexts(t *testing.T) {
 		t.Errorf("FieldError = %q, want %q", got, want)
 	}
 	re := &RecordError{Provider: "acme", RecordID: "9", Errors: []*FieldError{{Field: "id", Source: "id", Err: ErrRequiredMissing}}}
-	if got, want := re.Error(), `mapping: acme record "9": field "id" (source "id"): required value missing`; got != want {
+	if got, want := re.Error(), `acme: record "9": field "id" (source "id"): required value missing`; got != want {
 		t.Errorf("RecordError = %q, want %q", got, want)
 	}
 	if !errors.Is(re, ErrRequiredMissing) {
