@@ -90,9 +90,9 @@ func (d *Directory) statusParam(f *unified.Filter) (string, bool) {
 // rawPage is a page of users as read, with repeats dropped, before names are resolved
 // and users mapped.
 type rawPage struct {
-	users    []User
-	raws     []json.RawMessage // with WithRaw
-	next     *position         // nil after the last page
+	users []User
+	raws  []json.RawMessage // with WithRaw
+	next  *position         // nil after the last page
 }
 
 // fetchPage reads the page at pos, drops users repeated from the previous page (or within
