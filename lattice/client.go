@@ -354,8 +354,8 @@ func decodeError(e *unified.APIError, body []byte) {
 
 // Hints added to errors that a user can act on.
 const (
-	hintUnauthorized = "check the API key: an admin creates keys under Admin > Settings > Platform > API keys, and a deleted key stops working"
-	hintForbidden    = "the API key has the privileges of the admin who created it; a key created by a super admin can read this"
+	hintUnauthorized = "check Config.APIKey (Admin > Settings > Platform > API keys; a deleted key stops working)"
+	hintForbidden    = "keys have their creator's privileges: use a super admin's key"
 )
 
 // errNilContext is returned for a nil context, instead of a panic.
@@ -388,13 +388,14 @@ type hintError struct {
 	hint string
 }
 
-func (e *hintError) Error() string { return e.err.Error() + " (" + e.hint + ")" }
+func (e *hintError) Error() string { return e.err.Error() + "; " + e.hint }
 func (e *hintError) Unwrap() error { return e.err }
 
-// withHint adds hint to err, after the hint err already has, if any.
+// withHint adds hint to err, after the hint err already has, if any ("use a super admin's
+// key, or ...").
 func withHint(err error, hint string) error {
 	if h, ok := err.(*hintError); ok {
-		return &hintError{err: h.err, hint: h.hint + "; " + hint}
+		return &hintError{err: h.err, hint: h.hint + ", " + hint}
 	}
 	return &hintError{err: err, hint: hint}
 }

@@ -145,8 +145,8 @@ func (d *Directory) Refresh() {
 	d.people.reset()
 }
 
-// ready returns the error every call fails with before it starts: invalid options or a
-// nil context.
+// ready returns the error every call fails with before it starts: invalid options, a nil
+// context, or one that is done already.
 func (d *Directory) ready(ctx context.Context) error {
 	if d.err != nil {
 		return d.err
@@ -154,7 +154,7 @@ func (d *Directory) ready(ctx context.Context) error {
 	if ctx == nil {
 		return errNilContext
 	}
-	return nil
+	return ctx.Err()
 }
 
 // Me returns the user the API key belongs to (GET /v1/me).

@@ -76,7 +76,7 @@ func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMe
 	if d.cfg.custom {
 		if values, err = d.customValues(ctx, users); err != nil {
 			if errors.Is(err, unified.ErrForbidden) {
-				return nil, withHint(err, "drop WithCustomAttributes to list users without them")
+				return nil, withHint(err, "or drop WithCustomAttributes")
 			}
 			return nil, err
 		}
@@ -146,7 +146,7 @@ func (d *Directory) departments(ctx context.Context, users []User) (map[string]s
 	names, err := d.depts.get(ctx, d.cfg.ttl, d.loadDepartments)
 	if err != nil {
 		if errors.Is(err, unified.ErrForbidden) {
-			return nil, withHint(err, "use WithoutDepartmentNames to list users with department IDs only")
+			return nil, withHint(err, "or WithoutDepartmentNames")
 		}
 		return nil, err
 	}
