@@ -107,7 +107,7 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 		}
 		m, err := d.compile(nil)
 		if err != nil {
-			d.err = fmt.Errorf("%s: %w: mapping spec: %w", ProviderName, unified.ErrInvalidConfig, err)
+			d.err = fmt.Errorf("%s: %w: %w", ProviderName, unified.ErrInvalidConfig, err)
 		} else {
 			d.mapper = m
 			d.pushStatus = sameStatusField(d.cfg.spec, DefaultSpec())

@@ -57,7 +57,7 @@ func WithRaw() DirectoryOption { return func(c *dirConfig) { c.raw = true } }
 func WithPageSize(n int) DirectoryOption {
 	return func(c *dirConfig) {
 		if n < 0 {
-			c.fail("WithPageSize(%d): the page size must not be negative (0 means %d)", n, MaxPageSize)
+			c.fail("WithPageSize(%d): the page size must not be negative (0 means the API's largest)", n)
 			return
 		}
 		c.pageSize = n

@@ -190,7 +190,7 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 
 // invalidSpec is the error of a spec that does not compile.
 func invalidSpec(err error) error {
-	return fmt.Errorf("%s: %w: mapping spec: %w", ProviderName, unified.ErrInvalidConfig, err)
+	return fmt.Errorf("%s: %w: %w", ProviderName, unified.ErrInvalidConfig, err)
 }
 
 // Client returns the client the Directory reads through.
