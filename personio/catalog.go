@@ -92,7 +92,7 @@ func required(f mapping.Field) mapping.Field {
 //	employee_number  ← "Personalnummer" (by label: a custom attribute in most tenants)
 //	email            ← email, trimmed
 //	first_name       ← first_name, last_name ← last_name, preferred_name ← preferred_name
-//	display_name     ← preferred_name, else first_name + " " + last_name
+//	display_name     ← first_name + " " + last_name, else preferred_name (see below)
 //	title            ← position
 //	gender           ← gender, lower-cased ("UNSPECIFIED" of v2 means none)
 //	status           ← status (required): onboarding, active, leave, inactive, in v1's
@@ -104,6 +104,13 @@ func required(f mapping.Field) mapping.Field {
 //	birth_date       ← date_of_birth
 //	created_at       ← created_at; updated_at ← last_modified_at
 //	custom.*         ← every available dynamic_* attribute, with its label
+//
+// A row's display name follows the rule of the manager references to it: the name of a
+// supervisor is "First Last" (the supervisor object of v1 carries no preferred name, and
+// v2 names supervisors the same way), so display_name is too, and a manager column shows
+// the name of the manager's own row. The name a person goes by is in preferred_name
+// (Personio's preferred_name is the full name, "Alex Bergmann"); take display_name from
+// it with WithSpec(DefaultSpec().With(...)) if that matters more than the match.
 //
 // Only id and status are required: Personio has employees without email, but a missing
 // status would make every status filter drop users silently, so it fails loudly instead.
@@ -123,10 +130,10 @@ func DefaultSpec() *mapping.Spec {
 			field("preferred_name", "preferred_name", mapping.Trim()),
 			{
 				Target:     "display_name",
-				Sources:    []string{"preferred_name"},
-				Transforms: []mapping.Transform{mapping.Trim()},
-				Fallback: []mapping.Alternative{{Sources: []string{"first_name", "last_name"},
-					Transforms: []mapping.Transform{mapping.Join(" ")}}},
+				Sources:    []string{"first_name", "last_name"},
+				Transforms: []mapping.Transform{mapping.Join(" "), mapping.Trim()},
+				Fallback:   []mapping.Alternative{{Sources: []string{"preferred_name"}, Transforms: []mapping.Transform{mapping.Trim()}}},
+				Note:       "the rule of the supervisor's name in manager references: Personio's supervisor object has no preferred name",
 			},
 			field("title", "position", mapping.Trim()),
 			field("gender", "gender", mapping.Lower(), mapping.Trim(), mapping.EnumKeep(map[string]string{"unspecified": ""})),

@@ -540,3 +540,45 @@ func TestConfigFields(t *testing.T) {
 		}
 	})
 }
+
+// TestManagerReferencesNameRows checks both providers' default mappings: the name and
+// email of a manager reference are those of the manager's own row, for every reference,
+// so a manager column shows what the manager's row shows. The companies have people
+// whose preferred name differs from their first name. Lattice references carry names with
+// WithManagerNames (without it, IDs only).
+func TestManagerReferencesNameRows(t *testing.T) {
+	t.Parallel()
+	for _, tgt := range targets {
+		t.Run(string(tgt), func(t *testing.T) {
+			t.Parallel()
+			f := newFake(t, tgt)
+			d := mustClient(t, f, f.config()).dir(options{lattice: []lattice.DirectoryOption{lattice.WithManagerNames()}})
+			users := collect(t, unified.Users(t.Context(), d, nil))
+			rows := map[string]*unified.User{}
+			for i := range users {
+				rows[users[i].ID] = &users[i]
+			}
+			refs, preferred := 0, 0
+			for _, u := range users {
+				if u.Manager == nil {
+					continue
+				}
+				m := rows[u.Manager.ID]
+				if m == nil {
+					t.Errorf("user %s: manager %s is not listed", u.ID, u.Manager.ID)
+					continue
+				}
+				refs++
+				if m.PreferredName != "" {
+					preferred++
+				}
+				if got, want := [2]string{u.Manager.Name, u.Manager.Email}, [2]string{m.DisplayName, m.Email}; got != want {
+					t.Errorf("user %s: manager reference %q, the manager's row %q", u.ID, got, want)
+				}
+			}
+			if refs == 0 || preferred == 0 {
+				t.Fatalf("%d manager references, %d to managers with a preferred name: the test needs both", refs, preferred)
+			}
+		})
+	}
+}
