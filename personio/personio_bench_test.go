@@ -64,7 +64,7 @@ type syncCase struct {
 //     extra request. They also report a second sync by another client started right after
 //     the first against the same server, whose bucket the first has spent: second_429s
 //     (429s the second client met) and second_s (its time).
-//   - unlimited: the limits lifted by contract (Config.RateLimit rate.Inf, no limit at
+//   - unlimited: the limits lifted by contract (Config.RateLimit NoRateLimit, no limit at
 //     the fake): L = 100 ms (target x_floor ≤ 1.15) and L = 20 ms.
 func BenchmarkSyncPersonio(b *testing.B) {
 	for _, tc := range []syncCase{
