@@ -142,7 +142,10 @@ func (c Config) String() string {
 	if c.Region != "" {
 		fmt.Fprintf(&b, ", Region: %s", clip(string(c.Region), 32))
 	}
-	if c.RateLimit != 0 {
+	switch {
+	case c.RateLimit >= NoRateLimit:
+		b.WriteString(", RateLimit: NoRateLimit")
+	case c.RateLimit != 0:
 		fmt.Fprintf(&b, ", RateLimit: %v", c.RateLimit)
 	}
 	if c.Burst != 0 {

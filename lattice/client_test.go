@@ -370,6 +370,9 @@ func TestConfigStringShowsSettings(t *testing.T) {
 	if strings.Contains(got, "abc") {
 		t.Errorf("String() = %q shows a credential-like query value", got)
 	}
+	if got := (lattice.Config{RateLimit: lattice.NoRateLimit}).String(); !strings.Contains(got, "RateLimit: NoRateLimit") {
+		t.Errorf("String() = %q, want NoRateLimit by name", got)
+	}
 	if got := (lattice.Config{}).String(); !strings.Contains(got, `APIKey: ""`) {
 		t.Errorf("empty config String() = %q", got)
 	}
