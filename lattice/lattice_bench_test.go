@@ -163,7 +163,7 @@ func BenchmarkDecodeMapLattice(b *testing.B) {
 		b.Fatalf("GET /v1/users: %d, %v", resp.StatusCode, err)
 	}
 
-	c, err := New(Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), RateLimit: NoRateLimit})
+	c, err := New(srv.ClientConfig())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func BenchmarkMemoryLattice(b *testing.B) {
 	const company = 100000
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, company))
 	defer srv.Close()
-	c, err := New(Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), RateLimit: NoRateLimit})
+	c, err := New(srv.ClientConfig())
 	if err != nil {
 		b.Fatal(err)
 	}
