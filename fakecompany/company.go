@@ -124,14 +124,6 @@ type CustomAttribute struct {
 	Options []string `json:"options,omitempty"`
 }
 
-// The person statuses, in Personio's v1 vocabulary.
-const (
-	StatusOnboarding = "onboarding" // hired, starts after today
-	StatusActive     = "active"
-	StatusLeave      = "leave" // employed, on (parental, sabbatical, ...) leave
-	StatusInactive   = "inactive"
-)
-
 // The employment types.
 const (
 	EmploymentInternal = "internal" // employed by a legal entity of the company
@@ -147,10 +139,10 @@ const (
 
 // The Lattice user statuses returned by [Person.LatticeStatus].
 const (
-	LatticeActive      = "ACTIVE"
-	LatticeInvited     = "INVITED"
-	LatticeCreated     = "CREATED"
-	LatticeDeactivated = "DEACTIVATED"
+	latticeActive      = "ACTIVE"
+	latticeInvited     = "INVITED"
+	latticeCreated     = "CREATED"
+	latticeDeactivated = "DEACTIVATED"
 )
 
 // Person is one person of the company. Zero values mean "none": a SupervisorID of 0 is no
@@ -175,8 +167,11 @@ type Person struct {
 	Gender string `json:"gender,omitzero"`
 	// Position is the job title.
 	Position string `json:"position,omitzero"`
-	// Status is StatusOnboarding, StatusActive, StatusLeave or StatusInactive.
-	Status string `json:"status"`
+	// Status is unified.StatusOnboarding (hired, starts after today),
+	// unified.StatusActive, unified.StatusLeave (employed, on parental, sabbatical or
+	// other leave) or unified.StatusInactive. It is written in JSON by its lower-case name,
+	// Personio's v1 vocabulary.
+	Status unified.Status `json:"status"`
 	// EmploymentType is EmploymentInternal or EmploymentExternal.
 	EmploymentType string `json:"employment_type"`
 
@@ -260,16 +255,16 @@ const invitedPercent = 3
 //     the same person is INVITED in every rendering of every company.
 func (p *Person) LatticeStatus() string {
 	switch p.Status {
-	case StatusInactive:
-		return LatticeDeactivated
-	case StatusOnboarding:
-		return LatticeCreated
-	case StatusActive:
+	case unified.StatusInactive:
+		return latticeDeactivated
+	case unified.StatusOnboarding:
+		return latticeCreated
+	case unified.StatusActive:
 		if fakeid.Mix64(uint64(p.ID)^0x4c41545449434521)%100 < invitedPercent {
-			return LatticeInvited
+			return latticeInvited
 		}
 	}
-	return LatticeActive
+	return latticeActive
 }
 
 // Person returns the person with the given ID, or nil. The pointer points into
@@ -416,13 +411,13 @@ func (c *Company) Stats() Stats {
 	for i := range c.People {
 		p := &c.People[i]
 		switch p.Status {
-		case StatusOnboarding:
+		case unified.StatusOnboarding:
 			s.Onboarding++
-		case StatusActive:
+		case unified.StatusActive:
 			s.Active++
-		case StatusLeave:
+		case unified.StatusLeave:
 			s.Leave++
-		case StatusInactive:
+		case unified.StatusInactive:
 			s.Inactive++
 		}
 		switch p.EmploymentType {

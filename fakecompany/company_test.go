@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 func TestPersonLookup(t *testing.T) {
@@ -123,7 +124,11 @@ func TestDirectReportsAndStats(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	p := func(id, sup int, status, typ string) fakecompany.Person {
-		return fakecompany.Person{ID: id, SupervisorID: sup, Status: status, EmploymentType: typ, CreatedAt: at, UpdatedAt: at}
+		st, err := unified.ParseStatus(status)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fakecompany.Person{ID: id, SupervisorID: sup, Status: st, EmploymentType: typ, CreatedAt: at, UpdatedAt: at}
 	}
 	c := &fakecompany.Company{People: []fakecompany.Person{
 		p(1, 0, "active", "internal"),

@@ -150,7 +150,7 @@ type node struct {
 	created     int64 // Unix seconds
 }
 
-var statusNames = [...]string{StatusActive, StatusLeave, StatusInactive, StatusOnboarding}
+var statusNames = [...]unified.Status{unified.StatusActive, unified.StatusLeave, unified.StatusInactive, unified.StatusOnboarding}
 
 const (
 	stActive uint8 = iota

@@ -93,7 +93,7 @@ func TestGenerateSizes(t *testing.T) {
 		t.Fatalf("Generate(1, 1): %d people, want 1", len(c.People))
 	}
 	ceo := c.People[0]
-	if ceo.SupervisorID != 0 || ceo.Position != "Chief Executive Officer" || ceo.Status != fakecompany.StatusActive || ceo.EmploymentType != fakecompany.EmploymentInternal {
+	if ceo.SupervisorID != 0 || ceo.Position != "Chief Executive Officer" || ceo.Status != unified.StatusActive || ceo.EmploymentType != fakecompany.EmploymentInternal {
 		t.Errorf("lone person is not an active internal CEO without supervisor: %+v", ceo)
 	}
 }
@@ -217,7 +217,7 @@ func checkInvariants(t *testing.T, c *fakecompany.Company, today unified.Date) {
 				t.Fatalf("person %d: reporting cycle", p.ID)
 			}
 		}
-		if reports[p.ID] > 0 && (p.Status == fakecompany.StatusInactive || p.Status == fakecompany.StatusOnboarding) {
+		if reports[p.ID] > 0 && (p.Status == unified.StatusInactive || p.Status == unified.StatusOnboarding) {
 			t.Errorf("person %d (%s) has %d reports but is %s", p.ID, p.Position, reports[p.ID], p.Status)
 		}
 		if reports[p.ID] > 12 {
@@ -247,7 +247,7 @@ func checkDates(t *testing.T, p *fakecompany.Person, today unified.Date) {
 		t.Errorf("person %d: hired %s, born %s", p.ID, p.HireDate, p.BirthDate)
 	}
 	switch p.Status {
-	case fakecompany.StatusOnboarding:
+	case unified.StatusOnboarding:
 		if !p.HireDate.After(today) {
 			t.Errorf("person %d: onboarding but hired %s, not after %s", p.ID, p.HireDate, today)
 		}
@@ -256,7 +256,7 @@ func checkDates(t *testing.T, p *fakecompany.Person, today unified.Date) {
 			t.Errorf("person %d: %s but hired %s, not before %s", p.ID, p.Status, p.HireDate, today)
 		}
 	}
-	if p.Status == fakecompany.StatusInactive {
+	if p.Status == unified.StatusInactive {
 		for name, d := range map[string]unified.Date{"termination date": p.TerminationDate, "last working day": p.LastWorkingDay} {
 			if d.IsZero() || d.After(today) || d.Before(p.HireDate) {
 				t.Errorf("person %d: inactive with %s %q, want in [%s, %s]", p.ID, name, d, p.HireDate, today)
@@ -427,12 +427,12 @@ func TestGenerateRichness(t *testing.T) {
 	count := map[string]int{}
 	onLeave := map[int]bool{}
 	for _, p := range c.People {
-		if p.Status == fakecompany.StatusLeave {
+		if p.Status == unified.StatusLeave {
 			onLeave[p.ID] = true
 		}
 	}
 	for _, p := range c.People {
-		count["status "+p.Status]++
+		count["status "+p.Status.String()]++
 		count["lattice "+p.LatticeStatus()]++
 		count["gender "+p.Gender]++
 		if p.EmploymentType == fakecompany.EmploymentExternal {
@@ -453,10 +453,10 @@ func TestGenerateRichness(t *testing.T) {
 		if p.OfficeID == 0 {
 			count["no office"]++
 		}
-		if onLeave[p.SupervisorID] && p.Status == fakecompany.StatusActive {
+		if onLeave[p.SupervisorID] && p.Status == unified.StatusActive {
 			count["active under a manager on leave"]++
 		}
-		if p.Status == fakecompany.StatusInactive && p.SupervisorID != 0 {
+		if p.Status == unified.StatusInactive && p.SupervisorID != 0 {
 			count["inactive with supervisor"]++
 		}
 		if !isASCII(p.FirstName + p.LastName) {
@@ -471,7 +471,7 @@ func TestGenerateRichness(t *testing.T) {
 		if p.IsAdmin {
 			count["admin"]++
 		}
-		if p.Status == fakecompany.StatusActive && !p.TerminationDate.IsZero() {
+		if p.Status == unified.StatusActive && !p.TerminationDate.IsZero() {
 			count["active, resigned"]++
 		}
 		if p.EmployeeNumber == "" {
@@ -639,13 +639,13 @@ func TestGenerateEmailsDeduplicated(t *testing.T) {
 func TestLatticeStatus(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		status string
+		status unified.Status
 		want   []string
 	}{
-		{fakecompany.StatusInactive, []string{fakecompany.LatticeDeactivated}},
-		{fakecompany.StatusOnboarding, []string{fakecompany.LatticeCreated}},
-		{fakecompany.StatusLeave, []string{fakecompany.LatticeActive}},
-		{fakecompany.StatusActive, []string{fakecompany.LatticeActive, fakecompany.LatticeInvited}},
+		{unified.StatusInactive, []string{"DEACTIVATED"}},
+		{unified.StatusOnboarding, []string{"CREATED"}},
+		{unified.StatusLeave, []string{"ACTIVE"}},
+		{unified.StatusActive, []string{"ACTIVE", "INVITED"}},
 	}
 	for _, tt := range tests {
 		seen := map[string]bool{}

@@ -220,7 +220,7 @@ func TestLoadErrors(t *testing.T) {
 		},
 		{
 			name:   "bad status",
-			edit:   func(c *fakecompany.Company) { c.People[2].Status = "ACTIVE" },
+			edit:   func(c *fakecompany.Company) { c.People[2].Status = unified.StatusInvited },
 			person: base.People[2].ID,
 			want:   []string{"unknown status"},
 		},
@@ -299,7 +299,7 @@ func TestValidateManyProblems(t *testing.T) {
 	t.Parallel()
 	c := fakecompany.Generate(1, 100, nil)
 	for i := range c.People {
-		c.People[i].Status = "employed"
+		c.People[i].Status = unified.StatusInvited
 	}
 	err := c.Validate()
 	if err == nil {

@@ -24,7 +24,7 @@ import (
 //   - Email: firstname.lastname@<domain>, transliterated to ASCII and made unique with a
 //     number ("anna.mueller2@..."); the domain is Company.Domain, else the domain of the
 //     first person's address, else one derived from the company name;
-//   - Status: StatusActive; EmploymentType: EmploymentInternal;
+//   - Status: unified.StatusActive; EmploymentType: EmploymentInternal;
 //   - Timezone: the office's time zone;
 //   - CreatedAt and UpdatedAt: each from the other; if both are zero, one second after the
 //     latest UpdatedAt in the company (deterministic, never the clock).
@@ -47,8 +47,8 @@ func (c *Company) Hire(p Person) (*Person, error) {
 	case c.Person(p.ID) != nil:
 		return nil, &Error{Op: op, PersonID: p.ID, Person: p.FullName(), Index: -1, Field: "id", Reason: "the id is taken", Kind: ErrInvalid}
 	}
-	if p.Status == "" {
-		p.Status = StatusActive
+	if p.Status == unified.StatusUnknown {
+		p.Status = unified.StatusActive
 	}
 	if p.EmploymentType == "" {
 		p.EmploymentType = EmploymentInternal
@@ -169,7 +169,7 @@ func (c *Company) Terminate(id int, day unified.Date, at time.Time) error {
 	if err := checkStamp(op, p, at); err != nil {
 		return err
 	}
-	p.Status = StatusInactive
+	p.Status = unified.StatusInactive
 	p.TerminationDate = day
 	if p.LastWorkingDay.IsZero() || p.LastWorkingDay.After(day) || p.LastWorkingDay.Before(p.HireDate) {
 		p.LastWorkingDay = day

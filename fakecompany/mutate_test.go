@@ -34,7 +34,7 @@ func TestHire(t *testing.T) {
 	p, err := c.Hire(fakecompany.Person{
 		FirstName: "Jürgen", LastName: "Müller", SupervisorID: boss.ID,
 		DepartmentID: team.DepartmentID, TeamID: team.ID, OfficeID: office.ID, LegalEntityID: c.LegalEntities[1].ID,
-		HireDate: unified.NewDate(2026, 7, 1), Status: fakecompany.StatusOnboarding,
+		HireDate: unified.NewDate(2026, 7, 1), Status: unified.StatusOnboarding,
 		CreatedAt: changeAt, Custom: map[string]string{"dynamic_40101": "M"},
 	})
 	if err != nil {
@@ -60,7 +60,7 @@ func TestHire(t *testing.T) {
 	if q.Email == p.Email || !strings.HasPrefix(q.Email, "juergen.mueller") {
 		t.Errorf("second Jürgen Müller got %q, first %q", q.Email, p.Email)
 	}
-	if !q.CreatedAt.After(changeAt.Add(-time.Nanosecond)) || q.Status != fakecompany.StatusActive {
+	if !q.CreatedAt.After(changeAt.Add(-time.Nanosecond)) || q.Status != unified.StatusActive {
 		t.Errorf("zero timestamps should follow the latest change (%s); got %s, status %q", changeAt, q.CreatedAt, q.Status)
 	}
 	// A chosen id in a gap is kept, and order is preserved.
@@ -118,7 +118,7 @@ func TestHireErrors(t *testing.T) {
 		{"taken lattice id", fakecompany.Person{FirstName: "A", LastName: "B", LatticeID: base.People[4].LatticeID}, fakecompany.ErrInvalid, "is taken"},
 		{"bad custom value", fakecompany.Person{FirstName: "A", LastName: "B", Custom: map[string]string{"dynamic_40103": "two"}}, fakecompany.ErrInvalid, "not an integer"},
 		{"no last name", fakecompany.Person{FirstName: "A"}, fakecompany.ErrInvalid, "last_name"},
-		{"bad status", fakecompany.Person{FirstName: "A", LastName: "B", Status: "fired"}, fakecompany.ErrInvalid, "unknown status"},
+		{"bad status", fakecompany.Person{FirstName: "A", LastName: "B", Status: unified.StatusInvited}, fakecompany.ErrInvalid, "unknown status"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,7 +143,7 @@ func TestTerminate(t *testing.T) {
 	c := fakecompany.Generate(3, 100, nil)
 	var p *fakecompany.Person
 	for i := range c.People {
-		if c.People[i].Status == fakecompany.StatusActive && c.People[i].TerminationDate.IsZero() && len(c.DirectReports(c.People[i].ID)) > 0 {
+		if c.People[i].Status == unified.StatusActive && c.People[i].TerminationDate.IsZero() && len(c.DirectReports(c.People[i].ID)) > 0 {
 			p = &c.People[i]
 			break
 		}
@@ -152,7 +152,7 @@ func TestTerminate(t *testing.T) {
 	if err := c.Terminate(p.ID, day, changeAt); err != nil {
 		t.Fatalf("Terminate: %v", err)
 	}
-	if p.Status != fakecompany.StatusInactive || p.TerminationDate != day || p.LastWorkingDay != day || !p.UpdatedAt.Equal(changeAt) {
+	if p.Status != unified.StatusInactive || p.TerminationDate != day || p.LastWorkingDay != day || !p.UpdatedAt.Equal(changeAt) {
 		t.Errorf("after Terminate: status %s, termination %s, last day %s, updated %s", p.Status, p.TerminationDate, p.LastWorkingDay, p.UpdatedAt)
 	}
 	if p.SupervisorID == 0 && p.Position != "Chief Executive Officer" {

@@ -313,7 +313,7 @@ func (c *Company) checkPerson(ps *problems, r *refs, p *Person) {
 		ps.person(p, "gender", "unknown gender %q (want male, female, diverse or empty)", p.Gender)
 	}
 	switch p.Status {
-	case StatusOnboarding, StatusActive, StatusLeave, StatusInactive:
+	case unified.StatusOnboarding, unified.StatusActive, unified.StatusLeave, unified.StatusInactive:
 	default:
 		ps.person(p, "status", "unknown status %q (want onboarding, active, leave or inactive)", p.Status)
 	}

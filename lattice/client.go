@@ -38,10 +38,14 @@ const (
 	// client sends at exactly the API's rate, a request that reaches the API a millisecond
 	// sooner after the one before than it left the client finds the API's bucket a
 	// fraction of a token short, and is answered 429 (which costs a second at least).
-	DefaultRateLimit rate.Limit = 235.0 / 60
+	DefaultRateLimit = 235.0 / 60
 	// DefaultBurst is how many requests may go out at once before the rate applies.
 	DefaultBurst = 4
 )
+
+// NoRateLimit as Config.RateLimit switches the client-side rate limit off: for a fake
+// server, or limits lifted by contract.
+const NoRateLimit = transport.NoRateLimit
 
 // MaxPageSize is the largest page the API serves (its "limit" parameter). The client asks
 // for it whenever no smaller page is requested, because the API's own default is 10.
@@ -58,8 +62,11 @@ const (
 	RegionEMEA Region = "emea"
 )
 
-// Config configures a [Client]. Only APIKey is required; zero values mean the documented
-// defaults.
+// Config configures a [Client]. Zero values mean the documented defaults; a negative
+// number is an error matching unified.ErrInvalidConfig. Only APIKey is required. The
+// fields Lattice shares with personio.Config (BaseURL, UserAgent, HTTPClient, RateLimit,
+// Burst, Limiter, MaxAttempts, MinWait, MaxWait, MaxRetryAfter, Logger) have the same
+// rules in both. latticetest.Server.ClientConfig returns a Config for the fake server.
 //
 // Config never prints its APIKey: String, GoString, Format (every fmt verb) and LogValue
 // show "[REDACTED]" in its place.
@@ -81,9 +88,9 @@ type Config struct {
 	// requests open a new connection each.
 	HTTPClient *http.Client
 	// RateLimit is the client-side request rate in requests per second; 0 means
-	// DefaultRateLimit (just under Lattice's 240 requests per minute), rate.Inf means no
+	// DefaultRateLimit (just under Lattice's 240 requests per minute), NoRateLimit no
 	// limit.
-	RateLimit rate.Limit
+	RateLimit float64
 	// Burst is how many requests may go out at once; 0 means DefaultBurst.
 	Burst int
 	// Limiter, when set, replaces RateLimit and Burst, so that several clients (several
@@ -93,7 +100,8 @@ type Config struct {
 	// 503, 504, connection failures, a body cut short or not JSON are retried, with
 	// backoff); 0 means 4, 1 disables retries.
 	MaxAttempts int
-	// MinWait is the first backoff between attempts; 0 means 500 ms.
+	// MinWait is the first backoff between attempts; 0 means 500 ms, or MaxWait when that
+	// is shorter.
 	MinWait time.Duration
 	// MaxWait caps one backoff; 0 means 30 s.
 	MaxWait time.Duration
@@ -118,7 +126,7 @@ func (c *Config) baseURL() (string, error) {
 	case RegionEMEA:
 		return EMEABaseURL, nil
 	}
-	return "", fmt.Errorf("%s: %w: Region %q is not known (want %q or %q, or set BaseURL)",
+	return "", fmt.Errorf("%s: %w: Config.Region %q is not known (want %q or %q, or set BaseURL)",
 		ProviderName, unified.ErrInvalidConfig, clip(string(c.Region), 32), RegionUS, RegionEMEA)
 }
 
@@ -134,8 +142,11 @@ func (c Config) String() string {
 	if c.Region != "" {
 		fmt.Fprintf(&b, ", Region: %s", clip(string(c.Region), 32))
 	}
-	if c.RateLimit != 0 {
-		fmt.Fprintf(&b, ", RateLimit: %v", float64(c.RateLimit))
+	switch {
+	case c.RateLimit >= NoRateLimit:
+		b.WriteString(", RateLimit: NoRateLimit")
+	case c.RateLimit != 0:
+		fmt.Fprintf(&b, ", RateLimit: %v", c.RateLimit)
 	}
 	if c.Burst != 0 {
 		fmt.Fprintf(&b, ", Burst: %d", c.Burst)
@@ -220,10 +231,10 @@ func New(cfg Config) (*Client, error) {
 	key := strings.TrimSpace(cfg.APIKey)
 	switch {
 	case key == "":
-		return nil, fmt.Errorf("%s: %w: APIKey is required (an admin creates one under Admin > Settings > Platform > API keys)",
+		return nil, fmt.Errorf("%s: %w: Config.APIKey is required (an admin creates one under Admin > Settings > Platform > API keys)",
 			ProviderName, unified.ErrInvalidConfig)
 	case strings.IndexFunc(key, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
-		return nil, fmt.Errorf("%s: %w: APIKey contains white space or control characters; paste the key exactly as Lattice showed it",
+		return nil, fmt.Errorf("%s: %w: Config.APIKey contains white space or control characters; paste the key exactly as Lattice showed it",
 			ProviderName, unified.ErrInvalidConfig)
 	}
 	base, err := cfg.baseURL()
@@ -240,7 +251,7 @@ func New(cfg Config) (*Client, error) {
 		HTTPClient:    cfg.HTTPClient,
 		Logger:        cfg.Logger,
 		UserAgent:     cfg.UserAgent,
-		RateLimit:     orDefault(cfg.RateLimit, DefaultRateLimit),
+		RateLimit:     rate.Limit(orDefault(cfg.RateLimit, DefaultRateLimit)),
 		Burst:         orDefault(cfg.Burst, DefaultBurst),
 		Limiter:       cfg.Limiter,
 		MaxAttempts:   cfg.MaxAttempts,
@@ -346,8 +357,8 @@ func decodeError(e *unified.APIError, body []byte) {
 
 // Hints added to errors that a user can act on.
 const (
-	hintUnauthorized = "check the API key: an admin creates keys under Admin > Settings > Platform > API keys, and a deleted key stops working"
-	hintForbidden    = "the API key has the privileges of the admin who created it; a key created by a super admin can read this"
+	hintUnauthorized = "check Config.APIKey (Admin > Settings > Platform > API keys; a deleted key stops working)"
+	hintForbidden    = "keys have their creator's privileges: use a super admin's key"
 )
 
 // errNilContext is returned for a nil context, instead of a panic.
@@ -380,13 +391,14 @@ type hintError struct {
 	hint string
 }
 
-func (e *hintError) Error() string { return e.err.Error() + " (" + e.hint + ")" }
+func (e *hintError) Error() string { return e.err.Error() + "; " + e.hint }
 func (e *hintError) Unwrap() error { return e.err }
 
-// withHint adds hint to err, after the hint err already has, if any.
+// withHint adds hint to err, after the hint err already has, if any ("use a super admin's
+// key, or ...").
 func withHint(err error, hint string) error {
 	if h, ok := err.(*hintError); ok {
-		return &hintError{err: h.err, hint: h.hint + "; " + hint}
+		return &hintError{err: h.err, hint: h.hint + ", " + hint}
 	}
 	return &hintError{err: err, hint: hint}
 }

@@ -129,8 +129,8 @@ func TestAPIErrors(t *testing.T) {
 		wantInError string
 		wantCalls   int
 	}{
-		{"401 error body", 401, "application/json", `{"error":"Invalid API key"}`, unified.ErrUnauthorized, "Invalid API key", "check the API key", 2},
-		{"403 scope", 403, "application/json", `{"error":"Forbidden"}`, unified.ErrForbidden, "Forbidden", "privileges of the admin", 1},
+		{"401 error body", 401, "application/json", `{"error":"Invalid API key"}`, unified.ErrUnauthorized, "Invalid API key", "check Config.APIKey", 2},
+		{"403 scope", 403, "application/json", `{"error":"Forbidden"}`, unified.ErrForbidden, "Forbidden", "use a super admin's key", 1},
 		{"404", 404, "application/json", `{"error":"Not found: no user"}`, unified.ErrNotFound, "Not found: no user", "404 Not Found", 1},
 		{"400", 400, "application/json", `{"error":"limit must be a positive integer"}`, unified.ErrInvalidRequest, "limit must be a positive integer", "limit must be", 1},
 		{"422", 422, "application/json", `{"error":"cannot process"}`, unified.ErrInvalidRequest, "cannot process", "cannot process", 1},
@@ -369,6 +369,9 @@ func TestConfigStringShowsSettings(t *testing.T) {
 	}
 	if strings.Contains(got, "abc") {
 		t.Errorf("String() = %q shows a credential-like query value", got)
+	}
+	if got := (lattice.Config{RateLimit: lattice.NoRateLimit}).String(); !strings.Contains(got, "RateLimit: NoRateLimit") {
+		t.Errorf("String() = %q, want NoRateLimit by name", got)
 	}
 	if got := (lattice.Config{}).String(); !strings.Contains(got, `APIKey: ""`) {
 		t.Errorf("empty config String() = %q", got)

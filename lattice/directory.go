@@ -17,14 +17,14 @@ import (
 // Directory defaults.
 const (
 	// DefaultConcurrency bounds the requests a Directory sends at once for one page: custom
-	// attribute values (WithCustomAttributes) and manager lookups. All of them also wait
-	// on the client's rate limiter.
+	// attribute values (WithCustomAttributes) and manager lookups (WithManagerNames). All
+	// of them also wait on the client's rate limiter.
 	DefaultConcurrency = 4
-	// DefaultCacheTTL is how long a Directory reuses its department names and what it
-	// learnt about managers.
+	// DefaultCacheTTL is how long a Directory reuses its department names and (with
+	// WithManagerNames) the managers it read.
 	DefaultCacheTTL = 10 * time.Minute
 	// DefaultPeopleCacheSize bounds how many users a Directory remembers to describe
-	// managers.
+	// managers (WithManagerNames).
 	DefaultPeopleCacheSize = 10000
 )
 
@@ -49,18 +49,11 @@ const (
 // Departments are listed once (one request per 100 departments) and cached for
 // WithCacheTTL; a department missing from the cached list is fetched on its own.
 //
-// Managers: unified.User.Manager always has the manager's ID. Its name and email come
-// from users the directory has already read: the same page, earlier pages, earlier calls
-// (a cache of up to 10,000 users recently read or referred to as managers, kept for
-// WithCacheTTL). A listing of every status therefore makes no request beyond
-// the list pages and the department listing, and refers to a manager listed after all of
-// their reports by ID only (the first time: a second listing within the TTL has their
-// names). A listing the API filters by status (the leavers, say) fetches the managers it
-// has not read, once each; WithManagerLookups changes when lookups are made. GetUser and
-// Me fetch the manager when it is not known. A manager the API does not show (404, 403)
-// is referred to by ID only.
+// Managers: unified.User.Manager has the manager's ID only (the API refers to managers by
+// ID), unless WithManagerNames asks for their names and emails too; either way a
+// reference does not depend on what the directory read before.
 //
-// Names are lossy: Lattice keeps one name string, and mapping.LatticeToUnified splits it
+// Names are lossy: Lattice keeps one name string, and [DefaultSpec] splits it
 // at the first space into first and last name. Override first_name and last_name with
 // WithSpec when a better source exists.
 type Directory struct {
@@ -88,7 +81,7 @@ var (
 // also implements unified.Streamer. Invalid options make every method fail with an error
 // matching unified.ErrInvalidConfig.
 func (c *Client) Directory(opts ...DirectoryOption) *Directory {
-	cfg := dirConfig{pageSize: MaxPageSize, concurrency: DefaultConcurrency, ttl: DefaultCacheTTL}
+	var cfg dirConfig
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -97,18 +90,27 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 	if cfg.pageSize == 0 || cfg.pageSize > MaxPageSize {
 		cfg.pageSize = MaxPageSize
 	}
+	if cfg.concurrency == 0 {
+		cfg.concurrency = DefaultConcurrency
+	}
+	if cfg.ttl == 0 {
+		cfg.ttl = DefaultCacheTTL
+	}
 	d := &Directory{c: c, cfg: cfg, log: c.log, people: newPeopleCache(DefaultPeopleCacheSize, cfg.ttl), attrs: map[string]CustomAttribute{}}
 	d.err = errors.Join(cfg.errs...)
+	if cfg.mapper != nil {
+		d.cfg.spec = nil // WithMapper takes precedence over WithSpec
+	}
 	if d.err == nil && cfg.mapper == nil {
 		if d.cfg.spec == nil {
-			d.cfg.spec = mapping.LatticeToUnified()
+			d.cfg.spec = DefaultSpec()
 		}
 		m, err := d.compile(nil)
 		if err != nil {
-			d.err = fmt.Errorf("%s: %w: mapping spec: %w", ProviderName, unified.ErrInvalidConfig, err)
+			d.err = fmt.Errorf("%s: %w: %w", ProviderName, unified.ErrInvalidConfig, err)
 		} else {
 			d.mapper = m
-			d.pushStatus = sameStatusField(d.cfg.spec, mapping.LatticeToUnified())
+			d.pushStatus = sameStatusField(d.cfg.spec, DefaultSpec())
 		}
 	}
 	return d
@@ -143,8 +145,8 @@ func (d *Directory) Refresh() {
 	d.people.reset()
 }
 
-// ready returns the error every call fails with before it starts: invalid options or a
-// nil context.
+// ready returns the error every call fails with before it starts: invalid options, a nil
+// context, or one that is done already.
 func (d *Directory) ready(ctx context.Context) error {
 	if d.err != nil {
 		return d.err
@@ -152,7 +154,7 @@ func (d *Directory) ready(ctx context.Context) error {
 	if ctx == nil {
 		return errNilContext
 	}
-	return nil
+	return ctx.Err()
 }
 
 // Me returns the user the API key belongs to (GET /v1/me).
@@ -188,7 +190,7 @@ func (d *Directory) one(ctx context.Context, path string) (*unified.User, error)
 	if d.cfg.raw {
 		raws = []json.RawMessage{r.raw}
 	}
-	out, err := d.convert(ctx, []User{r.user()}, raws, true)
+	out, err := d.convert(ctx, []User{r.user()}, raws)
 	if err != nil {
 		return nil, err
 	}

@@ -124,11 +124,10 @@ func TestDirectoryLists1000(t *testing.T) {
 		byID[company.People[i].LatticeID] = &company.People[i]
 		index[company.People[i].ID] = i
 	}
-	// A listing of every status names a manager only when it has read them: on the same
-	// page of 100 or an earlier one.
-	known := func(p *latticetest.Person) bool { return index[p.SupervisorID]/100 <= index[p.ID]/100 }
+	// Managers are referred to by ID only, unless WithManagerNames. A manager is late when
+	// listed on a later page of 100 than a report.
+	late := func(p *latticetest.Person) bool { return index[p.SupervisorID]/100 > index[p.ID]/100 }
 	statuses := map[unified.Status]int{}
-	late := 0
 	for i := range streamed {
 		u := &streamed[i]
 		p := byID[u.ID]
@@ -136,15 +135,9 @@ func TestDirectoryLists1000(t *testing.T) {
 		if u.Provider != "lattice" {
 			t.Errorf("user %s Provider = %q", u.ID, u.Provider)
 		}
-		if p.SupervisorID != 0 && !known(p) {
-			late++
-		}
-		if diff := cmp.Diff(expected(srv, company, p, known(p)), observed(u)); diff != "" {
+		if diff := cmp.Diff(expected(srv, company, p, false), observed(u)); diff != "" {
 			t.Errorf("user %s (-want +got):\n%s", u.ID, diff)
 		}
-	}
-	if late == 0 {
-		t.Error("no user has a manager listed on a later page: the test needs some")
 	}
 	for _, s := range []unified.Status{unified.StatusActive, unified.StatusInvited, unified.StatusOnboarding, unified.StatusInactive} {
 		if statuses[s] == 0 {
@@ -158,7 +151,7 @@ func TestDirectoryLists1000(t *testing.T) {
 		t.Errorf("%d department list requests, want 1", got)
 	}
 	if got := srv.Count("GET", "/v1/user/*"); got != 0 {
-		t.Errorf("%d single-user requests: managers should come from the listing itself", got)
+		t.Errorf("%d single-user requests without WithManagerNames", got)
 	}
 	for _, r := range srv.Requests() {
 		if r.Path == "/v1/users" && (r.Query.Get("limit") != "100" || r.Query.Get("status") != "NULL") {
@@ -168,7 +161,7 @@ func TestDirectoryLists1000(t *testing.T) {
 
 	// Paging with ListUsers gives the same users.
 	srv.ResetRequests()
-	paged := collect(t, unified.Pages(ctx, c.Directory(), nil))
+	paged := collect(t, unified.PagedUsers(ctx, c.Directory(), nil))
 	if diff := cmp.Diff(streamed, paged); diff != "" {
 		t.Errorf("ListUsers paging differs from StreamUsers (-stream +pages):\n%s", diff)
 	}
@@ -176,31 +169,45 @@ func TestDirectoryLists1000(t *testing.T) {
 		t.Errorf("%d list requests while paging, want 10", got)
 	}
 
-	// With every manager looked up, all references are complete: the stream and paging
-	// with ListUsers fetch each manager listed after all of their reports, once.
+	// With WithManagerNames every reference is complete: the stream and paging with
+	// ListUsers fetch each manager listed after all of their reports, once; a second
+	// listing by the same directory, its cache warm, gives the same references without a
+	// request.
 	lateManagers := map[int]bool{}
 	for i := range company.People {
-		if p := &company.People[i]; p.SupervisorID != 0 && !known(p) {
+		if p := &company.People[i]; p.SupervisorID != 0 && late(p) {
 			lateManagers[p.SupervisorID] = true
 		}
 	}
+	if len(lateManagers) == 0 {
+		t.Fatal("no user has a manager listed on a later page: the test needs some")
+	}
 	srv.ResetRequests()
-	full := collect(t, unified.Users(ctx, c.Directory(lattice.WithManagerLookups(lattice.ManagerLookupsAlways)), nil))
+	named := c.Directory(lattice.WithManagerNames())
+	full := collect(t, unified.Users(ctx, named, nil))
 	for i := range full {
 		if diff := cmp.Diff(expected(srv, company, byID[full[i].ID], true), observed(&full[i])); diff != "" {
 			t.Errorf("user %s (-want +got):\n%s", full[i].ID, diff)
 		}
 	}
 	if got := srv.Count("GET", "/v1/user/*"); got != len(lateManagers) {
-		t.Errorf("stream with lookups: %d single-user requests, want one per late manager (%d)", got, len(lateManagers))
+		t.Errorf("stream with names: %d single-user requests, want one per late manager (%d)", got, len(lateManagers))
 	}
 	srv.ResetRequests()
-	pagedFull := collect(t, unified.Pages(ctx, c.Directory(lattice.WithManagerLookups(lattice.ManagerLookupsAlways)), nil))
+	pagedFull := collect(t, unified.PagedUsers(ctx, c.Directory(lattice.WithManagerNames()), nil))
 	if diff := cmp.Diff(full, pagedFull); diff != "" {
-		t.Errorf("ListUsers paging with lookups differs from StreamUsers (-stream +pages):\n%s", diff)
+		t.Errorf("ListUsers paging with names differs from StreamUsers (-stream +pages):\n%s", diff)
 	}
 	if got := srv.Count("GET", "/v1/user/*"); got != len(lateManagers) {
-		t.Errorf("paging with lookups: %d single-user requests, want one per late manager (%d)", got, len(lateManagers))
+		t.Errorf("paging with names: %d single-user requests, want one per late manager (%d)", got, len(lateManagers))
+	}
+	srv.ResetRequests()
+	warm := collect(t, unified.Users(ctx, named, nil))
+	if diff := cmp.Diff(full, warm); diff != "" {
+		t.Errorf("a listing with a warm cache differs from the cold one (-cold +warm):\n%s", diff)
+	}
+	if got := srv.Count("GET", "/v1/user/*"); got != 0 {
+		t.Errorf("warm listing: %d single-user requests, want none", got)
 	}
 }
 
@@ -208,22 +215,19 @@ func TestDirectoryConformance(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(7, 40))
 	want := latticeIDs(srv.Company(), nil)
-	// By default a listing names only the managers it has read, while GetUser fetches an
-	// unknown manager; with every manager looked up the two agree on everything.
-	lookups := lattice.WithManagerLookups(lattice.ManagerLookupsAlways)
-	for name, tc := range map[string]struct {
-		opts   []lattice.DirectoryOption
-		ignore []string
-	}{
-		"default":                {nil, []string{"Manager"}},
-		"manager lookups":        {[]lattice.DirectoryOption{lookups}, nil},
-		"custom attributes, raw": {[]lattice.DirectoryOption{lookups, lattice.WithCustomAttributes(), lattice.WithRaw(), lattice.WithConcurrency(2)}, nil},
-		"small pages":            {[]lattice.DirectoryOption{lookups, lattice.WithPageSize(5)}, nil},
+	// A listing and GetUser agree on everything, manager references included, with and
+	// without WithManagerNames.
+	names := lattice.WithManagerNames()
+	for name, opts := range map[string][]lattice.DirectoryOption{
+		"default":                nil,
+		"manager names":          {names},
+		"custom attributes, raw": {names, lattice.WithCustomAttributes(), lattice.WithRaw(), lattice.WithConcurrency(2)},
+		"small pages":            {names, lattice.WithPageSize(5)},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			c := fakeClient(t, srv, nil)
-			directorytest.Run(t, c.Directory(tc.opts...), &directorytest.Options{WantIDs: want, PageSizes: []int{0, 7, 1}, GetUserIgnore: tc.ignore})
+			directorytest.Run(t, c.Directory(opts...), &directorytest.Options{WantIDs: want, PageSizes: []int{0, 7, 1}})
 		})
 	}
 }
@@ -234,7 +238,7 @@ func TestStreamEqualsPages(t *testing.T) {
 	c := fakeClient(t, srv, nil)
 	d := c.Directory()
 	ctx := context.Background()
-	all := collect(t, unified.Pages(ctx, d, nil))
+	all := collect(t, unified.PagedUsers(ctx, d, nil))
 	filters := map[string]unified.Filter{
 		"none":       {},
 		"inactive":   {Statuses: []unified.Status{unified.StatusInactive}},
@@ -244,7 +248,7 @@ func TestStreamEqualsPages(t *testing.T) {
 	for name, f := range filters {
 		for _, size := range []int{0, 7, 100} {
 			lo := &unified.ListOptions{PageSize: size, Filter: f}
-			pages := collect(t, unified.Pages(ctx, d, lo))
+			pages := collect(t, unified.PagedUsers(ctx, d, lo))
 			stream := collect(t, d.StreamUsers(ctx, lo))
 			if diff := cmp.Diff(pages, stream); diff != "" {
 				t.Errorf("%s, size %d: stream differs from pages (-pages +stream):\n%s", name, size, diff)
@@ -273,8 +277,8 @@ func TestStatusFilterPushDown(t *testing.T) {
 	ctx := context.Background()
 	all := collect(t, unified.Users(ctx, c.Directory(), nil))
 	st := func(s ...unified.Status) unified.Filter { return unified.Filter{Statuses: s} }
-	titleSpec := mapping.LatticeToUnified().With(mapping.Field{Target: "title", Sources: []string{"jobLevel"}})
-	defaultMapper, err := mapping.Compile(mapping.LatticeToUnified(), lattice.Catalog())
+	titleSpec := lattice.DefaultSpec().With(mapping.Field{Target: "title", Sources: []string{"jobLevel"}})
+	defaultMapper, err := mapping.Compile(lattice.DefaultSpec(), lattice.Catalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +413,7 @@ func TestQuirks(t *testing.T) {
 			want := latticeIDs(srv.Company(), nil)
 			for mode, list := range map[string]func(context.Context, unified.Directory, *unified.ListOptions) func(func(unified.User, error) bool){
 				"pages": func(ctx context.Context, d unified.Directory, o *unified.ListOptions) func(func(unified.User, error) bool) {
-					return unified.Pages(ctx, d, o)
+					return unified.PagedUsers(ctx, d, o)
 				},
 				"stream": func(ctx context.Context, d unified.Directory, o *unified.ListOptions) func(func(unified.User, error) bool) {
 					return unified.Users(ctx, d, o)
@@ -560,7 +564,7 @@ func TestCustomAttributes(t *testing.T) {
 	if attr == nil {
 		t.Fatal("every custom attribute label is also a standard field label")
 	}
-	spec := mapping.LatticeToUnified().With(mapping.Field{Target: "title", Sources: []string{attr.LabelEN}, Transforms: []mapping.Transform{mapping.Text()}})
+	spec := lattice.DefaultSpec().With(mapping.Field{Target: "title", Sources: []string{attr.LabelEN}, Transforms: []mapping.Transform{mapping.Text()}})
 	users = collect(t, unified.Users(ctx, c.Directory(lattice.WithCustomAttributes(), lattice.WithSpec(spec)), nil))
 	matched := 0
 	for _, u := range users {
@@ -701,13 +705,10 @@ func TestDirectoryInvalidOptions(t *testing.T) {
 	c, mt := mockClient(t, lattice.Config{})
 	badSpec := &mapping.Spec{Fields: []mapping.Field{{Target: "title", Sources: []string{"no such field"}}}}
 	for name, opt := range map[string]lattice.DirectoryOption{
-		"negative page size": lattice.WithPageSize(-1),
-		"no concurrency":     lattice.WithConcurrency(0),
-		"zero TTL":           lattice.WithCacheTTL(0),
-		"nil spec":           lattice.WithSpec(nil),
-		"nil mapper":         lattice.WithMapper(nil),
-		"spec that fails":    lattice.WithSpec(badSpec),
-		"unknown lookups":    lattice.WithManagerLookups(9),
+		"negative page size":   lattice.WithPageSize(-1),
+		"negative concurrency": lattice.WithConcurrency(-1),
+		"negative TTL":         lattice.WithCacheTTL(-time.Second),
+		"spec that fails":      lattice.WithSpec(badSpec),
 	} {
 		d := c.Directory(opt)
 		ctx := context.Background()
@@ -759,12 +760,18 @@ func TestDirectoryMeGetUserRaw(t *testing.T) {
 	if leaver == nil {
 		t.Fatal("no leaver with a manager in the company")
 	}
-	u, err := d.GetUser(ctx, leaver.LatticeID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(expected(srv, company, leaver, true), observed(u)); diff != "" {
-		t.Errorf("leaver (-want +got):\n%s", diff)
+	for _, names := range []bool{false, true} {
+		d := d
+		if names {
+			d = c.Directory(lattice.WithManagerNames())
+		}
+		u, err := d.GetUser(ctx, leaver.LatticeID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(expected(srv, company, leaver, names), observed(u)); diff != "" {
+			t.Errorf("leaver, manager names %v (-want +got):\n%s", names, diff)
+		}
 	}
 	users := collect(t, unified.Users(ctx, d, nil))
 	for _, u := range users {
@@ -817,7 +824,7 @@ func TestNameSplitIsLossy(t *testing.T) {
 	}
 }
 
-func TestManagerLookupModes(t *testing.T) {
+func TestManagerNames(t *testing.T) {
 	t.Parallel()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(15, 300))
 	company := srv.Company()
@@ -830,34 +837,46 @@ func TestManagerLookupModes(t *testing.T) {
 	}
 	tests := []struct {
 		name        string
-		mode        lattice.ManagerLookups
-		wantNames   bool // every manager reference has a name
+		opts        []lattice.DirectoryOption
+		wantNames   bool // every manager reference has a name, else none has
 		wantLookups int  // at most
 	}{
-		{"auto looks up in a status-filtered listing", lattice.ManagerLookupsAuto, true, len(managers)},
-		{"always", lattice.ManagerLookupsAlways, true, len(managers)},
-		{"never", lattice.ManagerLookupsNever, false, 0},
+		{"by ID by default", nil, false, 0},
+		{"names", []lattice.DirectoryOption{lattice.WithManagerNames()}, true, len(managers)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// Not parallel: the subtests share the server's request log.
 			c := fakeClient(t, srv, nil)
-			srv.ResetRequests()
-			users := collect(t, unified.Users(context.Background(), c.Directory(lattice.WithManagerLookups(tt.mode)), &unified.ListOptions{Filter: leavers}))
-			if len(users) == 0 {
-				t.Fatal("no leavers")
-			}
-			named := 0
-			for _, u := range users {
-				if u.Manager != nil && u.Manager.Name != "" && u.Manager.Email != "" {
-					named++
+			d := c.Directory(tt.opts...)
+			var first []unified.User
+			for run := range 2 { // cold, then warm: the same references
+				srv.ResetRequests()
+				users := collect(t, unified.Users(context.Background(), d, &unified.ListOptions{Filter: leavers}))
+				if len(users) == 0 {
+					t.Fatal("no leavers")
 				}
-			}
-			if all := named == len(managersOf(users)); all != tt.wantNames {
-				t.Errorf("%d of %d manager references named; want all: %v", named, len(managersOf(users)), tt.wantNames)
-			}
-			if got := srv.Count("GET", "/v1/user/*"); got > tt.wantLookups || (tt.wantNames && got == 0) {
-				t.Errorf("%d lookups, want between 1 and %d", got, tt.wantLookups)
+				named := 0
+				for _, u := range users {
+					if u.Manager != nil && u.Manager.Name != "" && u.Manager.Email != "" {
+						named++
+					}
+				}
+				if want := map[bool]int{true: len(managersOf(users)), false: 0}[tt.wantNames]; named != want {
+					t.Errorf("run %d: %d of %d manager references named, want %d", run, named, len(managersOf(users)), want)
+				}
+				got := srv.Count("GET", "/v1/user/*")
+				switch {
+				case run == 0 && (got > tt.wantLookups || (tt.wantNames && got == 0)):
+					t.Errorf("%d lookups, want between 1 and %d", got, tt.wantLookups)
+				case run == 1 && got != 0:
+					t.Errorf("%d lookups with a warm cache, want none", got)
+				}
+				if run == 0 {
+					first = users
+				} else if diff := cmp.Diff(first, users); diff != "" {
+					t.Errorf("warm listing differs from the cold one (-cold +warm):\n%s", diff)
+				}
 			}
 		})
 	}

@@ -17,8 +17,9 @@
 // Lists are cursor pages of at most 100 items; the client always asks for 100 unless told
 // otherwise (the API's default is 10). The iterators stop when the API says there is no
 // more, never because a page is empty, and fail with unified.ErrCursorLoop when the API
-// repeats a cursor. GET /v1/users returns only ACTIVE users unless asked: set
-// ListUsersOptions.Statuses to []UserStatus{StatusAll} to see everyone.
+// repeats a cursor. GET /v1/users returns only ACTIVE users unless asked, so
+// [Client.ListUsers] asks for every status unless ListUsersOptions.Statuses (in the
+// unified.Status vocabulary) narrows it.
 //
 // Timestamps (Unix seconds in the API) become time.Time in UTC; days ("YYYY-MM-DD") become
 // unified.Date, so a birthday never shifts with a time zone; nulls are zero values.
@@ -37,9 +38,9 @@
 // [Client.Directory] returns a [Directory], Lattice as a unified.Directory and
 // unified.Streamer. It lists users of every status (a provisioning tool must see
 // leavers), sends a one-status filter to the API and applies the rest of a
-// unified.Filter itself, resolves department names (listed once and cached) and managers
-// (name and email from users already read, or fetched; see WithManagerLookups), and maps
-// each user to a unified.User through the mapping package (mapping.LatticeToUnified by
+// unified.Filter itself, resolves department names (listed once and cached) and, with
+// WithManagerNames, the names and emails of managers (by ID only otherwise), and maps
+// each user to a unified.User through the mapping package ([DefaultSpec] by
 // default; WithSpec or WithMapper to change it). Custom attributes cost one request per
 // user and are loaded only with WithCustomAttributes.
 //

@@ -18,13 +18,15 @@ func Example() {
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, 25))
 	defer srv.Close()
 
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}
 	ctx := context.Background()
 	n := 0
-	for u, err := range unified.Users(ctx, c.Directory(), nil) {
+	// Managers' names and emails cost a request for each manager not listed yet: ask for
+	// them with WithManagerNames, else references carry the manager's ID only.
+	for u, err := range unified.Users(ctx, c.Directory(lattice.WithManagerNames()), nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -49,11 +51,11 @@ func Example() {
 func ExampleDirectory_leavers() {
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, 100))
 	defer srv.Close()
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}
-	leavers, err := unified.All(context.Background(), c.Directory(), &unified.ListOptions{
+	leavers, err := unified.All(context.Background(), c.Directory(lattice.WithManagerNames()), &unified.ListOptions{
 		Filter: unified.Filter{Statuses: []unified.Status{unified.StatusInactive}},
 	})
 	if err != nil {
@@ -76,7 +78,7 @@ func ExampleDirectory_leavers() {
 func ExampleWithCustomAttributes() {
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, 4))
 	defer srv.Close()
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -108,12 +110,12 @@ func ExampleWithCustomAttributes() {
 func ExampleClient_Users() {
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, 120))
 	defer srv.Close()
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}
-	count := map[lattice.UserStatus]int{}
-	for u, err := range c.Users(context.Background(), &lattice.ListUsersOptions{Statuses: []lattice.UserStatus{lattice.StatusAll}}) {
+	count := map[string]int{}
+	for u, err := range c.Users(context.Background(), nil) {
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -128,7 +130,7 @@ func ExampleClient_Users() {
 func ExampleClient_CustomAttributesIter() {
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, 4))
 	defer srv.Close()
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}

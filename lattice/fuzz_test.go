@@ -26,7 +26,7 @@ func FuzzDecodeUsersPage(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	m, err := mapping.Compile(mapping.LatticeToUnified(), Catalog())
+	m, err := mapping.Compile(DefaultSpec(), Catalog())
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
-	"golang.org/x/time/rate"
 
 	"github.com/hrisconnect/hrisconnect/lattice"
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
@@ -49,7 +48,7 @@ func mockClient(t *testing.T, cfg lattice.Config) (*lattice.Client, *httpmock.Mo
 		cfg.APIKey = testKey
 	}
 	if cfg.RateLimit == 0 && cfg.Limiter == nil {
-		cfg.RateLimit = rate.Inf
+		cfg.RateLimit = lattice.NoRateLimit
 	}
 	c, err := lattice.New(cfg)
 	if err != nil {
@@ -94,8 +93,8 @@ func userJSON(id string) string {
 // fakeClient returns a client of srv with no rate limit and short backoffs.
 func fakeClient(t *testing.T, srv *latticetest.Server, mod func(*lattice.Config)) *lattice.Client {
 	t.Helper()
-	cfg := lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), RateLimit: rate.Inf,
-		MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}
+	cfg := srv.ClientConfig()
+	cfg.MinWait, cfg.MaxWait = time.Millisecond, 10*time.Millisecond
 	if mod != nil {
 		mod(&cfg)
 	}

@@ -1,9 +1,7 @@
-package lattice
+package lattice_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"iter"
@@ -11,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/hrisconnect/hrisconnect/internal/heapbench"
+	. "github.com/hrisconnect/hrisconnect/lattice"
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
@@ -73,7 +70,7 @@ func benchSync(b *testing.B, n int, latency time.Duration, limited, second bool)
 
 	cfg := Config{BaseURL: srv.URL, HTTPClient: srv.Client()}
 	if !limited {
-		cfg.RateLimit = rate.Inf
+		cfg.RateLimit = NoRateLimit
 	}
 	var runs []syncRun
 	var firsts []syncRun
@@ -166,7 +163,7 @@ func BenchmarkDecodeMapLattice(b *testing.B) {
 		b.Fatalf("GET /v1/users: %d, %v", resp.StatusCode, err)
 	}
 
-	c, err := New(Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), RateLimit: rate.Inf})
+	c, err := New(srv.ClientConfig())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -176,17 +173,8 @@ func BenchmarkDecodeMapLattice(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		var env envelope[wireUser]
-		if err := json.NewDecoder(bytes.NewReader(page)).Decode(&env); err != nil {
-			b.Fatal(err)
-		}
-		users := make([]User, len(env.Data))
-		for i := range env.Data {
-			users[i] = env.Data[i].user()
-		}
-		out, err := d.convert(ctx, users, nil, false)
-		if err != nil || len(out) != MaxPageSize {
-			b.Fatalf("%d users, %v", len(out), err)
+		if n, err := DecodeMapPage(ctx, d, page); err != nil || n != MaxPageSize {
+			b.Fatalf("%d users, %v", n, err)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*MaxPageSize), "ns/user")
@@ -200,7 +188,7 @@ func BenchmarkMemoryLattice(b *testing.B) {
 	const company = 100000
 	srv := latticetest.NewServer(latticetest.WithGenerated(1, company))
 	defer srv.Close()
-	c, err := New(Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), RateLimit: rate.Inf})
+	c, err := New(srv.ClientConfig())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -69,11 +69,11 @@ func (d *Directory) start(o *unified.ListOptions) (int, position, error) {
 // match any Lattice user.
 func (d *Directory) statusParam(f *unified.Filter) (string, bool) {
 	if !d.pushStatus || len(f.Statuses) == 0 {
-		return string(StatusAll), true
+		return statusAll, true
 	}
-	var want []UserStatus
+	var want []string
 	for _, s := range f.Statuses {
-		if ls, ok := latticeStatus(s); ok && !slices.Contains(want, ls) {
+		if ls, ok := apiStatus(s); ok && !slices.Contains(want, ls) {
 			want = append(want, ls)
 		}
 	}
@@ -81,34 +81,18 @@ func (d *Directory) statusParam(f *unified.Filter) (string, bool) {
 	case 0:
 		return "", false
 	case 1:
-		return string(want[0]), true
+		return want[0], true
 	}
 	// The API documents one status per request: read everyone and filter here.
-	return string(StatusAll), true
-}
-
-// latticeStatus maps a unified status to Lattice's; leave has no equivalent.
-func latticeStatus(s unified.Status) (UserStatus, bool) {
-	switch s {
-	case unified.StatusActive:
-		return StatusActive, true
-	case unified.StatusInvited:
-		return StatusInvited, true
-	case unified.StatusOnboarding:
-		return StatusCreated, true
-	case unified.StatusInactive:
-		return StatusDeactivated, true
-	}
-	return "", false
+	return statusAll, true
 }
 
 // rawPage is a page of users as read, with repeats dropped, before names are resolved
 // and users mapped.
 type rawPage struct {
-	users    []User
-	raws     []json.RawMessage // with WithRaw
-	next     *position         // nil after the last page
-	filtered bool              // the API filtered the page by status
+	users []User
+	raws  []json.RawMessage // with WithRaw
+	next  *position         // nil after the last page
 }
 
 // fetchPage reads the page at pos, drops users repeated from the previous page (or within
@@ -133,7 +117,7 @@ func (d *Directory) fetchPage(ctx context.Context, f *unified.Filter, size int, 
 	}
 
 	ids := make(hashList, 0, len(users))
-	rp := &rawPage{users: users[:0], filtered: status != string(StatusAll)}
+	rp := &rawPage{users: users[:0]}
 	for i := range users {
 		h := hashID(users[i].ID)
 		dup := pos.Prev.contains(h) || ids.contains(h)
@@ -182,8 +166,7 @@ func (d *Directory) fetchPage(ctx context.Context, f *unified.Filter, size int, 
 
 // finish resolves names of rp's users, maps them and keeps those that match f.
 func (d *Directory) finish(ctx context.Context, f *unified.Filter, rp *rawPage) ([]unified.User, error) {
-	lookup := d.cfg.lookups == ManagerLookupsAlways || (d.cfg.lookups == ManagerLookupsAuto && rp.filtered)
-	out, err := d.convert(ctx, rp.users, rp.raws, lookup)
+	out, err := d.convert(ctx, rp.users, rp.raws)
 	if err != nil {
 		return nil, err
 	}

@@ -9,61 +9,55 @@ import (
 )
 
 // DirectoryOption configures a Directory; see Client.Directory.
+//
+// The options that personio offers too (WithConcurrency, WithPageSize, WithRaw,
+// WithMapper, WithSpec, WithStrictMapping, WithMappingErrors) mean the same in both
+// packages: a zero value (0, nil) asks for the default, and a negative number makes every
+// call of the directory fail with an error matching unified.ErrInvalidConfig, without a
+// request.
 type DirectoryOption func(*dirConfig)
 
 type dirConfig struct {
-	mapper      *mapping.Mapper
-	spec        *mapping.Spec
-	raw         bool
-	pageSize    int
-	concurrency int
-	strict      bool
-	onMapErr    func(*mapping.RecordError)
-	custom      bool
-	ttl         time.Duration
-	noDeptNames bool
-	lookups     ManagerLookups
-	errs        []error
+	mapper       *mapping.Mapper
+	spec         *mapping.Spec
+	raw          bool
+	pageSize     int
+	concurrency  int
+	strict       bool
+	onMapErr     func(*mapping.RecordError)
+	custom       bool
+	ttl          time.Duration
+	noDeptNames  bool
+	managerNames bool
+	errs         []error
 }
 
 func (c *dirConfig) fail(format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf("%s: %w: %s", ProviderName, unified.ErrInvalidConfig, fmt.Sprintf(format, args...)))
 }
 
-// WithMapper maps users with m instead of mapping.LatticeToUnified. m reads the keys of
-// [Record]. Status filters are then applied after mapping only, on every user (the
-// directory cannot know how m maps Lattice statuses).
-func WithMapper(m *mapping.Mapper) DirectoryOption {
-	return func(c *dirConfig) {
-		if m == nil {
-			c.fail("WithMapper: nil mapper")
-		}
-		c.mapper, c.spec = m, nil
-	}
-}
+// WithMapper maps users with m instead of [DefaultSpec]; it takes precedence over
+// WithSpec, whatever their order. m reads the keys of [Record]. Status filters are then
+// applied after mapping only, on every user (the directory cannot know how m maps Lattice
+// statuses). nil means the default.
+func WithMapper(m *mapping.Mapper) DirectoryOption { return func(c *dirConfig) { c.mapper = m } }
 
 // WithSpec maps users with spec, compiled against [Catalog] (the Lattice fields plus the
-// custom attributes met so far), instead of mapping.LatticeToUnified. Layer your changes
-// over the preset with mapping.LatticeToUnified().With(...). A spec that fails to compile
-// makes every call of the directory fail with an error matching unified.ErrInvalidConfig.
-func WithSpec(spec *mapping.Spec) DirectoryOption {
-	return func(c *dirConfig) {
-		if spec == nil {
-			c.fail("WithSpec: nil spec")
-		}
-		c.spec, c.mapper = spec, nil
-	}
-}
+// custom attributes met so far), instead of [DefaultSpec]. Layer your changes over the
+// preset with DefaultSpec().With(...). A spec that fails to compile makes every call of
+// the directory fail with an error matching unified.ErrInvalidConfig (and wrapping the
+// mapping error). nil means the default.
+func WithSpec(spec *mapping.Spec) DirectoryOption { return func(c *dirConfig) { c.spec = spec } }
 
 // WithRaw sets unified.User.Raw to the user's JSON as the API sent it.
 func WithRaw() DirectoryOption { return func(c *dirConfig) { c.raw = true } }
 
-// WithPageSize sets the page size used when ListOptions.PageSize is 0: 1 to 100; the
-// default is 100, the API's maximum. Larger values are capped at 100.
+// WithPageSize sets the page size used when ListOptions.PageSize is 0: 0 means the
+// default, MaxPageSize (100), the API's maximum; larger values are capped at it.
 func WithPageSize(n int) DirectoryOption {
 	return func(c *dirConfig) {
 		if n < 0 {
-			c.fail("WithPageSize(%d): the page size must not be negative", n)
+			c.fail("WithPageSize(%d): the page size must not be negative (0 means the API's largest)", n)
 			return
 		}
 		c.pageSize = n
@@ -71,12 +65,14 @@ func WithPageSize(n int) DirectoryOption {
 }
 
 // WithConcurrency bounds the requests sent at once for one page (custom attribute values,
-// manager lookups); the default is DefaultConcurrency. Every request also waits on the
-// client's rate limiter, so this bounds parallelism, not the request rate.
+// manager lookups), while StreamUsers requests the next page besides; 0 means
+// DefaultConcurrency, 1 makes the requests of a listing run one at a time (no page is
+// read ahead). Every request also waits on the client's rate limiter, so this bounds
+// parallelism, not the request rate.
 func WithConcurrency(n int) DirectoryOption {
 	return func(c *dirConfig) {
-		if n < 1 {
-			c.fail("WithConcurrency(%d): want at least 1", n)
+		if n < 0 {
+			c.fail("WithConcurrency(%d): the concurrency must not be negative (0 means %d)", n, DefaultConcurrency)
 			return
 		}
 		c.concurrency = n
@@ -86,15 +82,17 @@ func WithConcurrency(n int) DirectoryOption {
 // WithStrictMapping sets what happens to a user whose mapping fails (a required field
 // missing, a value a transform rejects). Lenient (false, the default): the user is
 // returned with the fields that did map, and the *mapping.RecordError goes to the
-// WithMappingErrors callback, or is logged as a warning. Strict (true): the listing fails
-// with an error wrapping the *mapping.RecordError.
+// WithMappingErrors callback, or is logged as a warning. Strict (true): the listing (or
+// GetUser) fails with the *mapping.RecordError.
 func WithStrictMapping(strict bool) DirectoryOption {
 	return func(c *dirConfig) { c.strict = strict }
 }
 
-// WithMappingErrors receives the mapping errors of lenient mode (see WithStrictMapping).
-// It may be called from several goroutines at once. A user without an ID is reported
-// here and left out, since it cannot be told apart from others.
+// WithMappingErrors receives every *mapping.RecordError of lenient mode (see
+// WithStrictMapping), in listing order, on the goroutine that consumes the listing (the
+// caller of ListUsers or GetUser, the loop of StreamUsers), before the user is returned.
+// nil means that they are logged as warnings. A user without an ID is reported here and
+// left out, since it cannot be told apart from others.
 func WithMappingErrors(f func(*mapping.RecordError)) DirectoryOption {
 	return func(c *dirConfig) { c.onMapErr = f }
 }
@@ -110,54 +108,33 @@ func WithMappingErrors(f func(*mapping.RecordError)) DirectoryOption {
 // reads nothing instead of failing.
 func WithCustomAttributes() DirectoryOption { return func(c *dirConfig) { c.custom = true } }
 
-// WithCacheTTL sets how long department names and what is known of managers are reused;
-// the default is DefaultCacheTTL. Departments are listed once (one request for up to 100
-// departments) and reused by every call of the directory until they are older than ttl;
-// a department that is not in the cached list is fetched on its own. Use Refresh to drop
-// the caches at once.
+// WithCacheTTL sets how long department names and (with WithManagerNames) the managers
+// read are reused; 0 means DefaultCacheTTL. Departments are listed once (one request for
+// up to 100 departments) and reused by every call of the directory until they are older
+// than ttl; a department that is not in the cached list is fetched on its own. Use
+// Refresh to drop the caches at once.
 func WithCacheTTL(ttl time.Duration) DirectoryOption {
 	return func(c *dirConfig) {
-		if ttl <= 0 {
-			c.fail("WithCacheTTL(%s): want a positive duration", ttl)
+		if ttl < 0 {
+			c.fail("WithCacheTTL(%s): the time to live must not be negative (0 means %s)", ttl, DefaultCacheTTL)
 			return
 		}
 		c.ttl = ttl
 	}
 }
 
-// ManagerLookups says when a listing fetches (GET /v1/user/{id}) the managers it has not
-// read yet, to give their references a name and email. See [Directory] for where names
-// come from otherwise.
-type ManagerLookups uint8
-
-const (
-	// ManagerLookupsAuto, the default, fetches unknown managers only in listings that the
-	// API filters by status (a filter on exactly one status): the managers of leavers, say,
-	// are mostly active users such a listing never reaches. A listing of every status
-	// makes no lookups: its late managers are referred to by ID only.
-	ManagerLookupsAuto ManagerLookups = iota
-	// ManagerLookupsAlways fetches every unknown manager, so that every reference has
-	// name and email. It costs one request per manager listed on a later page than all
-	// of their reports: in a directory whose listing order puts many managers late (a
-	// tenth of 10,000 users in the fake company of the tests) lookups can outnumber list
-	// requests several times, at 240 requests a minute.
-	ManagerLookupsAlways
-	// ManagerLookupsNever makes no lookups in listings.
-	ManagerLookupsNever
-)
-
-// WithManagerLookups sets when listings fetch managers they have not read yet; the default
-// is ManagerLookupsAuto. Lookups are cached, sent at most WithConcurrency at a time and
-// paced by the rate limiter. GetUser and Me always fetch an unknown manager.
-func WithManagerLookups(m ManagerLookups) DirectoryOption {
-	return func(c *dirConfig) {
-		if m > ManagerLookupsNever {
-			c.fail("WithManagerLookups(%d): unknown mode", m)
-			return
-		}
-		c.lookups = m
-	}
-}
+// WithManagerNames gives every manager reference (unified.User.Manager) the manager's
+// name and email as well as the ID: from users the directory has read within
+// WithCacheTTL, else from a request (GET /v1/user/{id}) for each manager not read yet,
+// sent at most WithConcurrency at a time and paced by the rate limiter. The name is the
+// one the default mapping gives the manager's own row: Lattice's name, else the
+// preferred name. A manager the API does not show (404, 403) is referred to by ID only.
+//
+// Without it, a manager reference carries the ID only, whatever the directory has read
+// before, and no manager is requested: Lattice refers to managers by ID, and a name costs
+// a request for every manager listed after all of their reports (a tenth of 10,000 users
+// in the fake company of the tests: ten times the list requests, at 240 a minute).
+func WithManagerNames() DirectoryOption { return func(c *dirConfig) { c.managerNames = true } }
 
 // WithoutDepartmentNames leaves department names out: unified.User.Department carries the
 // department's ID only, and no department is requested. Use it with an API key that

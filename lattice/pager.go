@@ -51,17 +51,20 @@ type PageOptions struct {
 }
 
 // ListUsersOptions selects a page of users. A nil *ListUsersOptions is the first page of
-// ACTIVE users at the largest page size.
+// users of every status at the largest page size.
 type ListUsersOptions struct {
 	// Limit is the page size, 1 to 100; 0 means 100. Larger values are capped at 100.
 	Limit int
 	// StartingAfter is the cursor of the page to read: the previous page's Next().
 	StartingAfter string
-	// Statuses filters by user status. Empty means the API's default, which is ACTIVE
-	// users only; []UserStatus{StatusAll} asks for every user, including deactivated,
-	// invited and created ones. Each status is sent as its own status parameter; the API
-	// documents one status per request, so prefer one status or StatusAll.
-	Statuses []UserStatus
+	// Statuses selects users by status: unified.StatusActive (Lattice's ACTIVE),
+	// StatusInvited (INVITED), StatusOnboarding (CREATED) or StatusInactive
+	// (DEACTIVATED). Empty means every status (the request says status=NULL: the API's own
+	// default would be ACTIVE users only). Each status is sent as its own status
+	// parameter; the API documents one status per request, so prefer one status or none.
+	// StatusLeave and StatusUnknown have no Lattice equivalent and fail with an error
+	// matching unified.ErrInvalidValue.
+	Statuses []unified.Status
 }
 
 // pageQuery encodes limit and startingAfter, asking for MaxPageSize by default.
@@ -88,18 +91,22 @@ func (o *PageOptions) query() (url.Values, error) {
 
 func (o *ListUsersOptions) query() (url.Values, error) {
 	if o == nil {
-		return pageQuery(0, "")
+		o = &ListUsersOptions{}
 	}
 	q, err := pageQuery(o.Limit, o.StartingAfter)
 	if err != nil {
 		return nil, err
 	}
 	for _, s := range o.Statuses {
-		st, err := parseUserStatus(s)
-		if err != nil {
-			return nil, err
+		st, ok := apiStatus(s)
+		if !ok {
+			return nil, fmt.Errorf("%s: Lattice has no user status for %q (want active, invited, onboarding or inactive): %w",
+				ProviderName, s, unified.ErrInvalidValue)
 		}
-		q.Add("status", string(st))
+		q.Add("status", st)
+	}
+	if len(o.Statuses) == 0 {
+		q.Set("status", statusAll)
 	}
 	return q, nil
 }

@@ -3,7 +3,6 @@ package lattice
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +12,7 @@ import (
 )
 
 // Record presents a Lattice user to the mapping package: it implements mapping.Record,
-// keyed like mapping.LatticeCatalog (the API's JSON field names), plus one key per custom
+// keyed like [Catalog] (the API's JSON field names), plus one key per custom
 // attribute: the attribute's id, labelled with its name in the catalog that [Catalog]
 // builds. The Directory maps every user through a Record; use one yourself to map
 // users of the typed API with a mapper of your own.
@@ -72,7 +71,7 @@ func (r *Record) Lookup(key string) (mapping.Value, bool) {
 	case "title":
 		return text(u.Title), true
 	case "status":
-		return text(string(u.Status)), true
+		return text(u.Status), true
 	case "externalUserId":
 		return text(u.ExternalUserID), true
 	case "gender":
@@ -175,27 +174,4 @@ func attributeValue(v *CustomAttributeValue) mapping.Value {
 		}
 	}
 	return text(jsonText(raw))
-}
-
-// Catalog returns mapping.LatticeCatalog with the given custom attributes added, keyed by
-// attribute id and labelled with their names, so that a spec can name them by either
-// (compile it with mapping.Compile). Attributes listed twice are added once.
-func Catalog(attrs ...CustomAttribute) *mapping.Catalog {
-	base := mapping.LatticeCatalog()
-	if len(attrs) == 0 {
-		return base
-	}
-	all := slices.Clone(base.Attributes)
-	seen := make(map[string]bool, len(all)+len(attrs))
-	for _, a := range all {
-		seen[a.Key] = true
-	}
-	for _, a := range attrs {
-		if a.ID == "" || seen[a.ID] {
-			continue
-		}
-		seen[a.ID] = true
-		all = append(all, mapping.Attribute{Key: a.ID, LabelEN: a.Name, Type: a.Type, Custom: true, Available: true})
-	}
-	return mapping.NewCatalog(ProviderName, all)
 }

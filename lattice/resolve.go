@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 
@@ -56,10 +57,10 @@ func (d *Directory) mapperFor(values [][]CustomAttributeValue) (*mapping.Mapper,
 	return m, nil
 }
 
-// convert resolves departments, managers and (when enabled) custom attributes of users
-// and maps them to unified.Users. raws, when not nil, are the users' JSON; lookup allows
-// requests for managers not seen yet.
-func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMessage, lookup bool) ([]unified.User, error) {
+// convert resolves departments, managers (WithManagerNames) and custom attributes
+// (WithCustomAttributes) of users and maps them to unified.Users. raws, when not nil, are
+// the users' JSON.
+func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMessage) ([]unified.User, error) {
 	if len(users) == 0 {
 		return []unified.User{}, nil
 	}
@@ -67,7 +68,7 @@ func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMe
 	if err != nil {
 		return nil, err
 	}
-	managers, err := d.managers(ctx, users, lookup)
+	managers, err := d.managers(ctx, users)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMe
 	if d.cfg.custom {
 		if values, err = d.customValues(ctx, users); err != nil {
 			if errors.Is(err, unified.ErrForbidden) {
-				return nil, withHint(err, "drop WithCustomAttributes to list users without them")
+				return nil, withHint(err, "or drop WithCustomAttributes")
 			}
 			return nil, err
 		}
@@ -92,8 +93,9 @@ func (d *Directory) convert(ctx context.Context, users []User, raws []json.RawMe
 			rec.Department = &unified.Ref{ID: u.Department.ID, Name: depts[u.Department.ID]}
 		}
 		if u.Manager != nil && u.Manager.ID != "" {
-			r := managers[u.Manager.ID]
-			rec.Manager = &r
+			if r, ok := managers[u.Manager.ID]; ok {
+				rec.Manager = &r
+			}
 		}
 		if values != nil {
 			rec.CustomAttributes = values[i]
@@ -144,7 +146,7 @@ func (d *Directory) departments(ctx context.Context, users []User) (map[string]s
 	names, err := d.depts.get(ctx, d.cfg.ttl, d.loadDepartments)
 	if err != nil {
 		if errors.Is(err, unified.ErrForbidden) {
-			return nil, withHint(err, "use WithoutDepartmentNames to list users with department IDs only")
+			return nil, withHint(err, "or WithoutDepartmentNames")
 		}
 		return nil, err
 	}
@@ -213,13 +215,16 @@ func (d *Directory) loadDepartments(ctx context.Context) (map[string]string, err
 	return names, nil
 }
 
-// managers returns the managers of users by ID, with name and email where known: from
-// users itself and the users read before (the people cache), or (when lookup is set) a
-// request for each manager not known yet. Without lookup, unknown managers have their ID
-// only.
-func (d *Directory) managers(ctx context.Context, users []User, lookup bool) (map[string]unified.Ref, error) {
+// managers returns the managers of users by ID with name and email (WithManagerNames):
+// from users itself and the users read before (the people cache), else from a request
+// for each manager not known yet. Without WithManagerNames it returns none: references
+// keep the ID the API sent, whatever the directory read before.
+func (d *Directory) managers(ctx context.Context, users []User) (map[string]unified.Ref, error) {
+	if !d.cfg.managerNames {
+		return nil, nil
+	}
 	for i := range users {
-		d.people.put(users[i].ID, person{name: users[i].Name, email: users[i].Email, found: true})
+		d.people.put(users[i].ID, personOf(&users[i]))
 	}
 	out := map[string]unified.Ref{}
 	var missing []*Ref
@@ -235,10 +240,10 @@ func (d *Directory) managers(ctx context.Context, users []User, lookup bool) (ma
 			out[r.ID] = p.ref(r.ID)
 			continue
 		}
-		out[r.ID] = unified.Ref{ID: r.ID} // replaced below after a lookup
+		out[r.ID] = unified.Ref{ID: r.ID} // replaced below after the lookup
 		missing = append(missing, r)
 	}
-	if len(missing) == 0 || !lookup {
+	if len(missing) == 0 {
 		return out, nil
 	}
 	found, err := lookUp(ctx, d, "manager", missing, d.c.FollowUser)
@@ -248,12 +253,22 @@ func (d *Directory) managers(ctx context.Context, users []User, lookup bool) (ma
 	for i, r := range missing {
 		var p person
 		if m := found[i]; m != nil {
-			p = person{name: m.Name, email: m.Email, found: true}
+			p = personOf(m)
 		}
 		d.people.put(r.ID, p)
 		out[r.ID] = p.ref(r.ID)
 	}
 	return out, nil
+}
+
+// personOf is what a manager reference to u carries: the name the default mapping gives
+// u's own row (Lattice's name, else the preferred name) and the email, trimmed.
+func personOf(u *User) person {
+	name := strings.TrimSpace(u.Name)
+	if name == "" {
+		name = strings.TrimSpace(u.PreferredName)
+	}
+	return person{name: name, email: strings.TrimSpace(u.Email), found: true}
 }
 
 // customValues loads every custom attribute value of each user, at most

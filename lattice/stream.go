@@ -19,8 +19,8 @@ type fetched struct {
 // of unified.Users: the same users in the same order as paging with ListUsers, each once;
 // an error yielded once; nothing left running when the loop ends.
 //
-// Lattice pages are a cursor chain: each page names the next. StreamUsers reads the chain
-// on one goroutine, one page ahead of the caller: once a page has been decoded and
+// Lattice pages are a cursor chain: each page names the next. Unless WithConcurrency is 1,
+// StreamUsers reads the chain on one goroutine, one page ahead of the caller: once a page has been decoded and
 // checked, it is handed over and the request for the next page goes out while the caller
 // works through this one (names are resolved and users mapped on the caller's
 // goroutine). A request is never sent for a cursor before the page that gave it has
@@ -42,6 +42,10 @@ func (d *Directory) StreamUsers(ctx context.Context, opts *unified.ListOptions) 
 		size, pos, err := d.start(&o)
 		if err != nil {
 			yield(unified.User{}, err)
+			return
+		}
+		if d.cfg.concurrency == 1 {
+			d.streamInTurn(ctx, &o.Filter, size, pos, yield)
 			return
 		}
 
@@ -85,6 +89,35 @@ func (d *Directory) StreamUsers(ctx context.Context, opts *unified.ListOptions) 
 			err = errors.New(ProviderName + ": listing ended before its last page")
 		}
 		yield(unified.User{}, err)
+	}
+}
+
+// streamInTurn is StreamUsers with WithConcurrency(1): each page is read once the caller
+// is done with the one before, so that the listing's requests run one at a time.
+func (d *Directory) streamInTurn(ctx context.Context, f *unified.Filter, size int, pos position, yield func(unified.User, error) bool) {
+	seen := newCursorSet(maxSeenCursors)
+	if pos.After != "" {
+		seen.add(pos.After)
+	}
+	for {
+		rp, err := d.fetchPage(ctx, f, size, pos, seen)
+		var users []unified.User
+		if err == nil {
+			users, err = d.finish(ctx, f, rp)
+		}
+		if err != nil {
+			yield(unified.User{}, err)
+			return
+		}
+		for i := range users {
+			if !yield(users[i], nil) {
+				return
+			}
+		}
+		if rp.next == nil {
+			return
+		}
+		pos = *rp.next
 	}
 }
 

@@ -12,34 +12,31 @@ import (
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// UserStatus is the status of a Lattice user.
-type UserStatus string
-
-// The user statuses of the Lattice API.
+// The user statuses of the Lattice API, and the status parameter that asks for every
+// user. ListUsersOptions takes unified.Status values and User.Status holds the API's
+// text; these are the words in between.
 const (
-	// StatusActive: a user who has signed in. GET /v1/users returns only these unless
-	// asked otherwise.
-	StatusActive UserStatus = "ACTIVE"
-	// StatusInvited: invited, not yet signed in.
-	StatusInvited UserStatus = "INVITED"
-	// StatusCreated: created (by an HR system import, say) but not yet invited.
-	StatusCreated UserStatus = "CREATED"
-	// StatusDeactivated: a deactivated user (a leaver). Lattice deactivates, it does not
-	// delete.
-	StatusDeactivated UserStatus = "DEACTIVATED"
-	// StatusAll is not a status but a filter value: ListUsersOptions.Statuses =
-	// []UserStatus{StatusAll} asks for users of every status (the API's "status=NULL").
-	StatusAll UserStatus = "NULL"
+	statusActive      = "ACTIVE"      // signed in
+	statusInvited     = "INVITED"     // invited, not yet signed in
+	statusCreated     = "CREATED"     // created (by an HR import, say), not yet invited
+	statusDeactivated = "DEACTIVATED" // a leaver: Lattice deactivates, it does not delete
+	statusAll         = "NULL"        // not a status: the API's "every status"
 )
 
-// parseUserStatus checks a status of a request filter; case is ignored.
-func parseUserStatus(s UserStatus) (UserStatus, error) {
-	switch v := UserStatus(strings.ToUpper(strings.TrimSpace(string(s)))); v {
-	case StatusActive, StatusInvited, StatusCreated, StatusDeactivated, StatusAll:
-		return v, nil
+// apiStatus returns the Lattice status of a unified status; StatusLeave and
+// StatusUnknown have none.
+func apiStatus(s unified.Status) (string, bool) {
+	switch s {
+	case unified.StatusActive:
+		return statusActive, true
+	case unified.StatusInvited:
+		return statusInvited, true
+	case unified.StatusOnboarding:
+		return statusCreated, true
+	case unified.StatusInactive:
+		return statusDeactivated, true
 	}
-	return "", fmt.Errorf("%s: unknown user status %q (want ACTIVE, INVITED, CREATED, DEACTIVATED or NULL for all): %w",
-		ProviderName, clip(string(s), 32), unified.ErrInvalidValue)
+	return "", false
 }
 
 // Ref is a reference stub: the API never inlines related objects, it refers to them.
@@ -61,12 +58,15 @@ type User struct {
 	Object string `json:"object,omitempty"`
 	URL    string `json:"url,omitempty"`
 	// Name is the user's full name as one string (Lattice has no first/last split).
-	Name          string     `json:"name,omitempty"`
-	PreferredName string     `json:"preferredName,omitempty"`
-	Email         string     `json:"email,omitempty"`
-	Title         string     `json:"title,omitempty"`
-	Status        UserStatus `json:"status,omitempty"`
-	IsAdmin       bool       `json:"isAdmin"`
+	Name          string `json:"name,omitempty"`
+	PreferredName string `json:"preferredName,omitempty"`
+	Email         string `json:"email,omitempty"`
+	Title         string `json:"title,omitempty"`
+	// Status is the API's status: "ACTIVE" (signed in), "INVITED" (invited, not yet signed
+	// in), "CREATED" (created by an HR import, say, not yet invited) or "DEACTIVATED" (a
+	// leaver). The Directory maps it to unified.Status.
+	Status  string `json:"status,omitempty"`
+	IsAdmin bool   `json:"isAdmin"`
 	// ExternalUserID is the ID of the user in the HR system or SCIM client that feeds
 	// Lattice.
 	ExternalUserID string `json:"externalUserId,omitempty"`
@@ -114,7 +114,7 @@ type wireUser struct {
 	PreferredName    string     `json:"preferredName"`
 	Email            string     `json:"email"`
 	Title            string     `json:"title"`
-	Status           UserStatus `json:"status"`
+	Status           string     `json:"status"`
 	IsAdmin          bool       `json:"isAdmin"`
 	ExternalUserID   flexString `json:"externalUserId"`
 	StartDate        wireDate   `json:"startDate"`

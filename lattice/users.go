@@ -61,8 +61,8 @@ func (c *Client) FollowUser(ctx context.Context, ref Ref) (*User, error) {
 	return c.getUser(ctx, ref.URL)
 }
 
-// ListUsers returns one page of users (GET /v1/users). Without Statuses the API returns
-// ACTIVE users only; use []UserStatus{StatusAll} for everyone.
+// ListUsers returns one page of users (GET /v1/users) of the statuses opts selects: every
+// status unless opts.Statuses says otherwise.
 func (c *Client) ListUsers(ctx context.Context, opts *ListUsersOptions) (*UsersPage, error) {
 	q, err := opts.query()
 	if err != nil {

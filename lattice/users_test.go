@@ -63,7 +63,7 @@ func TestDecodeUser(t *testing.T) {
 			want: lattice.User{
 				ID: id, Object: "user", URL: "/v1/user/" + id,
 				Name: "Ada Lovelace", PreferredName: "Ada", Email: "ada@example.com", Title: "Staff Engineer",
-				Status: lattice.StatusActive, ExternalUserID: "HR-1042",
+				Status: "ACTIVE", ExternalUserID: "HR-1042",
 				StartDate: datePtr(2021, time.March, 1), BirthDate: datePtr(1990, time.December, 10),
 				Gender: "Female", Timezone: "America/Los_Angeles",
 				Manager:          &lattice.Ref{Object: "user", ID: "52d2780a", URL: "https://api.latticehq.com/v1/user/52d2780a"},
@@ -174,14 +174,14 @@ func TestListUsersQuery(t *testing.T) {
 		opts *lattice.ListUsersOptions
 		want url.Values
 	}{
-		{"nil asks for 100, default statuses", nil, url.Values{"limit": {"100"}}},
-		{"zero value", &lattice.ListUsersOptions{}, url.Values{"limit": {"100"}}},
-		{"small page", &lattice.ListUsersOptions{Limit: 10}, url.Values{"limit": {"10"}}},
-		{"capped at 100", &lattice.ListUsersOptions{Limit: 1000}, url.Values{"limit": {"100"}}},
-		{"cursor", &lattice.ListUsersOptions{StartingAfter: "c/1+2"}, url.Values{"limit": {"100"}, "startingAfter": {"c/1+2"}}},
-		{"every status", &lattice.ListUsersOptions{Statuses: []lattice.UserStatus{lattice.StatusAll}}, url.Values{"limit": {"100"}, "status": {"NULL"}}},
-		{"leavers, any case", &lattice.ListUsersOptions{Statuses: []lattice.UserStatus{"deactivated"}}, url.Values{"limit": {"100"}, "status": {"DEACTIVATED"}}},
-		{"several statuses repeat the parameter", &lattice.ListUsersOptions{Statuses: []lattice.UserStatus{lattice.StatusInvited, lattice.StatusCreated}},
+		{"nil asks for 100 of every status", nil, url.Values{"limit": {"100"}, "status": {"NULL"}}},
+		{"zero value", &lattice.ListUsersOptions{}, url.Values{"limit": {"100"}, "status": {"NULL"}}},
+		{"small page", &lattice.ListUsersOptions{Limit: 10}, url.Values{"limit": {"10"}, "status": {"NULL"}}},
+		{"capped at 100", &lattice.ListUsersOptions{Limit: 1000}, url.Values{"limit": {"100"}, "status": {"NULL"}}},
+		{"cursor", &lattice.ListUsersOptions{StartingAfter: "c/1+2"}, url.Values{"limit": {"100"}, "startingAfter": {"c/1+2"}, "status": {"NULL"}}},
+		{"leavers", &lattice.ListUsersOptions{Statuses: []unified.Status{unified.StatusInactive}}, url.Values{"limit": {"100"}, "status": {"DEACTIVATED"}}},
+		{"active", &lattice.ListUsersOptions{Statuses: []unified.Status{unified.StatusActive}}, url.Values{"limit": {"100"}, "status": {"ACTIVE"}}},
+		{"several statuses repeat the parameter", &lattice.ListUsersOptions{Statuses: []unified.Status{unified.StatusInvited, unified.StatusOnboarding}},
 			url.Values{"limit": {"100"}, "status": {"INVITED", "CREATED"}}},
 	}
 	for _, tt := range tests {
@@ -210,7 +210,7 @@ func TestListOptionsErrors(t *testing.T) {
 	ctx := context.Background()
 	checks := map[string]error{}
 	_, checks["negative limit"] = c.ListUsers(ctx, &lattice.ListUsersOptions{Limit: -1})
-	_, checks["unknown status"] = c.ListUsers(ctx, &lattice.ListUsersOptions{Statuses: []lattice.UserStatus{"GONE"}})
+	_, checks["status with no Lattice equivalent"] = c.ListUsers(ctx, &lattice.ListUsersOptions{Statuses: []unified.Status{unified.StatusLeave}})
 	_, checks["negative department limit"] = c.ListDepartments(ctx, &lattice.PageOptions{Limit: -5})
 	_, checks["empty user id"] = c.GetUser(ctx, " ")
 	_, checks["dot user id"] = c.GetUser(ctx, "..")
@@ -433,9 +433,9 @@ func TestUsersIterator(t *testing.T) {
 			c, mt := mockClient(t, lattice.Config{})
 			rec := &recorder{}
 			mt.RegisterResponder("GET", apiBase+"/v1/users", pagedResponder(rec, tt.pages))
-			opts := &lattice.ListUsersOptions{Statuses: []lattice.UserStatus{lattice.StatusAll}, Limit: 2}
+			opts := &lattice.ListUsersOptions{Statuses: []unified.Status{unified.StatusInactive}, Limit: 2}
 			seq := c.Users(context.Background(), opts)
-			opts.Limit, opts.Statuses[0] = 99, lattice.StatusActive // the iterator copied opts
+			opts.Limit, opts.Statuses[0] = 99, unified.StatusActive // the iterator copied opts
 			ids, errs := collectIDs(t, seq)
 			if diff := cmp.Diff(tt.wantIDs, ids); diff != "" {
 				t.Errorf("ids (-want +got):\n%s", diff)
@@ -451,7 +451,7 @@ func TestUsersIterator(t *testing.T) {
 				t.Errorf("%d requests, want %d", len(reqs), tt.wantReqs)
 			}
 			for _, r := range reqs {
-				if q := r.URL.Query(); q.Get("limit") != "2" || q.Get("status") != "NULL" {
+				if q := r.URL.Query(); q.Get("limit") != "2" || q.Get("status") != "DEACTIVATED" {
 					t.Errorf("request query %v, want the options as given", q)
 				}
 			}

@@ -154,7 +154,7 @@ func writeValueJSON(b *bytes.Buffer, v Value) error {
 }
 
 // Apply maps rec to a free-form [Output], keyed by the fields' targets. It is the entry
-// point for specs with output "record" (such as [PersonioToLattice]); on a user spec it
+// point for specs with output "record" (an import file of another system); on a user spec it
 // returns the values that ApplyUser would store, before their conversion to the User's
 // types. Errors are as for [Mapper.ApplyUser]: a [*RecordError] with every failing field,
 // the others present in the Output.

@@ -20,17 +20,17 @@ func (r *benchRecord) Lookup(key string) (Value, bool) {
 	return v, ok
 }
 
-// benchPersonioRecord is the fixture employee with a realistic (multi-digit) id.
-func benchPersonioRecord() *benchRecord {
-	rec := &benchRecord{id: "1132888", vals: personioValues()}
+// benchEmployeeRecord is the fixture employee with a realistic (multi-digit) id.
+func benchEmployeeRecord() *benchRecord {
+	rec := &benchRecord{id: "1132888", vals: employeeValues()}
 	rec.vals["id"] = NumberValue(1132888)
 	return rec
 }
 
-// BenchmarkApply maps the 35-attribute Personio employee of the fixtures (30 standard
-// attributes, 5 custom; relations as KindRef, days as KindDate, timestamps as KindTime,
-// numbers as KindNumber) to a fresh unified.User with the default PersonioToUnified
-// preset, compiled against the tenant catalog: 27 fields, 27 lookups.
+// BenchmarkApply maps the 35-attribute employee of the fixtures (30 standard attributes,
+// 5 custom; relations as KindRef, days as KindDate, timestamps as KindTime, numbers as
+// KindNumber) to a fresh unified.User with userSpec, an adapter's kind of default spec,
+// compiled against the tenant catalog: 27 fields, 27 lookups.
 //
 // Allocations per record (go test -bench Apply -benchmem): 4.
 //
@@ -46,11 +46,11 @@ func benchPersonioRecord() *benchRecord {
 // the transform chains run on one Value on the stack. Without preferred_name the display
 // name fallback joins first and last name into one new string (1 more allocation).
 func BenchmarkApply(b *testing.B) {
-	m, err := Compile(PersonioToUnified(), personioTenantCatalog())
+	m, err := Compile(userSpec(), tenantCatalog())
 	if err != nil {
 		b.Fatal(err)
 	}
-	rec := benchPersonioRecord()
+	rec := benchEmployeeRecord()
 	if len(rec.vals) != 35 {
 		b.Fatalf("record has %d attributes, want 35", len(rec.vals))
 	}
@@ -65,13 +65,13 @@ func BenchmarkApply(b *testing.B) {
 
 // BenchmarkApplyParallel is BenchmarkApply from GOMAXPROCS goroutines sharing the Mapper.
 func BenchmarkApplyParallel(b *testing.B) {
-	m, err := Compile(PersonioToUnified(), personioTenantCatalog())
+	m, err := Compile(userSpec(), tenantCatalog())
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
-		rec := benchPersonioRecord()
+		rec := benchEmployeeRecord()
 		for pb.Next() {
 			var u unified.User
 			if err := m.ApplyUser(rec, &u); err != nil {
@@ -82,17 +82,17 @@ func BenchmarkApplyParallel(b *testing.B) {
 	})
 }
 
-// BenchmarkApplyLattice maps the same employee to Lattice's import record
-// (PersonioToLattice, free-form output). Of its 18 allocations, 10 are net/mail parsing
+// BenchmarkApplyRecord maps the same employee to another system's import record
+// (importSpec, free-form output). Of its 18 allocations, 10 are net/mail parsing
 // the two addresses (email and manager); the rest are the Output entries, the joined
 // name, the two dates as text, lower-casing the manager's mixed-case address and the
 // id's text.
-func BenchmarkApplyLattice(b *testing.B) {
-	m, err := Compile(PersonioToLattice(), personioTenantCatalog())
+func BenchmarkApplyRecord(b *testing.B) {
+	m, err := Compile(importSpec(), tenantCatalog())
 	if err != nil {
 		b.Fatal(err)
 	}
-	rec := benchPersonioRecord()
+	rec := benchEmployeeRecord()
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := m.Apply(rec); err != nil {
@@ -103,10 +103,10 @@ func BenchmarkApplyLattice(b *testing.B) {
 
 // BenchmarkCompile is the one-time cost of resolving and building the default preset.
 func BenchmarkCompile(b *testing.B) {
-	cat := personioTenantCatalog()
+	cat := tenantCatalog()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Compile(PersonioToUnified(), cat); err != nil {
+		if _, err := Compile(userSpec(), cat); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -12,9 +12,9 @@ import (
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-func compilePersonioToUnified(t *testing.T) *Mapper {
+func compileUserSpec(t *testing.T) *Mapper {
 	t.Helper()
-	m, err := Compile(PersonioToUnified(), personioTenantCatalog())
+	m, err := Compile(userSpec(), tenantCatalog())
 	if err != nil {
 		t.Fatalf("Compile: %v", err)
 	}
@@ -26,9 +26,9 @@ func dp(y int, m time.Month, d int) *unified.Date {
 	return &x
 }
 
-// wantPersonioUser is the fixture employee as a unified.User, written out by hand from
+// wantUser is the fixture employee as a unified.User, written out by hand from
 // the fixture's values and the preset's documented rules.
-func wantPersonioUser() unified.User {
+func wantUser() unified.User {
 	return unified.User{
 		ID:             "1",
 		EmployeeNumber: "P-0042",
@@ -60,21 +60,21 @@ func wantPersonioUser() unified.User {
 	}
 }
 
-func TestApplyUserPersonioPreset(t *testing.T) {
+func TestApplyUserSpec(t *testing.T) {
 	t.Parallel()
-	m := compilePersonioToUnified(t)
+	m := compileUserSpec(t)
 	var u unified.User
-	if err := m.ApplyUser(personioRecord(), &u); err != nil {
+	if err := m.ApplyUser(employeeRecord(), &u); err != nil {
 		t.Fatalf("ApplyUser: %v", err)
 	}
-	if diff := cmp.Diff(wantPersonioUser(), u); diff != "" {
+	if diff := cmp.Diff(wantUser(), u); diff != "" {
 		t.Errorf("user (-want +got):\n%s", diff)
 	}
 }
 
 func TestApplyUserDisplayNameFallback(t *testing.T) {
 	t.Parallel()
-	m := compilePersonioToUnified(t)
+	m := compileUserSpec(t)
 	tests := []struct {
 		name      string
 		preferred Value
@@ -88,7 +88,7 @@ func TestApplyUserDisplayNameFallback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := personioRecord()
+			rec := employeeRecord()
 			rec.Values["preferred_name"] = tt.preferred
 			rec.Values["first_name"] = tt.first
 			var u unified.User
@@ -104,8 +104,8 @@ func TestApplyUserDisplayNameFallback(t *testing.T) {
 
 func TestApplyUserCollectsFieldErrors(t *testing.T) {
 	t.Parallel()
-	m := compilePersonioToUnified(t)
-	rec := personioRecord()
+	m := compileUserSpec(t)
+	rec := employeeRecord()
 	delete(rec.Values, "id")
 	rec.Values["status"] = StringValue("retired")
 	rec.Values["employment_type"] = StringValue("freelance")
@@ -132,8 +132,8 @@ func TestApplyUserCollectsFieldErrors(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("field errors (-want +got):\n%s", diff)
 	}
-	if re.RecordID != "1" || re.Provider != "personio" {
-		t.Errorf("RecordError = {%q, %q}, want {personio, 1}", re.Provider, re.RecordID)
+	if re.RecordID != "1" || re.Provider != "acme" {
+		t.Errorf("RecordError = {%q, %q}, want {acme, 1}", re.Provider, re.RecordID)
 	}
 	if !errors.Is(err, ErrRequiredMissing) || !errors.Is(err, ErrTransform) {
 		t.Errorf("errors.Is through RecordError failed: %v", err)
@@ -262,19 +262,19 @@ func TestApplyUserLeavesEmptyResultsAlone(t *testing.T) {
 
 func TestApplyUserMisuse(t *testing.T) {
 	t.Parallel()
-	rm, err := Compile(PersonioToLattice(), personioTenantCatalog())
+	rm, err := Compile(importSpec(), tenantCatalog())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var u unified.User
-	if err := rm.ApplyUser(personioRecord(), &u); !errors.Is(err, ErrInvalidSpec) {
+	if err := rm.ApplyUser(employeeRecord(), &u); !errors.Is(err, ErrInvalidSpec) {
 		t.Errorf("ApplyUser on a record spec: err = %v, want ErrInvalidSpec", err)
 	}
-	um := compilePersonioToUnified(t)
+	um := compileUserSpec(t)
 	if err := um.ApplyUser(nil, &u); err == nil {
 		t.Error("ApplyUser(nil record) succeeded")
 	}
-	if err := um.ApplyUser(personioRecord(), nil); err == nil {
+	if err := um.ApplyUser(employeeRecord(), nil); err == nil {
 		t.Error("ApplyUser(nil user) succeeded")
 	}
 	if _, err := um.Apply(nil); err == nil {
@@ -284,10 +284,10 @@ func TestApplyUserMisuse(t *testing.T) {
 
 func TestCustomWildcard(t *testing.T) {
 	t.Parallel()
-	cat := personioTenantCatalog()
+	cat := tenantCatalog()
 	// Not available to the credentials: known, but not expanded.
-	cat = cat.Merge(NewCatalog("personio", []Attribute{{Key: "dynamic_99999", LabelEN: "Hidden", Custom: true}}))
-	spec := PersonioToUnified().With(
+	cat = cat.Merge(NewCatalog("acme", []Attribute{{Key: "dynamic_99999", LabelEN: "Hidden", Custom: true}}))
+	spec := userSpec().With(
 		Field{Target: "custom.dynamic_24407", Sources: []string{"Titel"}, Transforms: []Transform{Upper()}},
 	)
 	m, err := Compile(spec, cat)
@@ -314,7 +314,7 @@ func TestCustomWildcard(t *testing.T) {
 		t.Errorf("custom targets (-want +got):\n%s", diff)
 	}
 	var u unified.User
-	if err := m.ApplyUser(personioRecord(), &u); err != nil {
+	if err := m.ApplyUser(employeeRecord(), &u); err != nil {
 		t.Fatal(err)
 	}
 	if got := u.Custom["dynamic_24407"]; got.Text != "DR" || got.Label != "Titel" {
@@ -324,7 +324,7 @@ func TestCustomWildcard(t *testing.T) {
 		t.Errorf("len(Custom) = %d, want 5: %v", len(u.Custom), u.Custom)
 	}
 
-	if _, err := Compile(PersonioToUnified(), nil); !errors.Is(err, ErrInvalidSpec) {
+	if _, err := Compile(userSpec(), nil); !errors.Is(err, ErrInvalidSpec) {
 		t.Errorf("wildcard without catalog: err = %v, want ErrInvalidSpec", err)
 	}
 }
@@ -333,8 +333,8 @@ func TestCustomWildcard(t *testing.T) {
 // with -race.
 func TestMapperConcurrentUse(t *testing.T) {
 	t.Parallel()
-	m := compilePersonioToUnified(t)
-	lm, err := Compile(PersonioToLattice(), personioTenantCatalog())
+	m := compileUserSpec(t)
+	lm, err := Compile(importSpec(), tenantCatalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +347,7 @@ func TestMapperConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			for i := range perWorker {
 				id := fmt.Sprintf("%d", w*perWorker+i+1)
-				rec := personioRecord()
+				rec := employeeRecord()
 				rec.RecordID = id
 				rec.Values["id"] = StringValue(id)
 				var u unified.User
@@ -355,7 +355,7 @@ func TestMapperConcurrentUse(t *testing.T) {
 					errs <- err
 					return
 				}
-				want := wantPersonioUser()
+				want := wantUser()
 				want.ID = id
 				if diff := cmp.Diff(want, u); diff != "" {
 					errs <- fmt.Errorf("record %s (-want +got):\n%s", id, diff)

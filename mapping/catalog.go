@@ -13,8 +13,8 @@ type Attribute struct {
 	// Key is the stable key records are looked up by: "first_name", "dynamic_24407",
 	// "externalUserId".
 	Key string
-	// UniversalID is Personio's universal_id ("first_name", "iban"), "" when the provider
-	// has none.
+	// UniversalID is a second stable id some providers give an attribute, across
+	// tenants ("first_name", "iban"); "" when the provider has none.
 	UniversalID string
 	// LabelEN and LabelDE are the labels an HR admin sees in English and German.
 	LabelEN string
@@ -29,8 +29,8 @@ type Attribute struct {
 	// Custom marks a custom (dynamic) attribute.
 	Custom bool
 	// Available reports that the credentials can read the attribute. False means it is
-	// known to exist but not exposed to these credentials (Personio omits attributes that
-	// are not enabled for an API credential).
+	// known to exist but not exposed to these credentials (an API may omit attributes that
+	// are not enabled for a credential).
 	Available bool
 }
 
@@ -70,11 +70,13 @@ func (a Attribute) clone() Attribute {
 }
 
 // Catalog is the set of attributes a provider's records can carry, with the labels people
-// know them by. Build one with [NewCatalog] (or [PersonioCatalog], [LatticeCatalog]) and
-// do not modify it afterwards: it is then safe for concurrent use.
+// know them by. Build one with [NewCatalog] (each provider package offers its built-in
+// catalog) and do not modify it afterwards: it is then safe for concurrent use.
 type Catalog struct {
-	// Provider names the provider ("personio", "lattice"); it appears in errors.
+	// Provider names the provider ("acme"); it appears in errors.
 	Provider string
+	// Advice words the to-do lines of a [Report] for this provider's admins.
+	Advice Advice
 	// Attributes lists the attributes, one per key.
 	Attributes []Attribute
 
@@ -139,7 +141,39 @@ func (c *Catalog) indexed() *Catalog {
 	if c.byFold != nil {
 		return c
 	}
-	return NewCatalog(c.Provider, c.Attributes)
+	n := NewCatalog(c.Provider, c.Attributes)
+	n.Advice = c.Advice
+	return n
+}
+
+// Advice is how a provider tells an HR admin to make attributes readable. [Check] writes
+// one to-do line per missing attribute: `<Title> attribute "<key>" (<labels>) <what to
+// do>`, then the fields that stay empty.
+type Advice struct {
+	// Title names the provider as people write it ("Acme HR"); "" means the catalog's
+	// Provider with its first letter in upper case.
+	Title string
+	// Unavailable is what to do about an attribute the catalog lists as not Available:
+	// "is not enabled for these API credentials: enable it under Settings → API". ""
+	// means "is not available to these credentials: grant read access to it".
+	Unavailable string
+	// Unlisted is what to do about an attribute the catalog does not list at all. ""
+	// means "is not in the catalog: check the key".
+	Unlisted string
+}
+
+// or returns a with its empty fields taken from b.
+func (a Advice) or(b Advice) Advice {
+	if a.Title == "" {
+		a.Title = b.Title
+	}
+	if a.Unavailable == "" {
+		a.Unavailable = b.Unavailable
+	}
+	if a.Unlisted == "" {
+		a.Unlisted = b.Unlisted
+	}
+	return a
 }
 
 // Lookup returns the attribute with exactly the given key.
@@ -160,7 +194,7 @@ func (c *Catalog) Lookup(key string) (Attribute, bool) {
 // prefers one it names by key or universal id, then one that is Available; if that still
 // leaves several, Resolve fails with [ErrAmbiguousAttribute]. An unknown name fails with
 // an [*UnknownAttributeError] (matching [ErrUnknownAttribute]) whose text suggests the
-// closest keys and labels: `unknown attribute "Abteilungg" in personio catalog; did you
+// closest keys and labels: `unknown attribute "Abteilungg" in acme catalog; did you
 // mean "Abteilung" (department)?`.
 func (c *Catalog) Resolve(name string) (Attribute, error) {
 	c = c.indexed()
@@ -351,12 +385,12 @@ func fold(s string) string {
 }
 
 // Merge returns a new catalog with the attributes of c and other. It is how an adapter
-// lays the attribute list its API returned over a built-in catalog such as
-// [PersonioCatalog].
+// lays the attribute list its API returned over its built-in catalog. The result has c's
+// Provider and Advice, with what c leaves empty taken from other.
 //
 // An attribute of other matches one of c by key, else by universal id, else (for an
-// attribute of c without universal id, such as the built-in "personal_number") by any
-// label. A matched attribute takes other's key, universal id, labels, type and
+// attribute of c without universal id, such as a placeholder for a custom attribute
+// known by its label) by any label. A matched attribute takes other's key, universal id, labels, type and
 // availability; the labels and key it had before remain as other labels, so every name
 // that resolved before still resolves. Unmatched attributes of other are appended. c and
 // other are not modified.
@@ -367,7 +401,9 @@ func (c *Catalog) Merge(other *Catalog) *Catalog {
 	}
 	provider := c.Provider
 	if other == nil {
-		return NewCatalog(provider, attrs)
+		n := NewCatalog(provider, attrs)
+		n.Advice = c.Advice
+		return n
 	}
 	if provider == "" {
 		provider = other.Provider
@@ -406,7 +442,9 @@ func (c *Catalog) Merge(other *Catalog) *Catalog {
 		taken[len(attrs)] = true
 		attrs = append(attrs, o.clone())
 	}
-	return NewCatalog(provider, attrs)
+	n := NewCatalog(provider, attrs)
+	n.Advice = c.Advice.or(other.Advice)
+	return n
 }
 
 // labelMatch finds the one attribute without universal id that shares a label with o.

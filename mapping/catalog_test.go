@@ -8,54 +8,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestPersonioCatalogSeedLabels resolves every row of the attribute table of seed 002
-// ("German label / English label") in both languages to the attribute it names.
-func TestPersonioCatalogSeedLabels(t *testing.T) {
-	t.Parallel()
-	rows := []struct{ de, en, key string }{
-		{"Vorname", "Firstname", "first_name"},
-		{"Nachname", "Lastname", "last_name"},
-		{"Gesellschaft", "Subcompany", "subcompany"},
-		{"Personalnummer", "Personal Number", "personal_number"},
-		{"DATEV Personalnummer", "DATEV personal number", "datev_personal_number"},
-		{"E-Mail", "Email", "email"},
-		{"Kostenstelle", "Cost center", "cost_centers"},
-		{"Status", "Status", "status"},
-		{"Anstellungsart", "Employment type", "employment_type"},
-		{"Occupation type", "Occupation type", "occupation_type"},
-		{"Employee ID", "Employee ID", "id"},
-		{"Arbeitszeiten", "Weekly hours", "weekly_working_hours"},
-		{"Erstellt am", "Created at", "created_at"},
-		{"Anstelldatum", "Hire date", "hire_date"},
-		{"Letzter Arbeitstag", "Last day of work", "last_working_day"},
-		{"Austrittsdatum", "Termination date", "termination_date"},
-		{"Zuletzt geändert", "Last modified", "last_modified_at"},
-		{"Position", "Position", "position"},
-		{"Abteilung", "Department", "department"},
-		{"Standort", "Office", "office"},
-		{"Team", "Team", "team"},
-	}
-	cat := PersonioCatalog()
-	for _, row := range rows {
-		for _, name := range []string{row.de, row.en} {
-			a, err := cat.Resolve(name)
-			if err != nil {
-				t.Errorf("Resolve(%q): %v", name, err)
-				continue
-			}
-			if a.Key != row.key {
-				t.Errorf("Resolve(%q) = %q, want %q", name, a.Key, row.key)
-			}
-			if a.Available {
-				t.Errorf("Resolve(%q): built-in attribute is Available", name)
-			}
-		}
-	}
-}
-
 func TestResolveVariants(t *testing.T) {
 	t.Parallel()
-	cat := PersonioCatalog().Merge(NewCatalog("personio", []Attribute{
+	cat := builtinCatalog().Merge(NewCatalog("acme", []Attribute{
 		{Key: "dynamic_1", LabelDE: "Geschäftsführer", Custom: true, Available: true},
 		{Key: "dynamic_2", LabelDE: "Straße", Custom: true, Available: true},
 	}))
@@ -91,19 +46,19 @@ func TestResolveVariants(t *testing.T) {
 
 func TestResolveUnknownSuggests(t *testing.T) {
 	t.Parallel()
-	cat := PersonioCatalog()
+	cat := builtinCatalog()
 	tests := []struct {
 		name    string
 		want    string // the whole message
 		suggest []Suggestion
 	}{
-		{"Abteilungg", `unknown attribute "Abteilungg" in personio catalog; did you mean "Abteilung" (department)?`,
+		{"Abteilungg", `unknown attribute "Abteilungg" in acme catalog; did you mean "Abteilung" (department)?`,
 			[]Suggestion{{"Abteilung", "department"}}},
-		{"Vornmae", `unknown attribute "Vornmae" in personio catalog; did you mean "Vorname" (first_name)?`,
+		{"Vornmae", `unknown attribute "Vornmae" in acme catalog; did you mean "Vorname" (first_name)?`,
 			[]Suggestion{{"Vorname", "first_name"}}},
-		{"hire_dat", `unknown attribute "hire_dat" in personio catalog; did you mean "hire_date"?`,
+		{"hire_dat", `unknown attribute "hire_dat" in acme catalog; did you mean "hire_date"?`,
 			[]Suggestion{{"hire_date", "hire_date"}}},
-		{"Gehaltsabrechnung", `unknown attribute "Gehaltsabrechnung" in personio catalog`, nil},
+		{"Gehaltsabrechnung", `unknown attribute "Gehaltsabrechnung" in acme catalog`, nil},
 	}
 	for _, tt := range tests {
 		_, err := cat.Resolve(tt.name)
@@ -148,8 +103,8 @@ func TestResolveAmbiguous(t *testing.T) {
 
 func TestMerge(t *testing.T) {
 	t.Parallel()
-	base := PersonioCatalog()
-	api := NewCatalog("personio", []Attribute{
+	base := builtinCatalog()
+	api := NewCatalog("acme", []Attribute{
 		{Key: "department", UniversalID: "department", Labels: []string{"Abteilung"}, Type: "standard", Available: true},
 		{Key: "dynamic_7", Labels: []string{"Personal Number"}, Custom: true, Available: true},
 		{Key: "dynamic_8", UniversalID: "iban", Labels: []string{"IBAN"}, Custom: true, Available: true},
@@ -186,26 +141,6 @@ func TestMerge(t *testing.T) {
 	}
 	if got, want := len(merged.Attributes), len(base.Attributes)+1; got != want {
 		t.Errorf("len(merged) = %d, want %d", got, want)
-	}
-}
-
-func TestLatticeCatalogSeedFields(t *testing.T) {
-	t.Parallel()
-	cat := LatticeCatalog()
-	// Seed 001's list of what Lattice pulls, and seed 000's Lattice column.
-	for name, key := range map[string]string{
-		"Name": "name", "Preferred Name": "preferredName", "Work Email": "email",
-		"Primary Job Title": "title", "Start Date": "startDate", "Department": "department",
-		"Manager": "manager", "Birthdate": "birthDate", "External user ID": "externalUserId",
-		"Status": "status", "Gender": "gender", "Title": "title", "Email": "email",
-	} {
-		a, err := cat.Resolve(name)
-		if err != nil || a.Key != key {
-			t.Errorf("Resolve(%q) = %q, %v; want %q", name, a.Key, err, key)
-		}
-		if !a.Available {
-			t.Errorf("Lattice field %q not available", key)
-		}
 	}
 }
 

@@ -3,6 +3,8 @@ package mapping
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MissingAttribute is a source attribute a mapper reads that the credentials cannot.
@@ -32,6 +34,8 @@ type MissingAttribute struct {
 type Report struct {
 	// Provider is the catalog's provider.
 	Provider string
+	// Advice is the catalog's: how the to-do lines of String are worded.
+	Advice Advice
 	// Missing lists the missing attributes: required ones first, then in the order the
 	// mapper first reads them.
 	Missing []MissingAttribute
@@ -51,12 +55,13 @@ func Check(m *Mapper, cat *Catalog) *Report {
 	if m == nil {
 		return r
 	}
-	r.Provider = m.provider
+	r.Provider, r.Advice = m.provider, m.advice
 	if cat != nil {
 		cat = cat.indexed()
 		if cat.Provider != "" {
 			r.Provider = cat.Provider
 		}
+		r.Advice = cat.Advice.or(r.Advice)
 	}
 	avail := func(key string) bool {
 		if cat == nil {
@@ -208,25 +213,21 @@ func (ma MissingAttribute) labels() string {
 	return ""
 }
 
-// String returns the to-do line for an HR admin: what is missing, where to enable it, and
-// what stays empty without it.
-func (ma MissingAttribute) String() string { return ma.todo("") }
+// String returns the to-do line for an HR admin: what is missing, what to do about it, and
+// what stays empty without it, in the generic wording (a [Report] uses its catalog's
+// [Advice]).
+func (ma MissingAttribute) String() string { return ma.todo("", Advice{}) }
 
-func (ma MissingAttribute) todo(provider string) string {
+func (ma MissingAttribute) todo(provider string, adv Advice) string {
 	var b strings.Builder
-	name := providerName(provider)
-	fmt.Fprintf(&b, "%s attribute %q%s ", name, ma.Key, ma.labels())
+	fmt.Fprintf(&b, "%s attribute %q%s ", title(provider, adv), ma.Key, ma.labels())
 	switch {
-	case provider == "personio" && ma.Absent:
-		b.WriteString("is not in the attribute list of these API credentials: check the key, and enable it under Settings → Integrations → API credentials")
-	case provider == "personio":
-		b.WriteString("is not enabled for these API credentials: enable it under Settings → Integrations → API credentials")
-	case provider == "lattice" && ma.Absent:
-		b.WriteString("is not known to this Lattice account: check the key, and that the custom attribute exists in Lattice")
-	case provider == "lattice":
-		b.WriteString("is not visible to this API key: use a key created by an admin who can see it")
+	case ma.Absent && adv.Unlisted != "":
+		b.WriteString(adv.Unlisted)
 	case ma.Absent:
 		b.WriteString("is not in the catalog: check the key")
+	case adv.Unavailable != "":
+		b.WriteString(adv.Unavailable)
 	default:
 		b.WriteString("is not available to these credentials: grant read access to it")
 	}
@@ -246,16 +247,17 @@ func (ma MissingAttribute) todo(provider string) string {
 	return b.String()
 }
 
-func providerName(p string) string {
-	switch p {
-	case "":
+// title is how the to-do lines name the provider: the advice's Title, else the provider
+// name with its first letter in upper case, else "Source".
+func title(provider string, adv Advice) string {
+	switch {
+	case adv.Title != "":
+		return adv.Title
+	case provider == "":
 		return "Source"
-	case "personio":
-		return "Personio"
-	case "lattice":
-		return "Lattice"
 	}
-	return strings.ToUpper(p[:1]) + p[1:]
+	r, size := utf8.DecodeRuneInString(provider)
+	return string(unicode.ToUpper(r)) + provider[size:]
 }
 
 func quoteList(l []string) string {
@@ -270,7 +272,7 @@ func quoteList(l []string) string {
 // line each.
 func (r *Report) String() string {
 	if r.OK() {
-		return fmt.Sprintf("%s: every attribute the mapping reads is available", providerName(r.Provider))
+		return fmt.Sprintf("%s: every attribute the mapping reads is available", title(r.Provider, r.Advice))
 	}
 	var b strings.Builder
 	section := func(title string, list []MissingAttribute) {
@@ -283,7 +285,7 @@ func (r *Report) String() string {
 		b.WriteString(title)
 		for _, ma := range list {
 			b.WriteString("\n  - ")
-			b.WriteString(ma.todo(r.Provider))
+			b.WriteString(ma.todo(r.Provider, r.Advice))
 		}
 	}
 	req, opt := r.Required(), r.Optional()

@@ -1,22 +1,20 @@
 package mapping
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// grant returns the built-in Personio catalog with the given keys enabled, as after
+// grant returns the built-in catalog with the given keys enabled, as after
 // merging an API catalog that lists exactly them.
 func grant(keys ...string) *Catalog {
 	attrs := make([]Attribute, len(keys))
 	for i, k := range keys {
 		attrs[i] = Attribute{Key: k, Available: true}
 	}
-	return PersonioCatalog().Merge(NewCatalog("personio", attrs))
+	return builtinCatalog().Merge(NewCatalog("acme", attrs))
 }
 
 func missingKeys(list []MissingAttribute) []string {
@@ -27,60 +25,9 @@ func missingKeys(list []MissingAttribute) []string {
 	return out
 }
 
-// TestCheckPersonioToLatticeSeedRequired: seed 000 lists six attributes as "required to
-// create a new user in Lattice"; with nothing enabled, exactly those are required.
-func TestCheckPersonioToLatticeSeedRequired(t *testing.T) {
-	t.Parallel()
-	m, err := Compile(PersonioToLattice(), PersonioCatalog())
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := Check(m, PersonioCatalog())
-	seedRequired := []string{"Employee ID", "Email", "First name", "Last name", "Status", "Employment type"}
-	var want []string
-	for _, label := range seedRequired {
-		a, err := PersonioCatalog().Resolve(label)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want = append(want, a.Key)
-	}
-	// Listed in the order the mapper first reads them; the seed's order differs.
-	if diff := cmp.Diff(want, missingKeys(r.Required()), cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
-		t.Errorf("required (-seed +got):\n%s", diff)
-	}
-	// Seed 000's non-mandatory attributes, and seed 001's extras.
-	wantOpt := []string{"gender", "position", "supervisor", "hire_date", "department", "preferred_name", "date_of_birth"}
-	if diff := cmp.Diff(wantOpt, missingKeys(r.Optional())); diff != "" {
-		t.Errorf("optional (-want +got):\n%s", diff)
-	}
-	if err := r.Err(); !errors.Is(err, ErrRequiredMissing) || !strings.Contains(err.Error(), `"employment_type" (Anstellungsart / Employment type)`) {
-		t.Errorf("Err = %v", err)
-	}
-
-	// Enabling the six clears every required item.
-	r = Check(m, grant("id", "email", "first_name", "last_name", "status", "employment_type"))
-	if err := r.Err(); err != nil {
-		t.Errorf("with the six enabled: Err = %v", err)
-	}
-	if diff := cmp.Diff(wantOpt, missingKeys(r.Missing)); diff != "" {
-		t.Errorf("missing (-want +got):\n%s", diff)
-	}
-
-	// Name joins first and last name: each is required on its own.
-	r = Check(m, grant("id", "email", "first_name", "status", "employment_type"))
-	if diff := cmp.Diff([]string{"last_name"}, missingKeys(r.Required())); diff != "" {
-		t.Errorf("required without last_name (-want +got):\n%s", diff)
-	}
-	ln := r.Required()[0]
-	if !cmp.Equal(ln.Degraded, []string{"name"}) || len(ln.Targets) != 0 {
-		t.Errorf("last_name: Targets %v, Degraded %v; want name degraded", ln.Targets, ln.Degraded)
-	}
-}
-
 func TestCheckTodoText(t *testing.T) {
 	t.Parallel()
-	m, err := Compile(PersonioToUnified(), PersonioCatalog())
+	m, err := Compile(userSpec(), builtinCatalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,12 +36,12 @@ func TestCheckTodoText(t *testing.T) {
 		"last_working_day", "date_of_birth", "created_at", "last_modified_at"}
 	var keys []string
 	for _, n := range all {
-		a, _ := PersonioCatalog().Resolve(n)
+		a, _ := builtinCatalog().Resolve(n)
 		keys = append(keys, a.Key)
 	}
 	r := Check(m, grant(keys...))
 	want := `1 optional attribute is missing:
-  - Personio attribute "department" (Abteilung / Department) is not enabled for these API credentials: enable it under Settings → Integrations → API credentials; without it "department" stays empty`
+  - Acme attribute "department" (Abteilung / Department) is not enabled for these API credentials: enable it under Settings → API; without it "department" stays empty`
 	if got := r.String(); got != want {
 		t.Errorf("String:\n got %s\nwant %s", got, want)
 	}
@@ -105,7 +52,7 @@ func TestCheckTodoText(t *testing.T) {
 
 func TestCheckTargetsAndDegraded(t *testing.T) {
 	t.Parallel()
-	m, err := Compile(PersonioToUnified(), PersonioCatalog())
+	m, err := Compile(userSpec(), builtinCatalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +81,7 @@ func TestCheckTargetsAndDegraded(t *testing.T) {
 		t.Errorf("required are not listed first: %v", missingKeys(r.Missing))
 	}
 	s := r.String()
-	if !strings.HasPrefix(s, "2 required attributes are missing:\n  - Personio attribute \"id\" (Employee ID) is not enabled") {
+	if !strings.HasPrefix(s, "2 required attributes are missing:\n  - Acme attribute \"id\" (Employee ID) is not enabled") {
 		t.Errorf("String starts %q", s[:min(len(s), 120)])
 	}
 }
@@ -146,7 +93,7 @@ func TestCheckConditionsDefaultsAndAbsent(t *testing.T) {
 		{Target: "status", Sources: []string{"status"}, Required: true, Default: &Value{Kind: KindString, Str: "active"}},
 		{Target: "custom.x", Sources: []string{"dynamic_5"}, Required: true},
 	}}
-	m, err := Compile(spec, PersonioCatalog(), WithStrict(false))
+	m, err := Compile(spec, builtinCatalog(), WithStrict(false))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,9 +108,9 @@ func TestCheckConditionsDefaultsAndAbsent(t *testing.T) {
 	}
 	s := r.String()
 	for _, part := range []string{
-		`Personio attribute "dynamic_5" is not in the attribute list of these API credentials: check the key`,
+		`Acme attribute "dynamic_5" is not in the attribute list of these API credentials: check the key`,
 		`without it the condition of "title" cannot be checked`,
-		`Personio attribute "status" (Status) is not enabled`,
+		`Acme attribute "status" (Status) is not enabled`,
 		`without it "status" may be incomplete`,
 	} {
 		if !strings.Contains(s, part) {
@@ -171,27 +118,10 @@ func TestCheckConditionsDefaultsAndAbsent(t *testing.T) {
 		}
 	}
 
-	if r := Check(m, PersonioCatalog().Merge(grant("position", "employment_type", "status", "dynamic_5"))); !r.OK() {
+	if r := Check(m, builtinCatalog().Merge(grant("position", "employment_type", "status", "dynamic_5"))); !r.OK() {
 		t.Errorf("all enabled: %s", r)
 	}
 	if got := Check(nil, nil); !got.OK() {
 		t.Errorf("Check(nil) = %+v", got)
-	}
-}
-
-func TestCheckLattice(t *testing.T) {
-	t.Parallel()
-	m, err := Compile(LatticeToUnified(), LatticeCatalog())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := Check(m, LatticeCatalog()); !r.OK() || r.String() != "Lattice: every attribute the mapping reads is available" {
-		t.Errorf("Check = %s", r)
-	}
-	hidden := LatticeCatalog().Merge(NewCatalog("lattice", []Attribute{{Key: "manager"}}))
-	r := Check(m, hidden)
-	if want := `1 optional attribute is missing:
-  - Lattice attribute "manager" (Manager) is not visible to this API key: use a key created by an admin who can see it; without it "manager" stays empty`; r.String() != want {
-		t.Errorf("String:\n got %s\nwant %s", r, want)
 	}
 }

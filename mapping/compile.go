@@ -76,6 +76,7 @@ func WithStrict(strict bool) Option {
 // use by any number of goroutines.
 type Mapper struct {
 	provider string
+	advice   Advice
 	output   string
 	fields   []compiledField
 	keys     []string // sorted source keys, conditions included
@@ -166,7 +167,7 @@ func Compile(spec *Spec, cat *Catalog, opts ...Option) (*Mapper, error) {
 	}
 	m := &Mapper{output: out}
 	if cat != nil {
-		m.provider = cat.Provider
+		m.provider, m.advice = cat.Provider, cat.Advice
 	}
 	if out != OutputUser {
 		m.userErr = fmt.Errorf("mapping: ApplyUser needs a spec with output %q, this one has %q: use Apply: %w", OutputUser, out, ErrInvalidSpec)
@@ -529,7 +530,8 @@ func (m *Mapper) Provider() string { return m.provider }
 func (m *Mapper) Output() string { return m.output }
 
 // SourceKeys returns the sorted stable keys of every attribute the mapper reads (sources,
-// fallbacks and conditions): what an adapter asks the API for (Personio attributes[]).
+// fallbacks and conditions): what an adapter asks the API for (a projection such as an
+// attributes[] query parameter).
 func (m *Mapper) SourceKeys() []string { return slices.Clone(m.keys) }
 
 // Fields describes the mapper's fields, in order.

@@ -1,17 +1,18 @@
-// Package mapping is the declarative field-mapping layer: it decides which HR attribute
-// lands in which field, for the provider adapters (a Personio employee or a Lattice user
-// to a [unified.User]) and for products that embed the module (Personio to Lattice, or
-// HR data into their own records). An adapter's default and a user's override go through
-// the same code.
+// Package mapping is the declarative field-mapping engine: it decides which HR attribute
+// lands in which field, for the provider adapters (a provider's employee record to a
+// [unified.User]) and for products that embed the module (one HR system's records to
+// another's import format, or HR data into their own records). An adapter's default and
+// a user's override go through the same code. The package names no provider: each
+// provider package holds its own catalog and presets, built from the types here.
 //
 // # Overview
 //
-//	cat := mapping.PersonioCatalog().Merge(tenantCatalog) // what exists, what is readable
-//	spec := mapping.PersonioToUnified().With(mapping.Field{ // a preset with one override
+//	cat := builtin.Merge(tenantCatalog)         // what exists, what is readable
+//	spec := preset.With(mapping.Field{           // a provider's preset with one override
 //		Target: "title", Sources: []string{"Titel"}})
-//	m, err := mapping.Compile(spec, cat) // resolve labels, build transforms: once
-//	report := mapping.Check(m, cat)      // preflight: what the credentials cannot read
-//	err = m.ApplyUser(record, &user)     // per record: fast, concurrent, errors collected
+//	m, err := mapping.Compile(spec, cat)         // resolve labels, build transforms: once
+//	report := mapping.Check(m, cat)              // preflight: what the credentials cannot read
+//	err = m.ApplyUser(record, &user)             // per record: fast, concurrent, errors collected
 //
 // A [Record] is one source record behind a two-method interface (ID, Lookup by stable
 // key), holding typed [Value]s: text, numbers, booleans, instants, calendar days,
@@ -24,7 +25,7 @@
 // ignoring case, spaces, '-', '_', '.' and German spelling variants ("Geschaeftsfuehrer"
 // finds "Geschäftsführer"). A name that matches nothing fails with a suggestion:
 //
-//	mapping: fields[3].sources[0]: unknown attribute "Abteilungg" in personio catalog; did you mean "Abteilung" (department)?
+//	mapping: fields[3].sources[0]: unknown attribute "Abteilungg" in acme catalog; did you mean "Abteilung" (department)?
 //
 // # Specs
 //
@@ -118,20 +119,21 @@
 //
 // # Presets
 //
-// [PersonioToUnified] and [LatticeToUnified] are the adapters' defaults;
-// [PersonioToLattice] reproduces the field table of Personio's Lattice integration, with
-// employment type as a filter-only field and Lattice's "not for contractors" rule as a
-// when-condition. Each returns a fresh Spec.
+// A preset is a function of a provider package that returns a fresh Spec: the adapter's
+// default mapping to a unified.User, or a mapping between two systems. Override a
+// preset's fields with [Spec.With] rather than editing a copy. A provider for a new HR
+// system needs nothing from this package beyond its exported types: a catalog built with
+// [NewCatalog], a preset Spec, and a [Record] over its decoded API records.
 //
 // # Preflight
 //
 // [Check] compares a mapper with what the credentials can read and returns a [Report]:
 // each missing attribute with its key and both labels, the fields it leaves empty, and
-// whether a required field needs it, worded as an HR admin's to-do:
+// whether a required field needs it, worded as an HR admin's to-do in the words of the
+// catalog's [Advice]:
 //
-//	Personio attribute "department" (Abteilung / Department) is not enabled for these
-//	API credentials: enable it under Settings → Integrations → API credentials; without
-//	it "department" stays empty
+//	Acme attribute "department" (Abteilung / Department) is not enabled for these API
+//	credentials: enable it under Settings → API; without it "department" stays empty
 //
 // # Errors
 //

@@ -97,7 +97,7 @@ func (e *FieldError) Unwrap() error { return e.Err }
 // RecordError gathers every failing field of one record. The fields that did not fail were
 // still set.
 type RecordError struct {
-	// Provider is the catalog's provider ("personio"), when the mapper was compiled with
+	// Provider is the catalog's provider ("acme"), when the mapper was compiled with
 	// a catalog.
 	Provider string
 	// RecordID is the failing record's ID().
@@ -106,13 +106,15 @@ type RecordError struct {
 	Errors []*FieldError
 }
 
-// Error returns one line naming the record and every failing field.
+// Error returns one line naming the record and every failing field, after the provider
+// as the one prefix ("acme: record "7": field ..."), or "mapping:" when there is none.
 func (e *RecordError) Error() string {
 	var b strings.Builder
-	b.WriteString("mapping: ")
 	if e.Provider != "" {
 		b.WriteString(e.Provider)
-		b.WriteString(" ")
+		b.WriteString(": ")
+	} else {
+		b.WriteString("mapping: ")
 	}
 	fmt.Fprintf(&b, "record %q: ", e.RecordID)
 	if len(e.Errors) == 1 {

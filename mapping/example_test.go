@@ -11,10 +11,31 @@ import (
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// tenantCatalog is what a Personio adapter builds: the built-in catalog with the tenant's
-// attribute list (GET /v1/company/employees/attributes) merged over it.
+// builtin is the catalog a provider package ships for its HR system ("acme" here): every
+// attribute it knows, with English and German labels, none readable yet.
+func builtin() *mapping.Catalog {
+	attr := func(key, en, de string) mapping.Attribute {
+		return mapping.Attribute{Key: key, LabelEN: en, LabelDE: de, Type: "standard"}
+	}
+	c := mapping.NewCatalog("acme", []mapping.Attribute{
+		attr("id", "Employee ID", ""),
+		attr("first_name", "First name", "Vorname"),
+		attr("last_name", "Last name", "Nachname"),
+		attr("email", "Email", "E-Mail"),
+		attr("status", "Status", "Status"),
+		attr("employment_type", "Employment type", "Anstellungsart"),
+		attr("position", "Position", "Position"),
+		attr("department", "Department", "Abteilung"),
+		attr("hire_date", "Hire date", "Anstelldatum"),
+	})
+	c.Advice = mapping.Advice{Unavailable: "is not enabled for these API credentials: enable it under Settings → API"}
+	return c
+}
+
+// tenantCatalog is what a provider's adapter builds: the built-in catalog with the list of
+// attributes the tenant's credentials can read merged over it.
 func tenantCatalog() *mapping.Catalog {
-	api := mapping.NewCatalog("personio", []mapping.Attribute{
+	api := mapping.NewCatalog("acme", []mapping.Attribute{
 		{Key: "id", Available: true},
 		{Key: "first_name", Available: true},
 		{Key: "last_name", Available: true},
@@ -25,10 +46,24 @@ func tenantCatalog() *mapping.Catalog {
 		{Key: "hire_date", Available: true},
 		{Key: "dynamic_24407", Labels: []string{"Titel"}, Custom: true, Available: true},
 	})
-	return mapping.PersonioCatalog().Merge(api)
+	return builtin().Merge(api)
 }
 
-// employee is a Personio employee as the adapter hands it over.
+// preset is an adapter's default mapping, as a provider package returns it.
+func preset() *mapping.Spec {
+	return &mapping.Spec{Fields: []mapping.Field{
+		{Target: "id", Sources: []string{"id"}, Transforms: []mapping.Transform{mapping.Text()}, Required: true},
+		{Target: "display_name", Sources: []string{"first_name", "last_name"}, Transforms: []mapping.Transform{mapping.Join(" ")}},
+		{Target: "email", Sources: []string{"email"}, Transforms: []mapping.Transform{mapping.Trim()}},
+		{Target: "title", Sources: []string{"position"}},
+		{Target: "status", Sources: []string{"status"}, Required: true,
+			Transforms: []mapping.Transform{mapping.Enum(map[string]string{"active": "active", "inactive": "inactive"})}},
+		{Target: "start_date", Sources: []string{"hire_date"}},
+		{Target: "custom.*", Sources: []string{"dynamic_*"}},
+	}}
+}
+
+// employee is an employee record as the adapter hands it over.
 func employee() mapping.MapRecord {
 	return mapping.MapRecord{RecordID: "1", Values: map[string]mapping.Value{
 		"id":              mapping.NumberValue(1),
@@ -43,10 +78,10 @@ func employee() mapping.MapRecord {
 	}}
 }
 
-// Take the job title from a custom attribute instead of Personio's "Position", keeping
-// the rest of the default preset. The preset is not copied or changed.
+// Take the job title from a custom attribute instead of "Position", keeping the rest of
+// a preset. The preset is not copied or changed.
 func ExampleSpec_With() {
-	spec := mapping.PersonioToUnified().With(mapping.Field{
+	spec := preset().With(mapping.Field{
 		Target:     "title",
 		Sources:    []string{"dynamic_24407"}, // or its label: "Titel"
 		Transforms: []mapping.Transform{mapping.Trim()},
@@ -106,25 +141,32 @@ func ExampleLoadSpec() {
 	// Output:
 	// reads: [email employment_type first_name hire_date last_name position]
 	// {"login":"alexander.bergmann@demo.email","full_name":"Alexander Bergmann","since":"2014-11-09","role":"cto"}
-	// mapping: fields[2].sources[0]: unknown attribute "Anstelldatm" in personio catalog; did you mean "Anstelldatum" (hire_date)?
+	// mapping: fields[2].sources[0]: unknown attribute "Anstelldatm" in acme catalog; did you mean "Anstelldatum" (hire_date)?
 }
 
-// Before the first sync, check that the API credentials expose what the Personio →
-// Lattice mapping needs.
+// importSpec maps an employee to another system's import record: the employment type
+// only filters, and contractors get no title.
+func importSpec() *mapping.Spec {
+	return &mapping.Spec{Output: mapping.OutputRecord, Fields: []mapping.Field{
+		{Target: "externalUserId", Sources: []string{"id"}, Transforms: []mapping.Transform{mapping.Text()}, Required: true},
+		{Target: "name", Sources: []string{"first_name", "last_name"}, Transforms: []mapping.Transform{mapping.Join(" ")}, Required: true},
+		{Target: "email", Sources: []string{"email"}, Transforms: []mapping.Transform{mapping.Email()}, Required: true},
+		{Target: "title", Sources: []string{"position"},
+			When: &mapping.Condition{Source: "employment_type", NotIn: []string{"external"}}},
+		{Target: "department", Sources: []string{"department"}, Transforms: []mapping.Transform{mapping.Pick("name")}},
+		{Target: "employmentType", Sources: []string{"employment_type"}, Required: true, FilterOnly: true},
+	}}
+}
+
+// Before the first sync, check that the API credentials expose what a mapping needs.
 func ExampleCheck() {
-	cat := mapping.PersonioCatalog().Merge(mapping.NewCatalog("personio", []mapping.Attribute{
+	cat := builtin().Merge(mapping.NewCatalog("acme", []mapping.Attribute{
 		{Key: "id", Available: true},
 		{Key: "first_name", Available: true},
 		{Key: "last_name", Available: true},
-		{Key: "status", Available: true},
 		{Key: "position", Available: true},
-		{Key: "hire_date", Available: true},
-		{Key: "gender", Available: true},
-		{Key: "supervisor", Available: true},
-		{Key: "preferred_name", Available: true},
-		{Key: "date_of_birth", Available: true},
 	}))
-	m, err := mapping.Compile(mapping.PersonioToLattice(), cat)
+	m, err := mapping.Compile(importSpec(), cat)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -134,23 +176,22 @@ func ExampleCheck() {
 	fmt.Println(errors.Is(report.Err(), mapping.ErrRequiredMissing))
 	// Output:
 	// 2 required attributes are missing:
-	//   - Personio attribute "employment_type" (Anstellungsart / Employment type) is not enabled for these API credentials: enable it under Settings → Integrations → API credentials; without it "employmentType" stays empty; without it the condition of "title", "manager" cannot be checked
-	//   - Personio attribute "email" (E-Mail / Email) is not enabled for these API credentials: enable it under Settings → Integrations → API credentials; without it "email" stays empty
+	//   - Acme attribute "email" (E-Mail / Email) is not enabled for these API credentials: enable it under Settings → API; without it "email" stays empty
+	//   - Acme attribute "employment_type" (Anstellungsart / Employment type) is not enabled for these API credentials: enable it under Settings → API; without it "employmentType" stays empty; without it the condition of "title" cannot be checked
 	// 1 optional attribute is missing:
-	//   - Personio attribute "department" (Abteilung / Department) is not enabled for these API credentials: enable it under Settings → Integrations → API credentials; without it "department" stays empty
+	//   - Acme attribute "department" (Abteilung / Department) is not enabled for these API credentials: enable it under Settings → API; without it "department" stays empty
 	// true
 }
 
-// Map Personio employees to Lattice's import fields; employment type only filters.
-func ExamplePersonioToLattice() {
-	cat := mapping.PersonioCatalog() // compile against the tenant's merged catalog in practice
-	m, err := mapping.Compile(mapping.PersonioToLattice(), cat)
+// Map employees to another system's import fields; employment type only filters.
+func ExampleMapper_Apply() {
+	m, err := mapping.Compile(importSpec(), builtin()) // compile against the tenant's merged catalog in practice
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	rec := employee()
-	rec.Values["supervisor"] = mapping.RefValue(unified.Ref{ID: "2", Name: "Bianca Schmidt", Email: "bianca@demo.email"})
+	rec.Values["department"] = mapping.RefValue(unified.Ref{ID: "7", Name: "Engineering"})
 	out, err := m.Apply(rec)
 	if err != nil {
 		fmt.Println(err)
@@ -164,12 +205,12 @@ func ExamplePersonioToLattice() {
 	data, _ := json.Marshal(out)
 	fmt.Println(string(data))
 	// Output:
-	// {"externalUserId":"1","name":"Alexander Bergmann","status":"ACTIVE","gender":null,"title":"CTO","manager":"bianca@demo.email","startDate":"2014-11-09","department":null,"email":"alexander.bergmann@demo.email","preferredName":null,"birthDate":null}
+	// {"externalUserId":"1","name":"Alexander Bergmann","email":"alexander.bergmann@demo.email","title":"CTO","department":"Engineering"}
 }
 
 // A lenient sync keeps partly mapped users and reports the failures at the end.
 func ExampleCollector() {
-	m, err := mapping.Compile(mapping.PersonioToUnified(), tenantCatalog())
+	m, err := mapping.Compile(preset(), tenantCatalog())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -191,5 +232,5 @@ func ExampleCollector() {
 	fmt.Println(col.Err())
 	// Output:
 	// 2 users; 1 with errors
-	// mapping: personio record "2": field "status" (source "status", value "retired"): enum: no mapping for "retired" (known: active, inactive, leave, onboarding, unspecified): transform failed
+	// acme: record "2": field "status" (source "status", value "retired"): enum: no mapping for "retired" (known: active, inactive): transform failed
 }

@@ -1,13 +1,12 @@
 package mapping
 
-// Record is one source record: a Personio employee, a Lattice user, a row of the caller's
-// own. Provider adapters implement it over their decoded API records; [MapRecord] serves
+// Record is one source record: an employee of an HR system, a row of the caller's own. Provider adapters implement it over their decoded API records; [MapRecord] serves
 // callers with data at hand.
 //
 // Implementations must be safe for concurrent reads if one record is mapped by several
 // goroutines at once (mapping one record once is the usual case).
 type Record interface {
-	// ID identifies the record in errors (a Personio employee id, a Lattice user id).
+	// ID identifies the record in errors (the provider's id of the employee).
 	ID() string
 	// Lookup returns the value of the attribute with the given stable key, exactly as the
 	// key appears in the [Catalog] ("first_name", "dynamic_24407", "externalUserId").

@@ -76,12 +76,11 @@ func TestSpecJSONRoundTrip(t *testing.T) {
 	}
 }
 
-func TestPresetsRoundTrip(t *testing.T) {
+func TestGoSpecsRoundTrip(t *testing.T) {
 	t.Parallel()
 	for name, spec := range map[string]*Spec{
-		"PersonioToUnified": PersonioToUnified(),
-		"LatticeToUnified":  LatticeToUnified(),
-		"PersonioToLattice": PersonioToLattice(),
+		"userSpec":   userSpec(),
+		"importSpec": importSpec(),
 	} {
 		data, err := spec.MarshalJSON()
 		if err != nil {
@@ -238,7 +237,7 @@ func TestSpecUnmarshalJSON(t *testing.T) {
 
 func TestSpecWithDoesNotMutate(t *testing.T) {
 	t.Parallel()
-	preset := PersonioToUnified()
+	preset := userSpec()
 	before, err := preset.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)
@@ -298,21 +297,21 @@ func slicesIndex(l []string, s string) int {
 
 func TestCompileErrors(t *testing.T) {
 	t.Parallel()
-	cat := personioTenantCatalog()
+	cat := tenantCatalog()
 	tests := []struct {
 		name string
 		spec *Spec
 		want string
 		is   error
 	}{
-		{"unknown label", PersonioToUnified().With(Field{Target: "department", Sources: []string{"Abteilungg"}}),
-			`mapping: fields[11].sources[0]: unknown attribute "Abteilungg" in personio catalog; did you mean "Abteilung" (department)?`, ErrUnknownAttribute},
+		{"unknown label", userSpec().With(Field{Target: "department", Sources: []string{"Abteilungg"}}),
+			`mapping: fields[11].sources[0]: unknown attribute "Abteilungg" in acme catalog; did you mean "Abteilung" (department)?`, ErrUnknownAttribute},
 		{"unknown fallback source", &Spec{Fields: []Field{{Target: "title", Sources: []string{"position"},
 			Fallback: []Alternative{{Sources: []string{"Positon"}}}}}},
 			`fields[0].fallback[0].sources[0]: unknown attribute "Positon"`, ErrUnknownAttribute},
 		{"unknown condition source", &Spec{Fields: []Field{{Target: "title", Sources: []string{"position"},
 			When: &Condition{Source: "Anstelungsart", NotIn: []string{"external"}}}}},
-			`fields[0].when.source: unknown attribute "Anstelungsart" in personio catalog; did you mean "Anstellungsart" (employment_type)?`, ErrUnknownAttribute},
+			`fields[0].when.source: unknown attribute "Anstelungsart" in acme catalog; did you mean "Anstellungsart" (employment_type)?`, ErrUnknownAttribute},
 		{"duplicate target", &Spec{Fields: []Field{{Target: "title", Sources: []string{"a"}}, {Target: "title", Sources: []string{"b"}}}},
 			`fields[1].target: duplicate target "title" (also fields[0])`, ErrInvalidSpec},
 		{"two wildcards", &Spec{Fields: []Field{{Target: "custom.*", Sources: []string{"dynamic_*"}}, {Target: "custom.*", Sources: []string{"x*"}}}},
@@ -348,17 +347,17 @@ func TestCompileErrors(t *testing.T) {
 func TestCompileLenient(t *testing.T) {
 	t.Parallel()
 	spec := &Spec{Fields: []Field{{Target: "title", Sources: []string{"dynamic_77777"}}}}
-	if _, err := Compile(spec, PersonioCatalog()); !errors.Is(err, ErrUnknownAttribute) {
+	if _, err := Compile(spec, builtinCatalog()); !errors.Is(err, ErrUnknownAttribute) {
 		t.Fatalf("strict compile: err = %v", err)
 	}
-	m, err := Compile(spec, PersonioCatalog(), WithStrict(false))
+	m, err := Compile(spec, builtinCatalog(), WithStrict(false))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := m.SourceKeys(); !cmp.Equal(got, []string{"dynamic_77777"}) {
 		t.Errorf("SourceKeys = %v", got)
 	}
-	r := Check(m, PersonioCatalog())
+	r := Check(m, builtinCatalog())
 	if len(r.Missing) != 1 || !r.Missing[0].Absent || r.Missing[0].Key != "dynamic_77777" {
 		t.Errorf("Check = %+v, want dynamic_77777 absent", r.Missing)
 	}
@@ -366,7 +365,7 @@ func TestCompileLenient(t *testing.T) {
 
 func TestMapperIntrospection(t *testing.T) {
 	t.Parallel()
-	m, err := Compile(PersonioToLattice(), personioTenantCatalog())
+	m, err := Compile(importSpec(), tenantCatalog())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -380,7 +379,7 @@ func TestMapperIntrospection(t *testing.T) {
 	if m.SourceKeys()[0] != "date_of_birth" {
 		t.Error("SourceKeys exposes the mapper's slice")
 	}
-	if m.Output() != OutputRecord || m.Provider() != "personio" {
+	if m.Output() != OutputRecord || m.Provider() != "acme" {
 		t.Errorf("Output, Provider = %q, %q", m.Output(), m.Provider())
 	}
 	for _, f := range m.Fields() {

@@ -20,7 +20,7 @@ const maxDepth = 32
 //
 //	{
 //	  "version": 1,
-//	  "name": "Personio to our app",
+//	  "name": "HR system to our app",
 //	  "output": "user",
 //	  "fields": [
 //	    {"target": "title", "source": "Position", "transforms": ["trim"]},

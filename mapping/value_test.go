@@ -135,8 +135,8 @@ func TestErrorTexts(t *testing.T) {
 	if got, want := fe.Error(), `field "email" (source "email", value "x"): transform failed`; got != want {
 		t.Errorf("FieldError = %q, want %q", got, want)
 	}
-	re := &RecordError{Provider: "personio", RecordID: "9", Errors: []*FieldError{{Field: "id", Source: "id", Err: ErrRequiredMissing}}}
-	if got, want := re.Error(), `mapping: personio record "9": field "id" (source "id"): required value missing`; got != want {
+	re := &RecordError{Provider: "acme", RecordID: "9", Errors: []*FieldError{{Field: "id", Source: "id", Err: ErrRequiredMissing}}}
+	if got, want := re.Error(), `acme: record "9": field "id" (source "id"): required value missing`; got != want {
 		t.Errorf("RecordError = %q, want %q", got, want)
 	}
 	if !errors.Is(re, ErrRequiredMissing) {

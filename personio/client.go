@@ -62,29 +62,23 @@ func New(cfg Config) (*Client, error) {
 		loc:             cfg.Location,
 		log:             cfg.Logger,
 		v1TokenLifetime: cfg.V1TokenLifetime,
-		lim:             cfg.Limiter,
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	if c.lim == nil {
-		c.lim = rate.NewLimiter(cfg.RateLimit, cfg.Burst)
-	}
-	minWait := cfg.MinWait
-	if minWait == 0 && cfg.MaxWait > 0 && cfg.MaxWait < transport.DefaultMinWait {
-		minWait = cfg.MaxWait
-	}
 	c.v1tok = newTokenSource("v1", c.fetchV1Token)
 	c.v2tok = newTokenSource("v2", c.fetchV2Token)
 	tcfg := transport.Config{
-		Provider:      Provider,
+		Provider:      ProviderName,
 		BaseURL:       cfg.BaseURL,
 		HTTPClient:    cfg.HTTPClient,
 		Logger:        cfg.Logger,
 		UserAgent:     cfg.UserAgent,
-		Limiter:       c.lim,
+		RateLimit:     rate.Limit(cfg.RateLimit),
+		Burst:         cfg.Burst,
+		Limiter:       cfg.Limiter,
 		MaxAttempts:   cfg.MaxAttempts,
-		MinWait:       minWait,
+		MinWait:       cfg.MinWait,
 		MaxWait:       cfg.MaxWait,
 		MaxRetryAfter: cfg.MaxRetryAfter,
 		DecodeError:   DecodeError,
@@ -94,7 +88,9 @@ func New(cfg Config) (*Client, error) {
 	if c.v1, err = transport.New(tcfg); err != nil {
 		return nil, err
 	}
-	tcfg.Auth = &bearerAuth{ts: c.v2tok}
+	// v2 shares v1's limiter: one budget for every request of the client.
+	c.lim = c.v1.Limiter()
+	tcfg.Auth, tcfg.Limiter = &bearerAuth{ts: c.v2tok}, c.lim
 	if c.v2, err = transport.New(tcfg); err != nil {
 		return nil, err
 	}

@@ -10,12 +10,13 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/hrisconnect/hrisconnect/internal/transport"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// Provider is the name of this provider: the value of unified.User.Provider and of
+// ProviderName is the name of this provider: the value of unified.User.Provider and of
 // [Directory.Provider].
-const Provider = "personio"
+const ProviderName = "personio"
 
 // Defaults applied to zero Config fields.
 const (
@@ -23,7 +24,7 @@ const (
 	DefaultBaseURL = "https://api.personio.de"
 	// DefaultRateLimit is the client-side request rate, in requests per second: Personio's
 	// documented 300 requests per minute for the employees endpoint.
-	DefaultRateLimit rate.Limit = 5
+	DefaultRateLimit = 5.0
 	// DefaultBurst is how many requests may be sent at once: one less than Personio's
 	// documented burst of 15, so that a request that reaches Personio a little sooner after
 	// the one before it than it left the client does not find Personio's bucket empty.
@@ -38,8 +39,16 @@ const (
 	DefaultV2TokenLifetime = 24 * time.Hour
 )
 
-// Config configures a [Client]. Zero values mean the documented defaults. Only ClientID
-// and ClientSecret are required.
+// NoRateLimit as Config.RateLimit switches the client-side rate limit off: for a fake
+// server, or limits lifted by contract.
+const NoRateLimit = transport.NoRateLimit
+
+// Config configures a [Client]. Zero values mean the documented defaults; a negative
+// number is an error matching unified.ErrInvalidConfig. Only ClientID and ClientSecret
+// are required. The fields Personio shares with lattice.Config (BaseURL, UserAgent,
+// HTTPClient, RateLimit, Burst, Limiter, MaxAttempts, MinWait, MaxWait, MaxRetryAfter,
+// Logger) have the same rules in both. personiotest.Server.ClientConfig returns a Config
+// for the fake server.
 //
 // Config is safe to print and log: String, GoString, Format and LogValue redact the client
 // secret.
@@ -56,32 +65,37 @@ type Config struct {
 	// themselves with UPPER_SNAKE_CASE ids).
 	PartnerID string
 	AppID     string
-	// UserAgent is a product token appended to the User-Agent header.
+	// UserAgent is a product token appended to the User-Agent header ("myapp/1.2").
 	UserAgent string
-	// HTTPClient sends the requests; nil means a client with a 60 s timeout per attempt
-	// that keeps 16 idle connections per host. It is never modified. A client of your own
+	// HTTPClient sends the requests; it is copied, never modified. nil means a client with
+	// a 60 s timeout per attempt that keeps 16 idle connections per host. A client of your own
 	// should keep at least as many idle connections per host (http.Transport's
 	// MaxIdleConnsPerHost, 2 by default) as the Directory's WithConcurrency, or parallel
 	// requests open a new connection each.
 	HTTPClient *http.Client
 	// RateLimit is the client-side request rate in requests per second, shared by all
-	// requests of the client (v1 and v2); 0 means DefaultRateLimit, rate.Inf no limit.
-	RateLimit rate.Limit
+	// requests of the client (v1 and v2); 0 means DefaultRateLimit, NoRateLimit no limit.
+	RateLimit float64
 	// Burst is how many requests may be sent at once; 0 means DefaultBurst.
 	Burst int
-	// Limiter, when set, replaces RateLimit and Burst: clients of the same tenant can
-	// share one budget.
+	// Limiter, when set, replaces RateLimit and Burst, so that clients of the same tenant
+	// share one budget. Personio counts its limits per credential.
 	Limiter *rate.Limiter
-	// MaxAttempts is how many times a request is sent at most (1 disables retries); 0
-	// means 4.
+	// MaxAttempts is how many requests one call sends at most, whatever fails (429, 502,
+	// 503, 504, connection failures, a body cut short or not JSON are retried, with
+	// backoff); 0 means 4, 1 disables retries.
 	MaxAttempts int
-	// MinWait is the first retry backoff (0: 500 ms); MaxWait caps one backoff (0: 30 s).
+	// MinWait is the first backoff between attempts; 0 means 500 ms, or MaxWait when that
+	// is shorter.
 	MinWait time.Duration
+	// MaxWait caps one backoff; 0 means 30 s.
 	MaxWait time.Duration
-	// MaxRetryAfter is the longest Retry-After honoured; 0 means 2 minutes.
+	// MaxRetryAfter is the longest Retry-After the client waits for; a 429 asking for
+	// longer fails at once with an error matching unified.ErrRateLimited. 0 means 2 min.
 	MaxRetryAfter time.Duration
-	// Logger receives debug records of requests and warnings of records that did not map
-	// cleanly. nil means silent. Nothing secret is ever logged.
+	// Logger receives debug records of every request, info records of retries and
+	// warnings of records that did not map cleanly; nil means silent. Records never
+	// contain secrets, headers or bodies.
 	Logger *slog.Logger
 	// Location is the company's time zone: Personio renders a calendar day as the instant
 	// of its midnight there. nil means Europe/Berlin.
@@ -111,18 +125,6 @@ func (c Config) withDefaults() (Config, error) {
 		return c, invalidConfig("PartnerID", "must not contain control characters")
 	case strings.ContainsFunc(c.AppID, isControl):
 		return c, invalidConfig("AppID", "must not contain control characters")
-	case c.RateLimit < 0:
-		return c, invalidConfig("RateLimit", fmt.Sprintf("must not be negative (0 means %v requests/s)", DefaultRateLimit))
-	case c.Burst < 0:
-		return c, invalidConfig("Burst", fmt.Sprintf("must not be negative (0 means %d)", DefaultBurst))
-	case c.MaxAttempts < 0:
-		return c, invalidConfig("MaxAttempts", "must not be negative (0 means 4, 1 disables retries)")
-	case c.MinWait < 0:
-		return c, invalidConfig("MinWait", "must not be negative")
-	case c.MaxWait < 0:
-		return c, invalidConfig("MaxWait", "must not be negative")
-	case c.MaxRetryAfter < 0:
-		return c, invalidConfig("MaxRetryAfter", "must not be negative")
 	case c.V1TokenLifetime < 0:
 		return c, invalidConfig("V1TokenLifetime", "must not be negative")
 	}
@@ -141,6 +143,8 @@ func (c Config) withDefaults() (Config, error) {
 		}
 		c.Location = loc
 	}
+	// RateLimit, Burst, Limiter, MaxAttempts, the waits, BaseURL and UserAgent are
+	// checked by the transport, with the same rules and words for every provider.
 	if c.RateLimit == 0 {
 		c.RateLimit = DefaultRateLimit
 	}

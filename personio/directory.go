@@ -31,7 +31,7 @@ const DefaultConcurrency = 4
 // entities (listed once per Directory and cached).
 //
 // Records become users through a mapping.Mapper: by default
-// mapping.PersonioToUnified compiled against mapping.PersonioCatalog merged with the
+// [DefaultSpec] compiled against [Catalog] merged with the
 // tenant's attribute list (GET /v1/company/employees/attributes, read once per Directory,
 // when first needed; in v2 mode too, for the labels of custom attributes, and if the
 // credentials cannot read it the built-in catalog is used). In v1 mode only the attributes
@@ -56,6 +56,7 @@ const DefaultConcurrency = 4
 type Directory struct {
 	c   *Client
 	cfg dirConfig
+	err error // invalid options: every call fails with it
 
 	// Values read once, when first needed, and kept (see loader).
 	setup         loader[*dirSetup]         // one value, key ""
@@ -80,23 +81,36 @@ type dirConfig struct {
 	concurrency int
 	strict      bool
 	onError     func(*mapping.RecordError)
+	errs        []error
+}
+
+func (c *dirConfig) fail(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf("%s: %w: %s", ProviderName, unified.ErrInvalidConfig, fmt.Sprintf(format, args...)))
 }
 
 // DirectoryOption configures a Directory.
+//
+// The options that lattice offers too (WithConcurrency, WithPageSize, WithRaw,
+// WithMapper, WithSpec, WithStrictMapping, WithMappingErrors) mean the same in both
+// packages: a zero value (0, nil) asks for the default, and a negative number makes every
+// call of the directory fail with an error matching unified.ErrInvalidConfig, without a
+// request.
 type DirectoryOption func(*dirConfig)
 
 // WithV2 reads the directory through the v2 API (persons and employments) instead of v1.
 func WithV2() DirectoryOption { return func(c *dirConfig) { c.v2 = true } }
 
-// WithMapper maps records with m instead of the default mapping. m must have been compiled
-// for Personio records (v1 attribute keys; the v2 mode exposes the same keys). It takes
-// precedence over WithSpec.
+// WithMapper maps records with m instead of [DefaultSpec]; it takes precedence over
+// WithSpec, whatever their order. m must have been compiled for Personio records (v1
+// attribute keys; the v2 mode exposes the same keys). nil means the default.
 func WithMapper(m *mapping.Mapper) DirectoryOption { return func(c *dirConfig) { c.mapper = m } }
 
-// WithSpec maps records with spec, compiled against the tenant's catalog when first
-// needed; for example mapping.PersonioToUnified().With(...) to take the title from a
-// custom attribute. A spec that does not compile makes every call fail with the compile
-// error.
+// WithSpec maps records with spec instead of [DefaultSpec], compiled against [Catalog]
+// merged with the tenant's attributes when first needed: for example
+// DefaultSpec().With(...) to take the title from a custom attribute. A spec that fails to
+// compile makes every call of the directory fail with an error matching
+// unified.ErrInvalidConfig (and wrapping the mapping error); mistakes that do not depend
+// on the tenant's attributes fail before any request. nil means the default.
 func WithSpec(spec *mapping.Spec) DirectoryOption { return func(c *dirConfig) { c.spec = spec } }
 
 // WithRaw fills unified.User.Raw with the record as received: the v1 employee object, or
@@ -104,31 +118,52 @@ func WithSpec(spec *mapping.Spec) DirectoryOption { return func(c *dirConfig) { 
 // projection, since the raw record is wanted whole.
 func WithRaw() DirectoryOption { return func(c *dirConfig) { c.raw = true } }
 
-// WithPageSize sets the page size used when ListOptions.PageSize is 0 (default: the
-// largest the API allows, 100 in v1 and 50 in v2).
-func WithPageSize(n int) DirectoryOption { return func(c *dirConfig) { c.pageSize = n } }
+// WithPageSize sets the page size used when ListOptions.PageSize is 0: 0 means the
+// default, the largest the API allows (100 in v1, 50 in v2); larger values are capped at
+// it.
+func WithPageSize(n int) DirectoryOption {
+	return func(c *dirConfig) {
+		if n < 0 {
+			c.fail("WithPageSize(%d): the page size must not be negative (0 means the API's largest)", n)
+			return
+		}
+		c.pageSize = n
+	}
+}
 
 // WithConcurrency bounds the requests the Directory runs at once when it fans out: the
 // parallel v1 pages of StreamUsers, and the employments and org units of a v2 page (while
-// StreamUsers requests the next persons page besides). Default DefaultConcurrency; 1 makes
+// StreamUsers requests the next persons page besides); 0 means DefaultConcurrency, 1 makes
 // the requests of a listing run one at a time. Every request also waits on the client's
-// rate limiter.
-func WithConcurrency(n int) DirectoryOption { return func(c *dirConfig) { c.concurrency = n } }
+// rate limiter, so this bounds parallelism, not the request rate.
+func WithConcurrency(n int) DirectoryOption {
+	return func(c *dirConfig) {
+		if n < 0 {
+			c.fail("WithConcurrency(%d): the concurrency must not be negative (0 means %d)", n, DefaultConcurrency)
+			return
+		}
+		c.concurrency = n
+	}
+}
 
-// WithStrictMapping makes a record that fails to map fail the listing (or GetUser) with
-// its *mapping.RecordError. By default (lenient) such a record is returned with the
-// fields that did map, and the error goes to the WithMappingErrors callback, else to the
-// client's logger.
+// WithStrictMapping sets what happens to a record whose mapping fails (a required field
+// missing, a value a transform rejects). Lenient (false, the default): the user is
+// returned with the fields that did map, and the *mapping.RecordError goes to the
+// WithMappingErrors callback, or is logged as a warning. Strict (true): the listing (or
+// GetUser) fails with the *mapping.RecordError.
 func WithStrictMapping(strict bool) DirectoryOption { return func(c *dirConfig) { c.strict = strict } }
 
-// WithMappingErrors receives every *mapping.RecordError in lenient mode, in listing order,
-// on the goroutine that consumes the listing.
+// WithMappingErrors receives every *mapping.RecordError of lenient mode (see
+// WithStrictMapping), in listing order, on the goroutine that consumes the listing (the
+// caller of ListUsers or GetUser, the loop of StreamUsers), before the user is returned.
+// nil means that they are logged as warnings.
 func WithMappingErrors(f func(*mapping.RecordError)) DirectoryOption {
 	return func(c *dirConfig) { c.onError = f }
 }
 
 // Directory returns the unified.Directory over this client's Personio account. It makes no
-// request until used.
+// request until used. Invalid options make every method fail with an error matching
+// unified.ErrInvalidConfig.
 func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 	d := &Directory{c: c, names: newNameCache(maxCachedPeople)}
 	for _, o := range opts {
@@ -136,14 +171,33 @@ func (c *Client) Directory(opts ...DirectoryOption) *Directory {
 			o(&d.cfg)
 		}
 	}
-	if d.cfg.concurrency <= 0 {
+	if d.cfg.concurrency == 0 {
 		d.cfg.concurrency = DefaultConcurrency
+	}
+	if d.cfg.mapper != nil {
+		d.cfg.spec = nil // WithMapper takes precedence over WithSpec
+	}
+	d.err = errors.Join(d.cfg.errs...)
+	if d.err == nil && d.cfg.spec != nil {
+		// What is wrong with the spec whatever the tenant's attributes (a transform's
+		// arguments, a duplicate target) fails now; unknown attributes when first used.
+		if _, err := mapping.Compile(d.cfg.spec, Catalog(), mapping.WithStrict(false)); err != nil {
+			d.err = invalidSpec(err)
+		}
 	}
 	return d
 }
 
+// invalidSpec is the error of a spec that does not compile.
+func invalidSpec(err error) error {
+	return fmt.Errorf("%s: %w: %w", ProviderName, unified.ErrInvalidConfig, err)
+}
+
+// Client returns the client the Directory reads through.
+func (d *Directory) Client() *Client { return d.c }
+
 // Provider returns "personio".
-func (d *Directory) Provider() string { return Provider }
+func (d *Directory) Provider() string { return ProviderName }
 
 // String describes the Directory by its client and API version, without credentials.
 func (d *Directory) String() string {
@@ -178,6 +232,9 @@ func (d *Directory) SupportsUpdatedSince() bool { return !d.cfg.v2 }
 
 // Me fails with unified.ErrUnsupported: Personio's API has no "current user".
 func (d *Directory) Me(context.Context) (*unified.User, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
 	return nil, fmt.Errorf("personio: API credentials belong to the company, not to a person, so there is no current user: %w", unified.ErrUnsupported)
 }
 
@@ -190,7 +247,7 @@ type dirSetup struct {
 }
 
 // Catalog returns the attribute catalog the Directory maps against:
-// mapping.PersonioCatalog merged with the attributes the credentials can read. It is read
+// [Catalog] merged with the attributes the credentials can read. It is read
 // once per Directory.
 func (d *Directory) Catalog(ctx context.Context) (*mapping.Catalog, error) {
 	s, err := d.ready(ctx)
@@ -220,11 +277,14 @@ func (d *Directory) Check(ctx context.Context) (*mapping.Report, error) {
 }
 
 func (d *Directory) ready(ctx context.Context) (*dirSetup, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
 	return d.setup.get(ctx, "", d.compute)
 }
 
 func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
-	s := &dirSetup{catalog: mapping.PersonioCatalog()}
+	s := &dirSetup{catalog: Catalog()}
 	tenant, err := d.c.Attributes(ctx)
 	switch {
 	case err == nil:
@@ -246,11 +306,11 @@ func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
 	default:
 		spec := d.cfg.spec
 		if spec == nil {
-			spec = mapping.PersonioToUnified()
+			spec = DefaultSpec()
 		}
 		m, err := mapping.Compile(spec, s.catalog)
 		if err != nil {
-			return nil, fmt.Errorf("personio: compiling the mapping: %w", err)
+			return nil, invalidSpec(err)
 		}
 		s.mapper = m
 	}
@@ -281,7 +341,7 @@ func tenantCatalog(attrs []AttributeInfo) *mapping.Catalog {
 		}
 		out = append(out, ma)
 	}
-	return mapping.NewCatalog(Provider, out)
+	return mapping.NewCatalog(ProviderName, out)
 }
 
 // mapped is one record mapped to a user.
@@ -297,7 +357,7 @@ func (d *Directory) mapRecord(s *dirSetup, rec mapping.Record, raw json.RawMessa
 	if err != nil && !errors.As(err, &m.err) {
 		return m, fmt.Errorf("personio: mapping record %s: %w", rec.ID(), err)
 	}
-	m.user.Provider = Provider
+	m.user.Provider = ProviderName
 	if m.user.ID == "" {
 		m.user.ID = rec.ID()
 	}
@@ -314,7 +374,7 @@ func (d *Directory) accept(m *mapped) error {
 		return nil
 	}
 	if d.cfg.strict {
-		return fmt.Errorf("personio: %w", m.err)
+		return m.err
 	}
 	if d.cfg.onError != nil {
 		d.cfg.onError(m.err)
@@ -327,6 +387,9 @@ func (d *Directory) accept(m *mapped) error {
 // GetUser returns the user with the given id. An id that is not a Personio id (not a
 // positive number) fails with unified.ErrNotFound without a request.
 func (d *Directory) GetUser(ctx context.Context, id string) (*unified.User, error) {
+	if d.err != nil {
+		return nil, d.err
+	}
 	n, err := strconv.Atoi(id)
 	if err != nil || n <= 0 || strconv.Itoa(n) != id {
 		return nil, notFoundID("user", id)
@@ -371,6 +434,9 @@ func (d *Directory) ListUsers(ctx context.Context, opts *unified.ListOptions) (*
 	if opts != nil {
 		o = *opts
 	}
+	if d.err != nil {
+		return nil, d.err
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -406,6 +472,10 @@ func (d *Directory) StreamUsers(ctx context.Context, opts *unified.ListOptions) 
 		o = *opts
 	}
 	return func(yield func(unified.User, error) bool) {
+		if d.err != nil {
+			yield(unified.User{}, d.err)
+			return
+		}
 		if err := ctx.Err(); err != nil {
 			yield(unified.User{}, err)
 			return
@@ -433,14 +503,14 @@ func (d *Directory) pageSize(requested, maximum int) (int, error) {
 
 // decodeCursor decodes a cursor made for filter f into pos.
 func decodeCursor(c string, f *unified.Filter, pos any) error {
-	if err := cursor.Decode(c, Provider, f.Fingerprint(), pos); err != nil {
+	if err := cursor.Decode(c, ProviderName, f.Fingerprint(), pos); err != nil {
 		return fmt.Errorf("personio: %w", err)
 	}
 	return nil
 }
 
 func encodeCursor(f *unified.Filter, pos any) (string, error) {
-	c, err := cursor.Encode(Provider, f.Fingerprint(), pos)
+	c, err := cursor.Encode(ProviderName, f.Fingerprint(), pos)
 	if err != nil {
 		return "", fmt.Errorf("personio: %w", err)
 	}

@@ -1,4 +1,4 @@
-package personio
+package personio_test
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/hrisconnect/hrisconnect/mapping"
+	. "github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
 	"github.com/hrisconnect/hrisconnect/unified/directorytest"
@@ -105,7 +106,7 @@ func checkResolved(t *testing.T, users []unified.User, co *personiotest.Company,
 				t.Errorf("user %s references (-want +got):\n%s", u.ID, diff)
 			}
 		}
-		if u.Status.String() != p.Status || u.EmploymentType.String() != p.EmploymentType || u.Email != p.Email || u.Provider != Provider {
+		if u.Status != p.Status || u.EmploymentType.String() != p.EmploymentType || u.Email != p.Email || u.Provider != ProviderName {
 			if bad++; bad <= 3 {
 				t.Errorf("user %s: status %s/%s type %s/%s email %s/%s", u.ID, u.Status, p.Status, u.EmploymentType, p.EmploymentType, u.Email, p.Email)
 			}
@@ -135,7 +136,7 @@ func TestThousandPeople(t *testing.T) {
 			return unified.Users(t.Context(), d, nil)
 		},
 		"Pages": func(d unified.Directory) func(func(unified.User, error) bool) {
-			return unified.Pages(t.Context(), d, nil)
+			return unified.PagedUsers(t.Context(), d, nil)
 		},
 	} {
 		t.Run("v1/"+name, func(t *testing.T) {
@@ -191,7 +192,7 @@ func TestStreamEqualsPages(t *testing.T) {
 					c := fakeClient(t, srv, nil)
 					d := c.Directory(append(slices.Clone(m.opts), WithConcurrency(3))...)
 					opts := &unified.ListOptions{PageSize: size, Filter: f}
-					want := collect(t, unified.Pages(t.Context(), d, opts))
+					want := collect(t, unified.PagedUsers(t.Context(), d, opts))
 					got := collect(t, d.StreamUsers(t.Context(), opts))
 					if len(want) == 0 {
 						t.Fatal("empty listing")
@@ -229,8 +230,7 @@ func TestStreamStopsGoroutines(t *testing.T) {
 					break // page 2 is being consumed; later pages are in flight
 				}
 			}
-			c.v1.CloseIdleConnections()
-			c.v2.CloseIdleConnections()
+			CloseIdleConnections(c)
 			goleak.VerifyNone(t, ignore,
 				goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
 				goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
@@ -309,7 +309,7 @@ func TestPushDown(t *testing.T) {
 		if v2 {
 			opts = append(opts, WithV2())
 		}
-		all[v2] = collect(t, unified.Pages(t.Context(), fakeClient(t, srv, nil).Directory(opts...), nil))
+		all[v2] = collect(t, unified.PagedUsers(t.Context(), fakeClient(t, srv, nil).Directory(opts...), nil))
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -544,7 +544,7 @@ func TestQuirks(t *testing.T) {
 		if v2 {
 			opts = append(opts, WithV2())
 		}
-		want[v2] = collect(t, unified.Pages(t.Context(), fakeClient(t, ref, nil).Directory(opts...), nil))
+		want[v2] = collect(t, unified.PagedUsers(t.Context(), fakeClient(t, ref, nil).Directory(opts...), nil))
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -556,7 +556,7 @@ func TestQuirks(t *testing.T) {
 			}
 			d := fakeClient(t, srv, nil).Directory(opts...)
 			for name, seq := range map[string]func(func(unified.User, error) bool){
-				"Pages": unified.Pages(t.Context(), d, &unified.ListOptions{PageSize: tt.size}),
+				"Pages": unified.PagedUsers(t.Context(), d, &unified.ListOptions{PageSize: tt.size}),
 				"Users": unified.Users(t.Context(), d, &unified.ListOptions{PageSize: tt.size}),
 			} {
 				var got []unified.User
@@ -639,7 +639,7 @@ func TestMappingPolicy(t *testing.T) {
 	if noTeam == 0 {
 		t.Fatal("everyone has a team; the test needs someone without")
 	}
-	spec := mapping.PersonioToUnified().With(mapping.Field{Target: "team", Sources: []string{"team"}, Required: true})
+	spec := DefaultSpec().With(mapping.Field{Target: "team", Sources: []string{"team"}, Required: true})
 	for _, m := range modes {
 		t.Run(m.name+"/lenient", func(t *testing.T) {
 			t.Parallel()
@@ -686,7 +686,7 @@ func TestRawAndProjection(t *testing.T) {
 				if raw {
 					opts = append(opts, WithRaw())
 				}
-				users := collect(t, unified.Pages(t.Context(), fakeClient(t, srv, nil).Directory(opts...), nil))
+				users := collect(t, unified.PagedUsers(t.Context(), fakeClient(t, srv, nil).Directory(opts...), nil))
 				for _, u := range users {
 					if raw != (len(u.Raw) > 0) {
 						t.Fatalf("user %s Raw = %q", u.ID, u.Raw)
@@ -760,7 +760,7 @@ func TestGetUserAndMe(t *testing.T) {
 			}
 			id := strconv.Itoa(srv.Company().People[2].ID)
 			u, err := d.GetUser(t.Context(), id)
-			if err != nil || u.ID != id || u.Provider != Provider {
+			if err != nil || u.ID != id || u.Provider != ProviderName {
 				t.Errorf("GetUser(%s) = %+v, %v", id, u, err)
 			}
 		})
@@ -809,10 +809,10 @@ func TestRateLimitedServer(t *testing.T) {
 		if diff := cmp.Diff(seqIDs(1, 150), userIDs(users)); diff != "" {
 			t.Errorf("ids (-want +got):\n%s", diff)
 		}
-		if log.status(429) == 0 {
+		if log.Status(429) == 0 {
 			t.Error("the server never answered 429; the test does not exercise retries")
 		}
-		for off, n := range log.byOffset() {
+		for off, n := range log.ByOffset() {
 			if n > 10 {
 				t.Errorf("offset %d requested %d times, more than MaxAttempts", off, n)
 			}
@@ -869,7 +869,7 @@ func TestPageRetryBudget(t *testing.T) {
 				if n != 20 {
 					t.Errorf("%d users before the error, want the 20 of the pages before", n)
 				}
-				if got := log.byOffset()[20]; got != tt.requests {
+				if got := log.ByOffset()[20]; got != tt.requests {
 					t.Errorf("offset 20 requested %d times, want %d", got, tt.requests)
 				}
 				if s := errs[0].Error(); strings.Count(s, "personio:") != 1 {

@@ -42,7 +42,7 @@
 // v1 by default (one request per 100 people, department, team and office names inline) and
 // v2 with [WithV2] (persons, their latest employment, names resolved through org units and
 // legal entities). Records become [unified.User] values through a [mapping.Mapper]: by
-// default [mapping.PersonioToUnified] compiled against the tenant's attribute catalog;
+// default [DefaultSpec] compiled against the tenant's attribute catalog;
 // [WithSpec] and [WithMapper] replace it (for example to take the job title from a custom
 // attribute). Filters are pushed down where the API can apply them and always checked with
 // [unified.Filter.Match], so one Filter means the same on every provider.

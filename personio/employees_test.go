@@ -347,7 +347,7 @@ func TestGetEmployeeNotFound(t *testing.T) {
 		t.Fatalf("err = %v, want ErrNotFound", err)
 	}
 	var ae *unified.APIError
-	if !errors.As(err, &ae) || ae.Message != "Es ist ein Problem aufgetreten" || ae.Code != "404" || ae.Provider != Provider {
+	if !errors.As(err, &ae) || ae.Message != "Es ist ein Problem aufgetreten" || ae.Code != "404" || ae.Provider != ProviderName {
 		t.Errorf("APIError = %+v", ae)
 	}
 	if _, err := c.GetEmployee(t.Context(), 0); !errors.Is(err, unified.ErrNotFound) {

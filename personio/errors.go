@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -146,21 +147,47 @@ type AuthError struct {
 	Err error
 }
 
-// Error says which token request failed, why, and what to check. It never contains the
-// secret. It has no provider prefix (nor does the cause's text keep one): the transport
-// reports it as the cause of the request it could not authorize, under its own prefix.
+// Error is the failed token request's own error, "personio: POST /v1/auth: ...", with
+// what to check when Personio refused the credentials or the scopes. A network failure
+// reads as one ("personio: POST /v1/auth: connection refused (after 4 attempts)"). It
+// never contains the secret.
 func (e *AuthError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s authentication failed: %s", e.API, strings.TrimPrefix(fmt.Sprint(e.Err), Provider+": "))
-	if e.CredentialsRejected() {
-		b.WriteString(": check the client id and secret (Config.ClientID, Config.ClientSecret) of the API credentials in Personio (Settings → Integrations → API credentials)")
-		if e.API == "v2" {
-			b.WriteString(" and that they are enabled for API v2")
+	var ae *unified.APIError
+	switch {
+	case e.Err == nil:
+		return fmt.Sprintf("%s: %s: no token", ProviderName, e.endpoint())
+	case !errors.As(e.Err, &ae):
+		s := e.Err.Error()
+		if !strings.HasPrefix(s, ProviderName+": ") { // not the transport's error of the request
+			s = fmt.Sprintf("%s: %s: %s", ProviderName, e.endpoint(), s)
 		}
-	} else if e.scopeRejected() {
-		b.WriteString(": check Config.Scopes against the scopes the API credentials hold")
+		return s
+	case e.CredentialsRejected():
+		// The answer without its request id and attempts, and without the message when
+		// an error code says the same ("unauthorized_client"); the *unified.APIError keeps
+		// them all. The advice matters more here.
+		short := *ae
+		short.RequestID, short.Attempts, short.RetryAfter = "", 0, 0
+		if short.Code != "" && short.Code != strconv.Itoa(short.StatusCode) {
+			short.Message = ""
+		}
+		advice := "check Config.ClientID and Config.ClientSecret (Settings → Integrations → API credentials)"
+		if e.API == "v2" {
+			advice = "check Config.ClientID and Config.ClientSecret, and that the credentials are enabled for API v2"
+		}
+		return strings.TrimSuffix(short.Error(), ".") + ": " + advice
+	case e.scopeRejected():
+		return strings.TrimSuffix(e.Err.Error(), ".") + ": check Config.Scopes against the scopes the API credentials hold"
 	}
-	return b.String()
+	return e.Err.Error()
+}
+
+// endpoint is the token request of the API version.
+func (e *AuthError) endpoint() string {
+	if e.API == "v2" {
+		return "POST /v2/auth/token"
+	}
+	return "POST /v1/auth"
 }
 
 // Unwrap returns the cause.

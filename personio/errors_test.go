@@ -74,7 +74,7 @@ func TestAuthErrorIs(t *testing.T) {
 			if got := errors.Is(err, unified.ErrUnauthorized); got != tt.rejected {
 				t.Errorf("Is(ErrUnauthorized) = %v, want %v (%v)", got, tt.rejected, err)
 			}
-			if got := strings.Contains(err.Error(), "check the client id and secret"); got != tt.rejected {
+			if got := strings.Contains(err.Error(), "check Config.ClientID and Config.ClientSecret"); got != tt.rejected {
 				t.Errorf("advice present = %v, want %v: %v", got, tt.rejected, err)
 			}
 			var ae *unified.APIError

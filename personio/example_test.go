@@ -14,12 +14,7 @@ import (
 // newClient returns a client of a fake Personio; with real credentials, only ClientID and
 // ClientSecret are needed.
 func newClient(srv *personiotest.Server) *personio.Client {
-	c, err := personio.New(personio.Config{
-		ClientID:     srv.ClientID,
-		ClientSecret: srv.ClientSecret,
-		BaseURL:      srv.URL,
-		HTTPClient:   srv.Client(),
-	})
+	c, err := personio.New(srv.ClientConfig())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -91,7 +86,7 @@ func ExampleWithSpec() {
 	defer srv.Close()
 	client := newClient(srv)
 
-	spec := mapping.PersonioToUnified().With(mapping.Field{
+	spec := personio.DefaultSpec().With(mapping.Field{
 		Target:  "title",
 		Sources: []string{"Titel", "position"}, // the academic title if any, else the position
 	})

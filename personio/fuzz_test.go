@@ -77,7 +77,7 @@ func FuzzEmployeesPage(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	m, err := mapping.Compile(mapping.PersonioToUnified(), mapping.PersonioCatalog())
+	m, err := mapping.Compile(DefaultSpec(), Catalog())
 	if err != nil {
 		f.Fatal(err)
 	}

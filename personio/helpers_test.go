@@ -10,13 +10,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/jarcoal/httpmock"
 	"go.uber.org/goleak"
-	"golang.org/x/time/rate"
-
-	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 )
 
 func TestMain(m *testing.M) {
@@ -41,7 +37,7 @@ func mockClient(t *testing.T, edit func(*Config)) (*Client, *httpmock.MockTransp
 		ClientID:     testID,
 		ClientSecret: testSecret,
 		HTTPClient:   &http.Client{Transport: mt},
-		RateLimit:    rate.Inf,
+		RateLimit:    NoRateLimit,
 		MaxAttempts:  3,
 	}
 	if edit != nil {
@@ -112,36 +108,6 @@ func readBody(t *testing.T, req *http.Request) string {
 	return string(b)
 }
 
-// fakeClient returns a client of the fake server, unthrottled, with quick retries.
-func fakeClient(t testing.TB, srv *personiotest.Server, edit func(*Config)) *Client {
-	t.Helper()
-	cfg := Config{
-		ClientID:     srv.ClientID,
-		ClientSecret: srv.ClientSecret,
-		BaseURL:      srv.URL,
-		HTTPClient:   srv.Client(),
-		RateLimit:    rate.Inf,
-		MinWait:      time.Millisecond,
-		MaxWait:      5 * time.Millisecond,
-	}
-	if edit != nil {
-		edit(&cfg)
-	}
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	return c
-}
-
-// newServer starts a fake Personio that is closed when the test ends.
-func newServer(t testing.TB, opts ...personiotest.Option) *personiotest.Server {
-	t.Helper()
-	srv := personiotest.NewServer(opts...)
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // employeeJSONText builds a v1 employee object from attribute snippets keyed by name:
 // each value is the JSON of the attribute's value; the type is "standard" unless given
 // as "type|json".
@@ -188,7 +154,7 @@ type employeeLog struct {
 }
 
 // byOffset counts the requests by offset.
-func (l *employeeLog) byOffset() map[int]int {
+func (l *employeeLog) ByOffset() map[int]int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := map[int]int{}
@@ -199,7 +165,7 @@ func (l *employeeLog) byOffset() map[int]int {
 }
 
 // status counts the answers with the given status.
-func (l *employeeLog) status(code int) int {
+func (l *employeeLog) Status(code int) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := 0

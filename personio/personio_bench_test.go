@@ -1,8 +1,7 @@
-package personio
+package personio_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"iter"
@@ -16,6 +15,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/hrisconnect/hrisconnect/internal/heapbench"
+	. "github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
@@ -64,7 +64,7 @@ type syncCase struct {
 //     extra request. They also report a second sync by another client started right after
 //     the first against the same server, whose bucket the first has spent: second_429s
 //     (429s the second client met) and second_s (its time).
-//   - unlimited: the limits lifted by contract (Config.RateLimit rate.Inf, no limit at
+//   - unlimited: the limits lifted by contract (Config.RateLimit NoRateLimit, no limit at
 //     the fake): L = 100 ms (target x_floor ≤ 1.15) and L = 20 ms.
 func BenchmarkSyncPersonio(b *testing.B) {
 	for _, tc := range []syncCase{
@@ -202,16 +202,8 @@ func warmDirectory(b *testing.B, srv *personiotest.Server, tc syncCase) *Directo
 		b.Fatal(err)
 	}
 	if tc.v2 {
-		if _, err := c.v2tok.get(ctx); err != nil {
+		if err := WarmV2(ctx, d); err != nil {
 			b.Fatal(err)
-		}
-		if _, err := d.legalEntityNames(ctx); err != nil {
-			b.Fatal(err)
-		}
-		for _, typ := range orgUnitTypes {
-			if _, err := d.orgLists.get(ctx, typ, func(ctx context.Context) (map[string]string, error) { return d.listOrgUnits(ctx, typ) }); err != nil {
-				b.Fatal(err)
-			}
 		}
 	}
 	if tc.limited {
@@ -268,13 +260,13 @@ func BenchmarkDecodeMapPersonio(b *testing.B) {
 	srv := personiotest.NewServer(personiotest.WithGenerated(1, 1000))
 	defer srv.Close()
 	fake := fakeClient(b, srv, nil).Directory()
-	s, err := fake.ready(b.Context())
+	attrs, mapper, err := Projection(b.Context(), fake)
 	if err != nil {
 		b.Fatal(err)
 	}
 	var body []byte
 	for off := 0; off < n; off += MaxEmployeesLimit {
-		p, err := fake.c.ListEmployees(b.Context(), &ListEmployeesOptions{Limit: MaxEmployeesLimit, Offset: off, Attributes: s.attrs, Raw: true})
+		p, err := fake.Client().ListEmployees(b.Context(), &ListEmployeesOptions{Limit: MaxEmployeesLimit, Offset: off, Attributes: attrs, Raw: true})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -294,25 +286,17 @@ func BenchmarkDecodeMapPersonio(b *testing.B) {
 		resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 		return resp, nil
 	})
-	c, err := New(Config{ClientID: testID, ClientSecret: testSecret, HTTPClient: &http.Client{Transport: mt}, RateLimit: rate.Inf})
+	c, err := New(Config{ClientID: testID, ClientSecret: testSecret, HTTPClient: &http.Client{Transport: mt}, RateLimit: NoRateLimit})
 	if err != nil {
 		b.Fatal(err)
 	}
-	d := c.Directory(WithMapper(s.mapper))
-	l, err := d.newV1Listing(&unified.ListOptions{})
+	readPage, err := V1Page(b.Context(), c.Directory(WithMapper(mapper)), n)
 	if err != nil {
 		b.Fatal(err)
 	}
 	page := func() {
-		p, err := l.fetch(b.Context(), 0)
-		if err != nil || len(p.recs) != n {
-			b.Fatalf("%v, %+v", err, p)
-		}
-		for i, r := range p.recs {
-			m, err := d.mapRecord(s, r, nil)
-			if err != nil || m.err != nil || m.user.ID == "" {
-				b.Fatalf("record %d: %v, %v", i, err, m.err)
-			}
+		if err := readPage(); err != nil {
+			b.Fatal(err)
 		}
 	}
 	page() // the token, outside the measurement

@@ -218,7 +218,7 @@ func idText(id int) string {
 
 // v2Record is a v2 person with its latest employment and the names of the objects the
 // employment refers to. It exposes the same keys as a v1 employee, so the mappers written
-// for v1 (mapping.PersonioToUnified) work unchanged.
+// for v1 ([DefaultSpec]) work unchanged.
 type v2Record struct {
 	p   *Person
 	e   *Employment // nil when the person has no employment

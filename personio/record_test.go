@@ -89,11 +89,11 @@ func TestDefaultMapping(t *testing.T) {
 	t.Parallel()
 	loc := berlin(t)
 	e := decodeEmployee(t, fullEmployee, loc)
-	cat := mapping.PersonioCatalog().Merge(tenantCatalog([]AttributeInfo{
+	cat := Catalog().Merge(tenantCatalog([]AttributeInfo{
 		{Key: "dynamic_24407", Label: "Titel", Type: "standard"},
 		{Key: "dynamic_33400", Label: "Anniversary Date", Type: "date"},
 	}))
-	m, err := mapping.Compile(mapping.PersonioToUnified(), cat)
+	m, err := mapping.Compile(DefaultSpec(), cat)
 	if err != nil {
 		t.Fatal(err)
 	}

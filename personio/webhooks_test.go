@@ -20,7 +20,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/jarcoal/httpmock"
-	"golang.org/x/time/rate"
 
 	"github.com/hrisconnect/hrisconnect/unified"
 )
@@ -128,7 +127,7 @@ func newWebhookClient(t *testing.T, scopes []string, attempts int, answer func(w
 	api.install(mt)
 	c, err := New(Config{
 		ClientID: "wh-client", ClientSecret: "wh-client-secret",
-		HTTPClient: &http.Client{Transport: mt}, RateLimit: rate.Inf,
+		HTTPClient: &http.Client{Transport: mt}, RateLimit: NoRateLimit,
 		MaxAttempts: attempts, Scopes: scopes,
 	})
 	if err != nil {

@@ -23,9 +23,7 @@ import (
 func ExampleSync() {
 	srv := personiotest.NewServer(personiotest.WithGenerated(1, 30))
 	defer srv.Close()
-	client, err := personio.New(personio.Config{
-		ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client(),
-	})
+	client, err := personio.New(srv.ClientConfig()) // with real credentials: personio.Config{ClientID: ..., ClientSecret: ...}
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func applyScenario(c *fakecompany.Company, at time.Time) (syncScenario, error) {
 	var managers []*fakecompany.Person
 	for i := range c.People {
 		p := &c.People[i]
-		if p.Status != fakecompany.StatusActive || p.SupervisorID == 0 || p.DepartmentID == 0 {
+		if p.Status != unified.StatusActive || p.SupervisorID == 0 || p.DepartmentID == 0 {
 			continue
 		}
 		if hasReports[p.ID] {
@@ -74,7 +74,7 @@ func applyScenario(c *fakecompany.Company, at time.Time) (syncScenario, error) {
 		}
 		for i := range c.People {
 			q := &c.People[i]
-			if q.DepartmentID == t.DepartmentID && hasReports[q.ID] && q.Status == fakecompany.StatusActive &&
+			if q.DepartmentID == t.DepartmentID && hasReports[q.ID] && q.Status == unified.StatusActive &&
 				q.ID != removed && q.ID != mover.SupervisorID {
 				dept, team, boss = t.DepartmentID, t.ID, q.ID
 				break
@@ -168,7 +168,7 @@ func TestSyncPersonio(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	srv := personiotest.NewTestServer(t, personiotest.WithGenerated(3, 60))
-	c, err := personio.New(personio.Config{ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := personio.New(srv.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestSyncLattice(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	srv := latticetest.NewTestServer(t, latticetest.WithGenerated(3, 60))
-	c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+	c, err := lattice.New(srv.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -102,7 +103,7 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 	}
 	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
-	if e.Code != "" {
+	if e.Code != "" && e.Code != strconv.Itoa(e.StatusCode) { // "401 Unauthorized (401)" says it twice
 		fmt.Fprintf(&b, " (%s)", e.Code)
 	}
 	if e.Message != "" {

@@ -32,7 +32,7 @@ func Users(ctx context.Context, d Directory, opts *ListOptions) iter.Seq2[User, 
 	if s, ok := d.(Streamer); ok {
 		return s.StreamUsers(ctx, &o)
 	}
-	return Pages(ctx, d, &o)
+	return PagedUsers(ctx, d, &o)
 }
 
 // Streamer is implemented by directories that can list users faster than one ListUsers call
@@ -48,10 +48,11 @@ type Streamer interface {
 	StreamUsers(ctx context.Context, opts *ListOptions) iter.Seq2[User, error]
 }
 
-// Pages is the plain auto-pager behind [Users]: it calls d.ListUsers one page after
-// another, with the contract described at Users, and never uses [Streamer]. Directory
-// implementations use it as their baseline; most callers want Users.
-func Pages(ctx context.Context, d Directory, opts *ListOptions) iter.Seq2[User, error] {
+// PagedUsers is the plain auto-pager behind [Users]: it yields the users of d, calling
+// d.ListUsers one page after another, with the contract described at Users, and never
+// uses [Streamer]. Directory implementations use it as their baseline; most callers want
+// Users.
+func PagedUsers(ctx context.Context, d Directory, opts *ListOptions) iter.Seq2[User, error] {
 	var o ListOptions
 	if opts != nil {
 		o = *opts

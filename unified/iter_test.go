@@ -280,7 +280,7 @@ type streaming struct {
 func (s *streaming) StreamUsers(ctx context.Context, opts *unified.ListOptions) iter.Seq2[unified.User, error] {
 	s.streamed++
 	s.gotOpts = *opts
-	return unified.Pages(ctx, s.Memory, opts)
+	return unified.PagedUsers(ctx, s.Memory, opts)
 }
 
 func TestUsersPrefersStreamer(t *testing.T) {

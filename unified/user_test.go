@@ -215,7 +215,7 @@ func TestAPIErrorMatchesSentinels(t *testing.T) {
 	}
 	e := &unified.APIError{Provider: "personio", Method: "GET", URL: "https://api.personio.de/v1/company/employees/9",
 		StatusCode: 404, Code: "404", Message: "Es ist ein Problem aufgetreten", RequestID: "req-1", Attempts: 2, RetryAfter: time.Second}
-	want := "personio: GET /v1/company/employees/9: 404 Not Found (404): Es ist ein Problem aufgetreten (request id req-1, retry after 1s, after 2 attempts)"
+	want := "personio: GET /v1/company/employees/9: 404 Not Found: Es ist ein Problem aufgetreten (request id req-1, retry after 1s, after 2 attempts)"
 	if got := e.Error(); got != want {
 		t.Errorf("Error() =\n%s\nwant\n%s", got, want)
 	}

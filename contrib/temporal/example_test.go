@@ -43,7 +43,7 @@ func Example() {
 	acts := &temporalsync.Activities{
 		// Credentials come from your secret store, by tenant, when an activity runs.
 		Directories: temporalsync.DirectoriesFunc(func(ctx context.Context, tenantID string) (unified.Directory, error) {
-			c, err := lattice.New(lattice.Config{APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client()})
+			c, err := lattice.New(srv.ClientConfig()) // with a real key: lattice.Config{APIKey: key}
 			if err != nil {
 				return nil, err
 			}

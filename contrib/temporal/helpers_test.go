@@ -21,7 +21,6 @@ import (
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
-	"golang.org/x/time/rate"
 
 	temporalsync "github.com/hrisconnect/hrisconnect/contrib/temporal"
 	"github.com/hrisconnect/hrisconnect/lattice"
@@ -74,12 +73,9 @@ func (f *fixture) directory(_ context.Context, id string) (unified.Directory, er
 	f.resolved++
 	key := f.apiKey
 	f.mu.Unlock()
-	c, err := lattice.New(lattice.Config{
-		APIKey:     key,
-		BaseURL:    f.srv.URL,
-		HTTPClient: f.srv.Client(),
-		RateLimit:  rate.Inf,
-	})
+	cfg := f.srv.ClientConfig()
+	cfg.APIKey = key
+	c, err := lattice.New(cfg)
 	if err != nil {
 		return nil, err
 	}

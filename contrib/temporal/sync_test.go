@@ -245,7 +245,7 @@ func mutate(t *testing.T, srv *latticetest.Server) {
 		}
 		var pick []int // active people who manage nobody
 		for _, p := range c.People {
-			if p.Status == fakecompany.StatusActive && !managers[p.ID] && p.DepartmentID != 0 && p.SupervisorID != 0 {
+			if p.Status == unified.StatusActive && !managers[p.ID] && p.DepartmentID != 0 && p.SupervisorID != 0 {
 				pick = append(pick, p.ID)
 			}
 		}

@@ -68,7 +68,7 @@ func TestExportCSV(t *testing.T) {
 	for i, p := range c.People {
 		r := rows[i+1]
 		got := []string{r[col["provider"]], r[col["id"]], r[col["email"]], r[col["first_name"]], r[col["status"]], r[col["start_date"]]}
-		want := []string{"personio", strconv.Itoa(p.ID), p.Email, p.FirstName, p.Status, p.HireDate.String()}
+		want := []string{"personio", strconv.Itoa(p.ID), p.Email, p.FirstName, p.Status.String(), p.HireDate.String()}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("row %d (-want +got):\n%s", i+1, diff)
 		}

@@ -21,6 +21,7 @@ import (
 	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // The programs start and stop fake servers: none may leave a goroutine behind.
@@ -68,7 +69,7 @@ func drawn(t *testing.T, svg string) []string {
 func activeIDs(c *fakecompany.Company, lattice bool) []string {
 	var out []string
 	for _, p := range c.People {
-		if p.Status == fakecompany.StatusInactive {
+		if p.Status == unified.StatusInactive {
 			continue
 		}
 		if lattice {
@@ -113,7 +114,7 @@ func TestOrgchartTextFormats(t *testing.T) {
 	c := fakecompany.Generate(providers.SampleSeed, 30, nil)
 	edges := 0
 	for _, p := range c.People {
-		if m := c.Person(p.SupervisorID); m != nil && p.Status != fakecompany.StatusInactive && m.Status != fakecompany.StatusInactive {
+		if m := c.Person(p.SupervisorID); m != nil && p.Status != unified.StatusInactive && m.Status != unified.StatusInactive {
 			edges++
 		}
 	}
@@ -174,7 +175,7 @@ func TestOrgchartProblems(t *testing.T) {
 	var reports []int
 	srv.Mutate(func(c *personiotest.Company) {
 		for _, p := range c.People {
-			if r := c.DirectReports(p.ID); p.SupervisorID != 0 && p.Status == fakecompany.StatusActive && len(r) > 0 {
+			if r := c.DirectReports(p.ID); p.SupervisorID != 0 && p.Status == unified.StatusActive && len(r) > 0 {
 				left, reports = p.ID, r
 				break
 			}

@@ -2,7 +2,7 @@
 // integration does it, and prints the plan without writing anything:
 //
 //  1. It reads the Personio attribute catalog and checks that the credentials can read
-//     what mapping.PersonioToLattice needs (the preflight); a missing required
+//     what lattice.FromPersonioSpec needs (the preflight); a missing required
 //     attribute stops it, unless -force.
 //  2. It reads every Personio employee and maps each with the preset: Lattice's field
 //     names, status in Lattice's vocabulary, the manager by email. The preset's
@@ -78,7 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	// Lattice keeps one name string; read it as it is (not split, not preferred) to
 	// compare it with the name the preset writes.
-	spec := mapping.LatticeToUnified().With(mapping.Field{Target: "display_name", Sources: []string{"name"}, Transforms: []mapping.Transform{mapping.Trim()}})
+	spec := lattice.DefaultSpec().With(mapping.Field{Target: "display_name", Sources: []string{"name"}, Transforms: []mapping.Transform{mapping.Trim()}})
 	pf.Provider = providers.All
 	set, err := providers.Open(providers.Options{Flags: pf, Lattice: []lattice.DirectoryOption{lattice.WithSpec(spec)}})
 	if err != nil {
@@ -106,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := mapping.Compile(mapping.PersonioToLattice(), cat)
+	m, err := mapping.Compile(lattice.FromPersonioSpec(), cat)
 	if err != nil {
 		return err
 	}

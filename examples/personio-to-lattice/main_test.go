@@ -17,6 +17,7 @@ import (
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // The programs start and stop fake servers: none may leave a goroutine behind.
@@ -94,7 +95,7 @@ func (e *expectation) want(employment string) []summary {
 		creates = append(creates, summary{Action: ActionCreate, PersonioID: id(h), Fields: fields})
 	}
 	for _, p := range e.after.People {
-		if !inScope(&p) || p.Status == fakecompany.StatusInactive || slices.Contains(e.sc.Hired, p.ID) {
+		if !inScope(&p) || p.Status == unified.StatusInactive || slices.Contains(e.sc.Hired, p.ID) {
 			continue
 		}
 		var ch []Change
@@ -186,7 +187,7 @@ func TestPlanNoChanges(t *testing.T) {
 	c := fakecompany.Generate(providers.SampleSeed, 150, nil)
 	var want []summary
 	for _, p := range c.People {
-		if latticetest.CreatedInLattice(&p) && p.Status != fakecompany.StatusInactive {
+		if latticetest.CreatedInLattice(&p) && p.Status != unified.StatusInactive {
 			want = append(want, summary{Action: ActionUpdate, PersonioID: strconv.Itoa(p.ID),
 				Changes: []Change{{Field: "externalUserId", Old: "", New: strconv.Itoa(p.ID)}}})
 		}

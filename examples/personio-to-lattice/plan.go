@@ -17,7 +17,7 @@ const (
 	ActionDeactivate = "DEACTIVATE"
 )
 
-// Lattice statuses as the PersonioToLattice preset writes them.
+// Lattice statuses as the lattice.FromPersonioSpec preset writes them.
 const (
 	latticeActive      = "ACTIVE"
 	latticeInvited     = "INVITED"
@@ -28,7 +28,7 @@ const (
 // employmentKey is the preset's filter-only field.
 const employmentKey = "employmentType"
 
-// personioRecord is one Personio employee mapped with the PersonioToLattice preset.
+// personioRecord is one Personio employee mapped with the lattice.FromPersonioSpec preset.
 type personioRecord struct {
 	ID    string
 	Email string

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // sampleChanges is what applySampleChanges did, by Personio employee id.
@@ -47,7 +48,7 @@ func applySampleChanges(c *fakecompany.Company) (sampleChanges, error) {
 	var picks []*fakecompany.Person
 	for i := range c.People {
 		p := &c.People[i]
-		if p.Status == fakecompany.StatusActive && p.EmploymentType == fakecompany.EmploymentInternal &&
+		if p.Status == unified.StatusActive && p.EmploymentType == fakecompany.EmploymentInternal &&
 			p.SupervisorID != 0 && !manages[p.ID] && p.DepartmentID != 0 {
 			picks = append(picks, p)
 		}
@@ -63,7 +64,7 @@ func applySampleChanges(c *fakecompany.Company) (sampleChanges, error) {
 	var dept, boss int
 	for i := range c.People {
 		q := &c.People[i]
-		if manages[q.ID] && q.Status == fakecompany.StatusActive && q.SupervisorID != 0 &&
+		if manages[q.ID] && q.Status == unified.StatusActive && q.SupervisorID != 0 &&
 			q.DepartmentID != 0 && q.DepartmentID != mover.DepartmentID {
 			dept, boss = q.DepartmentID, q.ID
 			break

@@ -36,14 +36,13 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/personio/webhook"
 	"github.com/hrisconnect/hrisconnect/snapshot"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 func main() { providers.Main("personio-webhooks", run) }
@@ -74,12 +73,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		personiotest.WithWebhookClient(endpoint.Client()))
 	defer fake.Close()
 
-	client, err := personio.New(personio.Config{
-		ClientID: fake.ClientID, ClientSecret: fake.ClientSecret,
-		BaseURL:    fake.URL,      // Personio: leave empty
-		HTTPClient: fake.Client(), // Personio: leave nil
-		RateLimit:  rate.Inf,      // the fake has no rate limit; Personio: leave 0
-	})
+	// The fake's credential, URL and HTTP client, without a rate limit (the fake has
+	// none). Against Personio: personio.Config{ClientID: ..., ClientSecret: ...}.
+	client, err := personio.New(fake.ClientConfig())
 	if err != nil {
 		return err
 	}
@@ -189,7 +185,7 @@ func sampleChanges(c *personiotest.Company) []step {
 	var picks []fakecompany.Person
 	var latest time.Time
 	for _, p := range c.People {
-		if p.Status == fakecompany.StatusActive && p.SupervisorID != 0 && len(c.DirectReports(p.ID)) == 0 {
+		if p.Status == unified.StatusActive && p.SupervisorID != 0 && len(c.DirectReports(p.ID)) == 0 {
 			picks = append(picks, p)
 		}
 		if p.UpdatedAt.After(latest) {

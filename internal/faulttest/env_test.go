@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/internal/fakeserver"
 	"github.com/hrisconnect/hrisconnect/lattice"
@@ -146,17 +144,11 @@ func newEnv(t testing.TB, tgt target, so serverOptions, cc clientConfig) *env {
 	}
 	if tgt.personio() {
 		e.ps = personiotest.NewTestServer(t, append([]personiotest.Option{personiotest.WithCompany(c)}, so.personio...)...)
-		cl, err := personio.New(personio.Config{
-			ClientID:      e.ps.ClientID,
-			ClientSecret:  e.ps.ClientSecret,
-			BaseURL:       e.ps.URL,
-			HTTPClient:    httpClient(e.ps.Client()),
-			RateLimit:     rate.Inf,
-			MaxAttempts:   cc.maxAttempts,
-			MinWait:       time.Millisecond,
-			MaxWait:       5 * time.Millisecond,
-			MaxRetryAfter: cc.maxRetryAfter,
-		})
+		cfg := e.ps.ClientConfig()
+		cfg.HTTPClient = httpClient(cfg.HTTPClient)
+		cfg.MaxAttempts, cfg.MaxRetryAfter = cc.maxAttempts, cc.maxRetryAfter
+		cfg.MinWait, cfg.MaxWait = time.Millisecond, 5*time.Millisecond
+		cl, err := personio.New(cfg)
 		if err != nil {
 			t.Fatalf("personio.New: %v", err)
 		}
@@ -168,16 +160,11 @@ func newEnv(t testing.TB, tgt target, so serverOptions, cc clientConfig) *env {
 		return e
 	}
 	e.ls = latticetest.NewTestServer(t, append([]latticetest.Option{latticetest.WithCompany(c)}, so.lattice...)...)
-	cl, err := lattice.New(lattice.Config{
-		APIKey:        e.ls.APIKey,
-		BaseURL:       e.ls.URL,
-		HTTPClient:    httpClient(e.ls.Client()),
-		RateLimit:     rate.Inf,
-		MaxAttempts:   cc.maxAttempts,
-		MinWait:       time.Millisecond,
-		MaxWait:       5 * time.Millisecond,
-		MaxRetryAfter: cc.maxRetryAfter,
-	})
+	cfg := e.ls.ClientConfig()
+	cfg.HTTPClient = httpClient(cfg.HTTPClient)
+	cfg.MaxAttempts, cfg.MaxRetryAfter = cc.maxAttempts, cc.maxRetryAfter
+	cfg.MinWait, cfg.MaxWait = time.Millisecond, 5*time.Millisecond
+	cl, err := lattice.New(cfg)
 	if err != nil {
 		t.Fatalf("lattice.New: %v", err)
 	}
@@ -281,7 +268,7 @@ type path string
 const (
 	// viaUsers is unified.Users, which uses the directories' Streamer fast path.
 	viaUsers path = "Users"
-	// viaPages is unified.Pages, one ListUsers call after another.
+	// viaPages is unified.PagedUsers, one ListUsers call after another.
 	viaPages path = "Pages"
 )
 
@@ -291,7 +278,7 @@ func syncIDs(ctx context.Context, d unified.Directory, p path) ([]string, error)
 	opts := &unified.ListOptions{PageSize: pageSize}
 	seq := unified.Users(ctx, d, opts)
 	if p == viaPages {
-		seq = unified.Pages(ctx, d, opts)
+		seq = unified.PagedUsers(ctx, d, opts)
 	}
 	var ids []string
 	for u, err := range seq {

@@ -330,7 +330,7 @@ func removeMany(i, n int) func(c *fakecompany.Company) error {
 }
 
 // TestFaultMatrix runs a full sync of the seeded company through unified.Users and
-// unified.Pages for every fault and target, and checks the outcome written in the row:
+// unified.PagedUsers for every fault and target, and checks the outcome written in the row:
 // exactly the company's user IDs, each once, or an error matching the row's sentinel;
 // always within the row's time bounds, under a deadline.
 func TestFaultMatrix(t *testing.T) {

@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/hrisconnect/hrisconnect/internal/cursor"
 	"github.com/hrisconnect/hrisconnect/internal/transport"
 	"github.com/hrisconnect/hrisconnect/lattice"
@@ -171,7 +169,7 @@ func secureTargets() []secureTarget {
 		return func(base string, hc *http.Client, log *slog.Logger, secret string) (unified.Directory, error) {
 			c, err := personio.New(personio.Config{
 				ClientID: secretClientID, ClientSecret: secret, BaseURL: base, HTTPClient: hc, Logger: log,
-				RateLimit: rate.Inf, MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond,
+				RateLimit: personio.NoRateLimit, MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond,
 			})
 			if err != nil {
 				return nil, err
@@ -192,7 +190,7 @@ func secureTargets() []secureTarget {
 			}
 			c, err := lattice.New(lattice.Config{
 				APIKey: key, BaseURL: base, HTTPClient: hc, Logger: log,
-				RateLimit: rate.Inf, MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond,
+				RateLimit: lattice.NoRateLimit, MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond,
 			})
 			if err != nil {
 				return nil, err
@@ -548,10 +546,9 @@ func TestTokenNotUsedBeyondItsLifetime(t *testing.T) {
 		t.Run(fmt.Sprintf("v2=%v", v2), func(t *testing.T) {
 			t.Parallel()
 			s := personiotest.NewTestServer(t, personiotest.WithGenerated(3, 20), personiotest.WithTokenTTL(ttl))
-			c, err := personio.New(personio.Config{
-				ClientID: s.ClientID, ClientSecret: s.ClientSecret, BaseURL: s.URL, HTTPClient: s.Client(),
-				RateLimit: rate.Inf, V1TokenLifetime: ttl,
-			})
+			cfg := s.ClientConfig()
+			cfg.V1TokenLifetime = ttl
+			c, err := personio.New(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -589,10 +586,9 @@ func TestConcurrentTokenRefreshOnFake(t *testing.T) {
 	const ttl = time.Second
 	s := personiotest.NewTestServer(t, personiotest.WithGenerated(3, 20), personiotest.WithTokenTTL(ttl),
 		personiotest.WithLatency(20*time.Millisecond))
-	c, err := personio.New(personio.Config{
-		ClientID: s.ClientID, ClientSecret: s.ClientSecret, BaseURL: s.URL, HTTPClient: s.Client(),
-		RateLimit: rate.Inf, V1TokenLifetime: ttl,
-	})
+	cfg := s.ClientConfig()
+	cfg.V1TokenLifetime = ttl
+	c, err := personio.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -629,9 +625,7 @@ func TestForgedCursorCannotRedirectCredentials(t *testing.T) {
 	t.Parallel()
 	other := newHeaderRecorder(t)
 	s := personiotest.NewTestServer(t, personiotest.WithGenerated(3, 20))
-	c, err := personio.New(personio.Config{
-		ClientID: s.ClientID, ClientSecret: s.ClientSecret, BaseURL: s.URL, HTTPClient: s.Client(), RateLimit: rate.Inf,
-	})
+	c, err := personio.New(s.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -233,7 +233,7 @@ func (cl *call) send(req *http.Request) (*http.Response, error) {
 	if !cl.noAuth {
 		if err := c.auth.Authorize(ctx, out); err != nil {
 			closeRequestBody(req)
-			return nil, permanent(fmt.Errorf("authorizing the request: %w", err))
+			return nil, permanent(&authorizeError{err: err})
 		}
 		cl.authorized, cl.sentAuth = true, out.Header.Get("Authorization")
 	}
@@ -360,6 +360,10 @@ func (cl *call) giveUp(resp *http.Response, err error, tries int) (*http.Respons
 	}
 	if resp != nil {
 		drainClose(resp.Body)
+	}
+	var ae *authorizeError
+	if errors.As(err, &ae) && ae.describesItself() {
+		return nil, ae.err
 	}
 	return nil, cl.fail(err, tries)
 }

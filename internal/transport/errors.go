@@ -323,6 +323,22 @@ func retryableError(err error) bool {
 	return errors.As(err, &netErr) && netErr.Timeout()
 }
 
+// authorizeError is the failure of an Authorizer. When it is the error of a request of
+// its own (a token request through the same client, which the Authorizer may wrap in an
+// error type of its provider), that error, with its prefix, method, path and attempts,
+// is the call's error: "personio: POST /v1/auth: connection refused (after 4 attempts)",
+// not the request it could not authorize with the token request's text inside.
+type authorizeError struct{ err error }
+
+func (e *authorizeError) Error() string { return "authorizing the request: " + e.err.Error() }
+func (e *authorizeError) Unwrap() error { return e.err }
+
+func (e *authorizeError) describesItself() bool {
+	var re *requestError
+	var ae *unified.APIError
+	return errors.As(e.err, &re) || errors.As(e.err, &ae)
+}
+
 // permanentError marks a failure that must not be retried although its cause might look
 // retryable: a credential request that failed has spent its own retries.
 type permanentError struct{ err error }

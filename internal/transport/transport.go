@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -41,6 +42,11 @@ const (
 	// Config.HTTPClient is nil.
 	DefaultTimeout = 60 * time.Second
 )
+
+// NoRateLimit as Config.RateLimit (or a provider's Config.RateLimit) switches the
+// client-side rate limit off. It is rate.Inf, so a provider converts its float64 field
+// with rate.Limit(x) alone.
+const NoRateLimit = math.MaxFloat64
 
 // Pacing after a 429 (see the package documentation).
 const (
@@ -86,7 +92,8 @@ type Config struct {
 	// "hrisconnect/<Version> (+https://github.com/hrisconnect/hrisconnect) <UserAgent>".
 	UserAgent string
 	// RateLimit is the client-side request rate in requests per second; 0 means
-	// DefaultRateLimit, rate.Inf means no limit.
+	// DefaultRateLimit, NoRateLimit (rate.Inf, or anything as large, +Inf included) no
+	// limit.
 	RateLimit rate.Limit
 	// Burst is how many requests may be sent at once; 0 means DefaultBurst.
 	Burst int
@@ -100,7 +107,8 @@ type Config struct {
 	// short or (DoJSON) not JSON. 0 means DefaultMaxAttempts, 1 disables retries. The one
 	// resend after a credential refresh (see Authorizer) does not count.
 	MaxAttempts int
-	// MinWait is the first backoff; 0 means DefaultMinWait.
+	// MinWait is the first backoff; 0 means DefaultMinWait, or MaxWait when that is
+	// shorter.
 	MinWait time.Duration
 	// MaxWait caps one backoff; 0 means DefaultMaxWait.
 	MaxWait time.Duration
@@ -247,21 +255,30 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, invalid("%v", err)
 	}
-	if strings.ContainsFunc(cfg.UserAgent, isControl) {
-		return nil, invalid("UserAgent must not contain control characters")
-	}
+	// The messages name the fields of the providers' Config types, which share these
+	// fields and their rules: 0 is the default, a negative value is an error.
 	switch {
+	case strings.ContainsFunc(cfg.UserAgent, isControl):
+		return nil, invalid("Config.UserAgent must not contain control characters")
+	case cfg.RateLimit < 0 || math.IsNaN(float64(cfg.RateLimit)):
+		return nil, invalid("Config.RateLimit must be a number of requests per second, not %v (0 means the default, NoRateLimit no limit)", float64(cfg.RateLimit))
+	case cfg.Burst < 0:
+		return nil, invalid("Config.Burst must not be negative (0 means the default)")
 	case cfg.MaxAttempts < 0:
-		return nil, invalid("MaxAttempts must not be negative (0 means %d, 1 disables retries)", DefaultMaxAttempts)
-	case cfg.MinWait < 0, cfg.MaxWait < 0, cfg.MaxRetryAfter < 0:
-		return nil, invalid("MinWait, MaxWait and MaxRetryAfter must not be negative")
+		return nil, invalid("Config.MaxAttempts must not be negative (0 means %d, 1 disables retries)", DefaultMaxAttempts)
+	case cfg.MinWait < 0:
+		return nil, invalid("Config.MinWait must not be negative (0 means %s)", DefaultMinWait)
+	case cfg.MaxWait < 0:
+		return nil, invalid("Config.MaxWait must not be negative (0 means %s)", DefaultMaxWait)
+	case cfg.MaxRetryAfter < 0:
+		return nil, invalid("Config.MaxRetryAfter must not be negative (0 means %s)", DefaultMaxRetryAfter)
 	case cfg.MaxBodyBytes < 0, cfg.MaxErrorBodyBytes < 0:
 		return nil, invalid("MaxBodyBytes and MaxErrorBodyBytes must not be negative")
-	case cfg.RateLimit < 0:
-		return nil, invalid("RateLimit must not be negative (0 means %v requests/s)", DefaultRateLimit)
-	case cfg.Burst < 0:
-		return nil, invalid("Burst must not be negative (0 means %d)", DefaultBurst)
 	}
+	if cfg.RateLimit >= NoRateLimit {
+		cfg.RateLimit = rate.Inf // +Inf too
+	}
+	maxWait := cmp.Or(cfg.MaxWait, DefaultMaxWait)
 
 	c := &Client{
 		provider:      provider,
@@ -269,8 +286,8 @@ func New(cfg Config) (*Client, error) {
 		origin:        originOf(base),
 		userAgent:     userAgentBase,
 		maxAttempts:   cmp.Or(cfg.MaxAttempts, DefaultMaxAttempts),
-		minWait:       cmp.Or(cfg.MinWait, DefaultMinWait),
-		maxWait:       cmp.Or(cfg.MaxWait, DefaultMaxWait),
+		minWait:       cmp.Or(cfg.MinWait, min(DefaultMinWait, maxWait)),
+		maxWait:       maxWait,
 		maxRetryAfter: cmp.Or(cfg.MaxRetryAfter, DefaultMaxRetryAfter),
 		maxBody:       cmp.Or(cfg.MaxBodyBytes, DefaultMaxBodyBytes),
 		maxErrBody:    cmp.Or(cfg.MaxErrorBodyBytes, DefaultMaxErrorBodyBytes),
@@ -282,7 +299,7 @@ func New(cfg Config) (*Client, error) {
 		c.decodeError = DecodeJSONError
 	}
 	if c.minWait > c.maxWait {
-		return nil, invalid("MinWait (%s) must not exceed MaxWait (%s)", c.minWait, c.maxWait)
+		return nil, invalid("Config.MinWait (%s) must not exceed MaxWait (%s)", c.minWait, c.maxWait)
 	}
 	if cfg.UserAgent != "" {
 		c.userAgent += " " + strings.TrimSpace(cfg.UserAgent)
@@ -301,7 +318,7 @@ func New(cfg Config) (*Client, error) {
 	if lim == nil {
 		lim = rate.NewLimiter(cmp.Or(cfg.RateLimit, DefaultRateLimit), cmp.Or(cfg.Burst, DefaultBurst))
 	} else if lim.Burst() < 1 && lim.Limit() != rate.Inf {
-		return nil, invalid("Limiter has burst %d and would never allow a request", lim.Burst())
+		return nil, invalid("Config.Limiter has burst %d and would never allow a request", lim.Burst())
 	}
 	c.pace.init(lim)
 

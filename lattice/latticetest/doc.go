@@ -10,6 +10,10 @@
 //
 //	srv := latticetest.NewServer(latticetest.WithGenerated(42, 1000))
 //	defer srv.Close()
+//	c, err := lattice.New(srv.ClientConfig()) // its API key, URL, HTTP client and rate
+//
+// or, without the client:
+//
 //	req, _ := http.NewRequest("GET", srv.URL+"/v1/users?limit=100&status=NULL", nil)
 //	req.Header.Set("Authorization", "Bearer "+srv.APIKey)
 //	resp, err := srv.Client().Do(req)

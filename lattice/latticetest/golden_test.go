@@ -50,7 +50,7 @@ func goldenCompany() *latticetest.Company {
 			{
 				ID: 10001, LatticeID: goldenGrace, FirstName: "Grace", LastName: "Hopper",
 				Email: "grace.hopper@golden.example", Gender: fakecompany.GenderFemale,
-				Position: "Chief Executive Officer", Status: fakecompany.StatusActive,
+				Position: "Chief Executive Officer", Status: unified.StatusActive,
 				EmploymentType: fakecompany.EmploymentInternal, DepartmentID: 281521,
 				HireDate: unified.NewDate(2015, 1, 5), CreatedAt: at("2015-01-01T09:00:00Z"),
 				UpdatedAt: at("2024-05-01T10:00:00Z"), IsAdmin: true, Timezone: "Europe/Berlin",
@@ -58,7 +58,7 @@ func goldenCompany() *latticetest.Company {
 			{
 				ID: 10002, LatticeID: goldenAda, FirstName: "Augusta Ada", LastName: "King",
 				PreferredName: "Ada", Email: "ada.king@golden.example", Gender: fakecompany.GenderFemale,
-				Position: `Staff "Compiler" Engineer & <Lead>`, Status: fakecompany.StatusActive,
+				Position: `Staff "Compiler" Engineer & <Lead>`, Status: unified.StatusActive,
 				EmploymentType: fakecompany.EmploymentInternal, SupervisorID: 10001, DepartmentID: 281521,
 				HireDate: unified.NewDate(2021, 3, 1), BirthDate: unified.NewDate(1990, 12, 10),
 				CreatedAt: at("2021-02-10T08:30:00Z"), UpdatedAt: at("2022-06-01T23:18:18Z"),
@@ -70,7 +70,7 @@ func goldenCompany() *latticetest.Company {
 			},
 			{
 				ID: 10003, LatticeID: goldenKim, FirstName: "Kim", Email: "kim@golden.example",
-				Status: fakecompany.StatusInactive, EmploymentType: fakecompany.EmploymentExternal,
+				Status: unified.StatusInactive, EmploymentType: fakecompany.EmploymentExternal,
 				SupervisorID: 10002, CreatedAt: at("2023-01-01T00:00:00Z"), UpdatedAt: at("2023-01-01T00:00:00Z"),
 			},
 		},

@@ -101,7 +101,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.RUnlock()
 	if !known {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="Lattice API", error="invalid_token"`)
-		fail(http.StatusUnauthorized, "Unauthorized: the API key is not valid")
+		fail(http.StatusUnauthorized, "the API key is not valid")
 		return
 	}
 	if scim {
@@ -122,7 +122,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, f := range k.Forbidden {
 		if segmentPrefix(f, path) {
-			writeError(w, http.StatusForbidden, "Forbidden: the creator of this API key has no access to "+path)
+			writeError(w, http.StatusForbidden, "the creator of this API key has no access to "+path)
 			return
 		}
 	}

@@ -27,10 +27,7 @@ const (
 	numStatuses
 )
 
-var statusNames = [numStatuses]string{
-	fakecompany.LatticeActive, fakecompany.LatticeInvited,
-	fakecompany.LatticeCreated, fakecompany.LatticeDeactivated,
-}
+var statusNames = [numStatuses]string{"ACTIVE", "INVITED", "CREATED", "DEACTIVATED"}
 
 func statusCode(s string) (int, bool) {
 	for i, n := range statusNames {

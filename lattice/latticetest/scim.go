@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hrisconnect/hrisconnect/fakecompany"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // The SCIM 2.0 subset (RFC 7643/7644) served with WithSCIM.
@@ -403,10 +403,10 @@ func (s *Server) scimPatch(r *http.Request, id string) response {
 	p := &s.company.People[pos]
 	changed := false
 	switch {
-	case !active && p.Status != fakecompany.StatusInactive:
-		p.Status, changed = fakecompany.StatusInactive, true
-	case active && p.Status == fakecompany.StatusInactive:
-		p.Status, changed = fakecompany.StatusActive, true
+	case !active && p.Status != unified.StatusInactive:
+		p.Status, changed = unified.StatusInactive, true
+	case active && p.Status == unified.StatusInactive:
+		p.Status, changed = unified.StatusActive, true
 	}
 	if changed {
 		now := time.Now().UTC().Truncate(time.Second)

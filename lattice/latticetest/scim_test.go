@@ -12,6 +12,7 @@ import (
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 type scimUser struct {
@@ -177,7 +178,7 @@ func TestSCIMDeactivate(t *testing.T) {
 	if ids := listAll(t, srv, "/v1/users?limit=100&status=DEACTIVATED", 5).ids; !slices.Contains(ids, target.LatticeID) {
 		t.Error("the deactivated user is not in the DEACTIVATED listing")
 	}
-	if p := srv.Company().Person(target.ID); p.Status != fakecompany.StatusInactive {
+	if p := srv.Company().Person(target.ID); p.Status != unified.StatusInactive {
 		t.Errorf("company status %s, want inactive", p.Status)
 	}
 	// Idempotent, and the Okta form (no path, object value, string boolean) reactivates.

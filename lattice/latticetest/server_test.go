@@ -18,6 +18,7 @@ import (
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -965,7 +966,7 @@ func TestMutateDuringPaging(t *testing.T) {
 		c.People = slices.Delete(c.People, 50, 51)
 		c.People = slices.Delete(c.People, 19, 20)
 		// Deactivate someone further on (still listed with status=NULL).
-		c.People[60].Status = fakecompany.StatusInactive
+		c.People[60].Status = unified.StatusInactive
 		// Hire someone: a new, higher ID, and no Lattice id yet.
 		hired = c.People[len(c.People)-1]
 		hired.ID += 100

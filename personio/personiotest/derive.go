@@ -181,7 +181,7 @@ func (e *employment) ifCurrent(d unified.Date) unified.Date {
 func employmentsOf(c *Company, p *Person) []employment {
 	cur := employment{
 		id:            uuidFor(c.Seed, uuidEmployment, uint64(p.ID)<<1),
-		status:        strings.ToUpper(p.Status),
+		status:        strings.ToUpper(p.Status.String()),
 		legalEntityID: p.LegalEntityID,
 		start:         p.HireDate,
 		end:           p.TerminationDate,
@@ -232,7 +232,7 @@ func employmentsOf(c *Company, p *Person) []employment {
 // two years between hire and last change.
 func movedFrom(c *Company, p *Person) (*fakecompany.LegalEntity, bool) {
 	if p.EmploymentType != fakecompany.EmploymentInternal || p.LegalEntityID == 0 || len(c.LegalEntities) < 2 ||
-		p.HireDate.IsZero() || p.Status == fakecompany.StatusInactive || p.Status == fakecompany.StatusOnboarding {
+		p.HireDate.IsZero() || p.Status == unified.StatusInactive || p.Status == unified.StatusOnboarding {
 		return nil, false
 	}
 	if hashOf(p.ID, 0x4d4f5645)%12 != 0 {
@@ -262,7 +262,7 @@ func preferredName(p *Person) string {
 }
 
 func v2Status(p *Person) string {
-	if p.Status == fakecompany.StatusInactive {
+	if p.Status == unified.StatusInactive {
 		return "INACTIVE"
 	}
 	return "ACTIVE"

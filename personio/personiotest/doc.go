@@ -6,7 +6,7 @@
 //
 //	s := personiotest.NewServer(personiotest.WithGenerated(7, 1000))
 //	defer s.Close()
-//	// point a client at s.URL with s.ClientID / s.ClientSecret, using s.Client()
+//	c, err := personio.New(s.ClientConfig()) // its credential, URL, HTTP client, time zone and rate
 //
 // # Endpoints
 //

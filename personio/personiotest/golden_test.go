@@ -42,7 +42,7 @@ func goldenCompany() *personiotest.Company {
 		People: []fakecompany.Person{
 			{
 				ID: 3003, EmployeeNumber: "DE-00001", FirstName: "Jen", LastName: "Doe", Email: "jen.doe@golden.example",
-				Gender: fakecompany.GenderFemale, Position: "CEO", Status: fakecompany.StatusActive,
+				Gender: fakecompany.GenderFemale, Position: "CEO", Status: unified.StatusActive,
 				EmploymentType: fakecompany.EmploymentInternal, DepartmentID: 401, OfficeID: 60302, LegalEntityID: 170,
 				HireDate: d(2012, 1, 2), WeeklyHours: 40,
 				CreatedAt: time.Date(2012, 1, 1, 9, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2012, 1, 1, 9, 0, 0, 0, time.UTC),
@@ -50,7 +50,7 @@ func goldenCompany() *personiotest.Company {
 			{
 				ID: 5005, EmployeeNumber: "DE-00042", FirstName: "Alexander", LastName: "Bergmann", PreferredName: "Alex",
 				Email: "alexander.bergmann@golden.example", Gender: fakecompany.GenderMale, Position: "Senior \"Backend\" Engineer",
-				Status: fakecompany.StatusActive, EmploymentType: fakecompany.EmploymentInternal,
+				Status: unified.StatusActive, EmploymentType: fakecompany.EmploymentInternal,
 				SupervisorID: 3003, DepartmentID: 401, TeamID: 4502, OfficeID: 60302, LegalEntityID: 170,
 				CostCenters:       []fakecompany.CostCenterShare{{ID: 1000, Percentage: 80}, {ID: 9000, Percentage: 20}},
 				HireDate:          d(2014, 11, 9),
@@ -70,7 +70,7 @@ func goldenCompany() *personiotest.Company {
 				},
 			},
 			{
-				ID: 5006, FirstName: "Sam", LastName: "Lee", Email: "sam.lee@golden.example", Status: fakecompany.StatusOnboarding,
+				ID: 5006, FirstName: "Sam", LastName: "Lee", Email: "sam.lee@golden.example", Status: unified.StatusOnboarding,
 				EmploymentType: fakecompany.EmploymentExternal, SupervisorID: 5005, DepartmentID: 402, WeeklyHours: 20,
 				HireDate:  d(2026, 7, 1),
 				CreatedAt: time.Date(2026, 5, 2, 8, 0, 0, 0, time.UTC), UpdatedAt: time.Date(2026, 5, 3, 8, 0, 0, 0, time.UTC),

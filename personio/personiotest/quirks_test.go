@@ -9,8 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 func withQuirk(set func(*personiotest.Quirks)) personiotest.Option {
@@ -203,7 +203,7 @@ func TestQuirkLastWorkingDate(t *testing.T) {
 	c := s.Company()
 	var leaver *personiotest.Person
 	for i := range c.People {
-		if c.People[i].Status == fakecompany.StatusInactive {
+		if c.People[i].Status == unified.StatusInactive {
 			leaver = &c.People[i]
 			break
 		}

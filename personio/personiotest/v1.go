@@ -194,7 +194,7 @@ func (r *v1Renderer) value(i int, p *Person) any {
 	case aGender:
 		return p.Gender
 	case aStatus:
-		return p.Status
+		return p.Status.String()
 	case aPosition:
 		return p.Position
 	case aSupervisor:

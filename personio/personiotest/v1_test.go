@@ -419,7 +419,7 @@ func TestV1EmployeeShape(t *testing.T) {
 			t.Fatalf("record %d is %s %d, want Employee %d", i, e.Type, e.id(t), p.ID)
 		}
 		checkStrings(t, e, map[string]string{
-			"first_name": p.FirstName, "last_name": p.LastName, "email": p.Email, "status": p.Status,
+			"first_name": p.FirstName, "last_name": p.LastName, "email": p.Email, "status": p.Status.String(),
 			"employment_type": p.EmploymentType, "position": p.Position, "gender": p.Gender,
 			personiotest.PersonnelNumberKey: p.EmployeeNumber,
 		})

@@ -123,10 +123,10 @@ func TestV2PersonFilters(t *testing.T) {
 		{"updated_at.gt=" + rfc(upd), func(p *personiotest.Person) bool { return p.UpdatedAt.After(upd) }},
 		{"updated_at.lt=" + rfc(upd), func(p *personiotest.Person) bool { return p.UpdatedAt.Before(upd) }},
 		{"updated_at=" + rfc(upd), func(p *personiotest.Person) bool { return p.UpdatedAt.Equal(upd) }},
-		{"status=INACTIVE", func(p *personiotest.Person) bool { return p.Status == fakecompany.StatusInactive }},
-		{"status=ACTIVE", func(p *personiotest.Person) bool { return p.Status != fakecompany.StatusInactive }},
+		{"status=INACTIVE", func(p *personiotest.Person) bool { return p.Status == unified.StatusInactive }},
+		{"status=ACTIVE", func(p *personiotest.Person) bool { return p.Status != unified.StatusInactive }},
 		{"status=ACTIVE&created_at.lt=" + rfc(mid) + "&updated_at.gt=" + rfc(upd), func(p *personiotest.Person) bool {
-			return p.Status != fakecompany.StatusInactive && p.CreatedAt.Before(mid) && p.UpdatedAt.After(upd)
+			return p.Status != unified.StatusInactive && p.CreatedAt.Before(mid) && p.UpdatedAt.After(upd)
 		}},
 		{"created_at.gt=" + rfc(mid) + "&created_at.lt=" + rfc(mid.Add(90*24*time.Hour)), func(p *personiotest.Person) bool {
 			return p.CreatedAt.After(mid) && p.CreatedAt.Before(mid.Add(90*24*time.Hour))
@@ -145,7 +145,7 @@ func TestV2PersonFilters(t *testing.T) {
 	}
 	var inactive int
 	for i := range c.People {
-		if c.People[i].Status == fakecompany.StatusInactive {
+		if c.People[i].Status == unified.StatusInactive {
 			inactive++
 		}
 	}
@@ -188,7 +188,7 @@ func TestV2CursorKeepsFiltersAndLimit(t *testing.T) {
 	c := s.Company()
 	tok := v2Token(t, s, "")
 	got, pages := v2All[v2Person](t, s, tok, "/v2/persons?status=INACTIVE&limit=2", 200)
-	want := companyIDs(c, func(p *personiotest.Person) bool { return p.Status == fakecompany.StatusInactive })
+	want := companyIDs(c, func(p *personiotest.Person) bool { return p.Status == unified.StatusInactive })
 	if diff := cmp.Diff(want, personIDs(got)); diff != "" {
 		t.Errorf("ids (-want +got):\n%s", diff)
 	}
@@ -249,7 +249,7 @@ func TestV2PersonGet(t *testing.T) {
 			wantGender = "UNSPECIFIED"
 		}
 		wantStatus := "ACTIVE"
-		if p.Status == fakecompany.StatusInactive {
+		if p.Status == unified.StatusInactive {
 			wantStatus = "INACTIVE"
 		}
 		want := v2Person{ID: strconv.Itoa(p.ID), Email: p.Email, FirstName: p.FirstName, LastName: p.LastName,
@@ -363,7 +363,7 @@ func TestV2Employments(t *testing.T) {
 			t.Fatalf("%d: %d employments", p.ID, len(ems))
 		}
 		cur := ems[0]
-		wantStatus := strings.ToUpper(p.Status)
+		wantStatus := strings.ToUpper(p.Status.String())
 		wantOrg := [][2]string{}
 		if p.TeamID != 0 {
 			wantOrg = append(wantOrg, [2]string{"team", strconv.Itoa(p.TeamID)})
@@ -385,7 +385,7 @@ func TestV2Employments(t *testing.T) {
 		if (cur.LegalEntity == nil) != (p.LegalEntityID == 0) || (cur.LegalEntity != nil && cur.LegalEntity.ID != strconv.Itoa(p.LegalEntityID)) {
 			t.Errorf("%d: legal entity %+v, want %d", p.ID, cur.LegalEntity, p.LegalEntityID)
 		}
-		if p.Status == fakecompany.StatusInactive {
+		if p.Status == unified.StatusInactive {
 			inactive++
 			var term struct {
 				TerminationDate string `json:"termination_date"`

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
+	"github.com/hrisconnect/hrisconnect/unified"
 )
 
 // hookServer starts a server that delivers to k, with one ENABLED webhook for the events
@@ -43,7 +44,7 @@ func plainPeople(t *testing.T, s *personiotest.Server) []int {
 	c := s.Company()
 	var out []int
 	for _, p := range c.People {
-		if p.SupervisorID == 0 || len(c.DirectReports(p.ID)) > 0 || p.Status != fakecompany.StatusActive {
+		if p.SupervisorID == 0 || len(c.DirectReports(p.ID)) > 0 || p.Status != unified.StatusActive {
 			continue
 		}
 		var v2 v2Person
@@ -92,7 +93,7 @@ func TestWebhookEventsOfChanges(t *testing.T) {
 			func() []event { return []event{{"person.updated", pa, ""}} }},
 		{"preferred name", func(t *testing.T, c *personiotest.Company) { c.Person(a).PreferredName = "Ren" },
 			func() []event { return []event{{"person.updated", pa, ""}} }},
-		{"status only (on leave)", func(t *testing.T, c *personiotest.Company) { c.Person(b).Status = fakecompany.StatusLeave },
+		{"status only (on leave)", func(t *testing.T, c *personiotest.Company) { c.Person(b).Status = unified.StatusLeave },
 			func() []event { return []event{{"employment.updated", pb, eb}} }},
 		{"custom attribute", func(t *testing.T, c *personiotest.Company) {
 			p := c.Person(a)

@@ -281,8 +281,9 @@ func TestWebhookClientRoundTrip(t *testing.T) {
 	k := &sink{}
 	s := personiotest.NewTestServer(t, personiotest.WithGenerated(1, 5), personiotest.WithWebhookClient(k.client()))
 	ctx := context.Background()
-	c, err := personio.New(personio.Config{ClientID: s.ClientID, ClientSecret: s.ClientSecret, BaseURL: s.URL,
-		HTTPClient: s.Client(), MaxAttempts: 1})
+	cfg := s.ClientConfig()
+	cfg.MaxAttempts = 1
+	c, err := personio.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
-	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/personio/webhook"
@@ -164,9 +161,10 @@ func newRig(t *testing.T, fake *personiotest.Server, link *receiverLink, cfg web
 	r := &rig{t: t, fake: fake, link: link, log: &changeLog{}, errs: &errLog{}}
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	var err error
-	r.client, err = personio.New(personio.Config{ClientID: fake.ClientID, ClientSecret: fake.ClientSecret,
-		BaseURL: fake.URL, HTTPClient: &http.Client{Transport: handlerTransport{fake.Handler()}},
-		RateLimit: rate.Inf, MaxAttempts: 2})
+	pcfg := fake.ClientConfig()
+	pcfg.HTTPClient = &http.Client{Transport: handlerTransport{fake.Handler()}}
+	pcfg.MaxAttempts = 2
+	r.client, err = personio.New(pcfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,7 +267,7 @@ func at(c *personiotest.Company, minutes int) time.Time {
 func plain(c *personiotest.Company) []int {
 	var out []int
 	for _, p := range c.People {
-		if p.Status == fakecompany.StatusActive && p.SupervisorID != 0 && len(c.DirectReports(p.ID)) == 0 &&
+		if p.Status == unified.StatusActive && p.SupervisorID != 0 && len(c.DirectReports(p.ID)) == 0 &&
 			p.DepartmentID != 0 {
 			out = append(out, p.ID)
 		}

@@ -25,8 +25,7 @@ func ExampleTracker() {
 	fake := personiotest.NewServer(personiotest.WithGenerated(1, 10), personiotest.WithWebhookClient(endpoint.Client()))
 	defer fake.Close()
 
-	client, err := personio.New(personio.Config{ClientID: fake.ClientID, ClientSecret: fake.ClientSecret,
-		BaseURL: fake.URL, HTTPClient: fake.Client()})
+	client, err := personio.New(fake.ClientConfig()) // with real credentials: personio.Config{ClientID: ..., ClientSecret: ...}
 	if err != nil {
 		log.Fatal(err)
 	}

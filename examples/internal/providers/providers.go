@@ -23,8 +23,6 @@ import (
 	"os"
 	"strings"
 
-	"golang.org/x/time/rate"
-
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/lattice"
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
@@ -35,7 +33,7 @@ import (
 
 // The provider names, as the -provider flag takes them.
 const (
-	Personio = personio.Provider
+	Personio = personio.ProviderName
 	Lattice  = lattice.ProviderName
 	// All selects every provider.
 	All = "all"
@@ -215,10 +213,9 @@ func Open(o Options) (*Set, error) {
 			srv := personiotest.NewServer(personiotest.WithCompany(set.Company))
 			set.closers = append(set.closers, srv.Close)
 			src.PersonioServer = srv
-			src.Personio, err = personio.New(personio.Config{
-				ClientID: srv.ClientID, ClientSecret: srv.ClientSecret, BaseURL: srv.URL,
-				HTTPClient: srv.Client(), RateLimit: rate.Inf, UserAgent: userAgent,
-			})
+			cfg := srv.ClientConfig()
+			cfg.UserAgent = userAgent
+			src.Personio, err = personio.New(cfg)
 		case p == Lattice && useReal:
 			src.Lattice, err = lattice.New(lattice.Config{
 				APIKey: lKey, BaseURL: env(EnvLatticeBaseURL), Region: lattice.Region(strings.ToLower(env(EnvLatticeRegion))),
@@ -228,9 +225,9 @@ func Open(o Options) (*Set, error) {
 			srv := latticetest.NewServer(latticetest.WithCompany(set.Company))
 			set.closers = append(set.closers, srv.Close)
 			src.LatticeServer = srv
-			src.Lattice, err = lattice.New(lattice.Config{
-				APIKey: srv.APIKey, BaseURL: srv.URL, HTTPClient: srv.Client(), RateLimit: rate.Inf, UserAgent: userAgent,
-			})
+			cfg := srv.ClientConfig()
+			cfg.UserAgent = userAgent
+			src.Lattice, err = lattice.New(cfg)
 		}
 		if err != nil {
 			return nil, err
