@@ -17,53 +17,64 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
-	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
+	"github.com/hrisconnect/hrisconnect/examples/internal/cli"
+	"github.com/hrisconnect/hrisconnect/lattice"
+	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
 	"github.com/hrisconnect/hrisconnect/orgchart"
+	"github.com/hrisconnect/hrisconnect/personio"
+	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-func main() { providers.Main("orgchart", run) }
+func main() { cli.Main("orgchart", run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("orgchart", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var pf providers.Flags
-	pf.Register(fs, "", true)
+	fs := cli.NewFlagSet("orgchart", "Draws the org chart of a directory as SVG, DOT or Mermaid (the in-process fakes unless credentials are set).")
+	var f cli.Flags
+	f.Register(fs, "", true)
 	format := fs.String("format", "svg", "output format: svg, dot or mermaid")
 	outPath := fs.String("o", "", "output file (default: stdout)")
 	title := fs.String("title", "", "title of the SVG drawing (default: the company or provider)")
 	maxDepth := fs.Int("max-depth", 0, "levels to draw in SVG (0: all)")
 	all := fs.Bool("all", false, "draw inactive users (leavers) too")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args, stderr); err != nil {
 		return err
 	}
-	switch {
-	case fs.NArg() > 0:
-		return fmt.Errorf("%w: unexpected arguments %q", providers.ErrUsage, fs.Args())
-	case *format != "svg" && *format != "dot" && *format != "mermaid":
-		return fmt.Errorf("%w: -format %q: want svg, dot or mermaid", providers.ErrUsage, *format)
-	case *maxDepth < 0:
-		return fmt.Errorf("%w: -max-depth must not be negative", providers.ErrUsage)
+	if *format != "svg" && *format != "dot" && *format != "mermaid" {
+		return cli.Usagef("-format %q: want svg, dot or mermaid", *format)
 	}
-	set, err := providers.Open(providers.Options{Flags: pf, Single: true})
+	if err := cli.CheckRange("max-depth", *maxDepth, 0, -1); err != nil {
+		return err
+	}
+	env, err := cli.ReadEnv(os.Getenv)
 	if err != nil {
 		return err
 	}
-	defer set.Close()
-	src := set.Sources[0]
-	fmt.Fprintf(stderr, "reading %s\n", set.Describe())
+	sources, err := f.Sources(env, true)
+	if err != nil {
+		return err
+	}
+	src := sources[0]
+	var company *personiotest.Company
+	if !src.Real {
+		company = personiotest.GenerateCompany(f.Seed, f.People)
+	}
+	fmt.Fprintf(stderr, "reading %s\n", cli.Describe(sources, company))
+	dir, stop, err := openDirectory(src, env, company)
+	if err != nil {
+		return err
+	}
+	defer stop()
 
 	var users []unified.User
-	for u, err := range unified.Users(ctx, src.Dir, nil) {
+	for u, err := range unified.Users(ctx, dir, nil) {
 		if err != nil {
-			return fmt.Errorf("listing %s: %w", src.Name, err)
+			return err
 		}
 		if *all || u.IsActive() {
 			users = append(users, u)
@@ -77,34 +88,74 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		chart.Len(), chart.MaxDepth(), len(chart.Roots()), len(chart.Problems()))
 
 	if *title == "" {
-		*title = "Org chart: " + src.Name
-		if set.Company != nil {
-			*title = set.Company.Name + " (sample company)"
+		*title = "Org chart: " + src.Provider
+		if company != nil {
+			*title = company.Name + " (sample company)"
 		}
 	}
-	var out io.Writer = stdout
-	var f *os.File
+	// The output file is created only now, so that a failed listing leaves it as it was.
+	out := cli.NewOutput(stdout)
 	if *outPath != "" {
-		if f, err = os.Create(*outPath); err != nil {
+		if out, err = cli.CreateOutput(*outPath); err != nil {
 			return err
 		}
-		defer f.Close()
-		out = f
 	}
-	bw := bufio.NewWriter(out)
 	switch *format {
 	case "dot":
-		err = chart.WriteDOT(bw)
+		err = chart.WriteDOT(out)
 	case "mermaid":
-		err = chart.WriteMermaid(bw)
+		err = chart.WriteMermaid(out)
 	default:
-		err = chart.WriteSVG(bw, &orgchart.SVGOptions{Title: *title, MaxDepth: *maxDepth})
+		err = chart.WriteSVG(out, &orgchart.SVGOptions{Title: *title, MaxDepth: *maxDepth})
 	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil && f != nil {
-		err = f.Close()
+	if cerr := out.Close(); err == nil {
+		err = cerr
 	}
 	return err
+}
+
+// openDirectory makes the client and the Directory of one source: the real service with
+// the credentials from the environment, or an in-process fake server of company, whose
+// ClientConfig is everything a client needs. stop stops the fake.
+func openDirectory(src cli.Source, env cli.Env, company *personiotest.Company) (dir unified.Directory, stop func(), err error) {
+	switch {
+	case src.Provider == personio.ProviderName && src.Real:
+		client, err := personio.New(personio.Config{
+			ClientID:     env.PersonioClientID,
+			ClientSecret: env.PersonioClientSecret,
+			BaseURL:      env.PersonioBaseURL, // "" is Personio's API
+			UserAgent:    cli.UserAgent,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		return client.Directory(), func() {}, nil
+	case src.Provider == personio.ProviderName:
+		srv := personiotest.NewServer(personiotest.WithCompany(company))
+		client, err := personio.New(srv.ClientConfig())
+		if err != nil {
+			srv.Close()
+			return nil, nil, err
+		}
+		return client.Directory(), srv.Close, nil
+	case src.Real:
+		client, err := lattice.New(lattice.Config{
+			APIKey:    env.LatticeAPIKey,
+			BaseURL:   env.LatticeBaseURL, // "" is the Region's API
+			Region:    lattice.Region(env.LatticeRegion),
+			UserAgent: cli.UserAgent,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		return client.Directory(), func() {}, nil
+	default:
+		srv := latticetest.NewServer(latticetest.WithCompany(company))
+		client, err := lattice.New(srv.ClientConfig())
+		if err != nil {
+			srv.Close()
+			return nil, nil, err
+		}
+		return client.Directory(), srv.Close, nil
+	}
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
-	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
+	"github.com/hrisconnect/hrisconnect/examples/internal/cli"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -85,7 +85,7 @@ func activeIDs(c *fakecompany.Company, lattice bool) []string {
 func TestOrgchartSVG(t *testing.T) {
 	t.Parallel()
 	svg, stderr := draw(t, "-fake", "-people", "40")
-	c := fakecompany.Generate(providers.SampleSeed, 40, nil)
+	c := fakecompany.Generate(cli.SampleSeed, 40, nil)
 	if diff := cmp.Diff(activeIDs(c, false), drawn(t, svg)); diff != "" {
 		t.Errorf("people drawn (-want +got):\n%s", diff)
 	}
@@ -111,7 +111,7 @@ func TestOrgchartSVG(t *testing.T) {
 // DOT and Mermaid: one edge per person with a manager in the chart.
 func TestOrgchartTextFormats(t *testing.T) {
 	t.Parallel()
-	c := fakecompany.Generate(providers.SampleSeed, 30, nil)
+	c := fakecompany.Generate(cli.SampleSeed, 30, nil)
 	edges := 0
 	for _, p := range c.People {
 		if m := c.Person(p.SupervisorID); m != nil && p.Status != unified.StatusInactive && m.Status != unified.StatusInactive {
@@ -133,18 +133,85 @@ func TestOrgchartTextFormats(t *testing.T) {
 	}
 }
 
-func TestOrgchartUsage(t *testing.T) {
+// failingWriter accepts limit bytes, then fails every write, as stdout redirected to
+// /dev/full does.
+type failingWriter struct{ limit, n int }
+
+var errDiskFull = errors.New("no space left on device")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n+len(p) > w.limit {
+		k := w.limit - w.n
+		w.n = w.limit
+		return k, errDiskFull
+	}
+	w.n += len(p)
+	return len(p), nil
+}
+
+// What goes wrong: the exit code and the one message the program prints.
+func TestOrgchartErrors(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{
-		{"-fake", "-format", "png"},
-		{"-fake", "-max-depth", "-1"},
-		{"-fake", "-provider", "all"},
-		{"-fake", "stray"},
-	} {
-		err := run(context.Background(), args, io.Discard, io.Discard)
-		if !errors.Is(err, providers.ErrUsage) {
-			t.Errorf("run(%q) = %v, want a usage error", args, err)
-		}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name   string
+		ctx    context.Context
+		args   []string
+		stdout io.Writer
+		code   int
+		msg    string // the start of what is printed
+	}{
+		{name: "unknown format", args: []string{"-fake", "-format", "png"}, code: cli.ExitUsage,
+			msg: `orgchart: -format "png": want svg, dot or mermaid` + "\nRun 'orgchart -h' for usage.\n"},
+		{name: "negative depth", args: []string{"-fake", "-max-depth", "-1"}, code: cli.ExitUsage, msg: "orgchart: -max-depth -1: want at least 0\n"},
+		{name: "two providers", args: []string{"-fake", "-provider", "all"}, code: cli.ExitUsage, msg: "orgchart: this program reads one directory"},
+		{name: "unknown provider", args: []string{"-fake", "-provider", "hibob"}, code: cli.ExitUsage,
+			msg: `orgchart: unknown -provider "hibob": want personio or lattice`},
+		{name: "huge company", args: []string{"-fake", "-people", "1000000"}, code: cli.ExitUsage, msg: "orgchart: -people 1000000: want 1 to 100000"},
+		{name: "stray argument", args: []string{"-fake", "stray"}, code: cli.ExitUsage, msg: `orgchart: unexpected arguments ["stray"]`},
+		{name: "full disk", args: []string{"-fake"}, stdout: &failingWriter{limit: 100}, code: cli.ExitFailure,
+			msg: "orgchart: writing the output: no space left on device\n"},
+		{name: "full disk, mermaid", args: []string{"-fake", "-format", "mermaid", "-people", "3"}, stdout: &failingWriter{limit: 10}, code: cli.ExitFailure,
+			msg: "orgchart: writing the output: no space left on device\n"},
+		{name: "interrupted", ctx: cancelled, args: []string{"-fake"}, code: cli.ExitInterrupted, msg: "orgchart: interrupted\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, stdout := tc.ctx, tc.stdout
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if stdout == nil {
+				stdout = io.Discard
+			}
+			var report strings.Builder
+			code := cli.Report(&report, "orgchart", run(ctx, tc.args, stdout, io.Discard))
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d (%s)", code, tc.code, report.String())
+			}
+			if !strings.HasPrefix(report.String(), tc.msg) {
+				t.Errorf("message %q, want it to start with %q", report.String(), tc.msg)
+			}
+		})
+	}
+}
+
+// An interrupted listing leaves the -o file as it was.
+func TestOrgchartInterruptedKeepsOutput(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "chart.svg")
+	if err := os.WriteFile(path, []byte("the previous chart"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := run(ctx, []string{"-fake", "-o", path}, io.Discard, io.Discard); !errors.Is(err, context.Canceled) {
+		t.Fatalf("run = %v, want context.Canceled", err)
+	}
+	if data, err := os.ReadFile(path); err != nil || string(data) != "the previous chart" {
+		t.Errorf("the output file now holds %q (%v)", data, err)
 	}
 }
 
@@ -187,10 +254,10 @@ func TestOrgchartProblems(t *testing.T) {
 	if left == 0 {
 		t.Fatal("the company has no manager below the top")
 	}
-	t.Setenv(providers.EnvPersonioClientID, srv.ClientID)
-	t.Setenv(providers.EnvPersonioClientSecret, srv.ClientSecret)
-	t.Setenv(providers.EnvPersonioBaseURL, srv.URL)
-	t.Setenv(providers.EnvLatticeAPIKey, "")
+	t.Setenv(cli.EnvPersonioClientID, srv.ClientID)
+	t.Setenv(cli.EnvPersonioClientSecret, srv.ClientSecret)
+	t.Setenv(cli.EnvPersonioBaseURL, srv.URL)
+	t.Setenv(cli.EnvLatticeAPIKey, "")
 
 	problems := func(stderr string) []string {
 		var out []string

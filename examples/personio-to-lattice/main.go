@@ -36,73 +36,106 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
-	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
+	"github.com/hrisconnect/hrisconnect/examples/internal/cli"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/lattice"
+	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
 	"github.com/hrisconnect/hrisconnect/mapping"
 	"github.com/hrisconnect/hrisconnect/personio"
+	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-func main() { providers.Main("personio-to-lattice", run) }
+func main() { cli.Main("personio-to-lattice", run) }
 
 // ErrPreflight is returned when the credentials cannot read a required attribute.
 var ErrPreflight = errors.New("preflight failed")
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("personio-to-lattice", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var pf providers.Flags
-	fs.BoolVar(&pf.Fake, "fake", false, "use the in-process fake servers even when credentials are set")
-	fs.Uint64Var(&pf.Seed, "seed", providers.SampleSeed, "seed of the fakes' generated company")
-	fs.IntVar(&pf.People, "people", providers.SampleSize, "number of people in the fakes' generated company")
+	fs := cli.NewFlagSet("personio-to-lattice", "Plans a Personio → Lattice sync and prints the plan; writes nothing (the in-process fakes unless credentials are set).")
+	var f cli.Flags
+	f.Register(fs, "-", false)
 	employment := fs.String("employment", "both", "employment types to sync: internal, external or both")
 	force := fs.Bool("force", false, "plan even when the preflight finds required attributes missing")
 	asJSON := fs.Bool("json", false, "print the plan as JSON")
 	sample := fs.Bool("sample-changes", true, "with the fakes: change the fake Personio first, so that the plan has something to do")
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args, stderr); err != nil {
 		return err
 	}
 	*employment = strings.ToLower(*employment)
-	switch {
-	case fs.NArg() > 0:
-		return fmt.Errorf("%w: unexpected arguments %q", providers.ErrUsage, fs.Args())
-	case *employment != "internal" && *employment != "external" && *employment != "both":
-		return fmt.Errorf("%w: -employment %q: want internal, external or both", providers.ErrUsage, *employment)
+	if *employment != "internal" && *employment != "external" && *employment != "both" {
+		return cli.Usagef("-employment %q: want internal, external or both", *employment)
 	}
-
-	// Lattice keeps one name string; read it as it is (not split, not preferred) to
-	// compare it with the name the preset writes.
-	spec := lattice.DefaultSpec().With(mapping.Field{Target: "display_name", Sources: []string{"name"}, Transforms: []mapping.Transform{mapping.Trim()}})
-	pf.Provider = providers.All
-	set, err := providers.Open(providers.Options{Flags: pf, Lattice: []lattice.DirectoryOption{lattice.WithSpec(spec)}})
+	if err := f.CheckPeople(1); err != nil {
+		return err
+	}
+	env, err := cli.ReadEnv(os.Getenv)
 	if err != nil {
 		return err
 	}
-	defer set.Close()
-	pSrc, lSrc := set.Get(providers.Personio), set.Get(providers.Lattice)
-	if pSrc == nil || lSrc == nil {
-		return fmt.Errorf("%w: this program reads both Personio and Lattice: set %s, %s and %s, or none of them for the fakes",
-			providers.ErrUsage, providers.EnvPersonioClientID, providers.EnvPersonioClientSecret, providers.EnvLatticeAPIKey)
-	}
-	fmt.Fprintf(stderr, "reading %s\n", set.Describe())
-	if pSrc.Fake && *sample {
-		var sc sampleChanges
-		pSrc.PersonioServer.Mutate(func(c *fakecompany.Company) { sc, err = applySampleChanges(c) })
-		if err != nil {
-			return fmt.Errorf("changing the fake Personio: %w", err)
-		}
-		fmt.Fprintf(stderr, "changed the fake Personio: %s\n", sc)
+	real := (env.HasPersonio() || env.HasLattice()) && !f.Fake
+	if real && (!env.HasPersonio() || !env.HasLattice()) {
+		return cli.Usagef("this program reads both Personio and Lattice: set %s, %s and %s, or none of them for the fakes",
+			cli.EnvPersonioClientID, cli.EnvPersonioClientSecret, cli.EnvLatticeAPIKey)
 	}
 
+	// The clients: the real services with the credentials from the environment, or
+	// in-process fakes serving one generated company, whose ClientConfig is everything a
+	// client needs.
+	var pc *personio.Client
+	var lc *lattice.Client
+	if real {
+		fmt.Fprintln(stderr, "reading Personio and Lattice")
+		if pc, err = personio.New(personio.Config{
+			ClientID:     env.PersonioClientID,
+			ClientSecret: env.PersonioClientSecret,
+			BaseURL:      env.PersonioBaseURL, // "" is Personio's API
+			UserAgent:    cli.UserAgent,
+		}); err != nil {
+			return err
+		}
+		if lc, err = lattice.New(lattice.Config{
+			APIKey:    env.LatticeAPIKey,
+			BaseURL:   env.LatticeBaseURL, // "" is the Region's API
+			Region:    lattice.Region(env.LatticeRegion),
+			UserAgent: cli.UserAgent,
+		}); err != nil {
+			return err
+		}
+	} else {
+		company := personiotest.GenerateCompany(f.Seed, f.People)
+		fmt.Fprintf(stderr, "reading %s\n", cli.Describe([]cli.Source{{Provider: cli.Personio}, {Provider: cli.Lattice}}, company))
+		psrv := personiotest.NewServer(personiotest.WithCompany(company))
+		defer psrv.Close()
+		lsrv := latticetest.NewServer(latticetest.WithCompany(company))
+		defer lsrv.Close()
+		if pc, err = personio.New(psrv.ClientConfig()); err != nil {
+			return err
+		}
+		if lc, err = lattice.New(lsrv.ClientConfig()); err != nil {
+			return err
+		}
+		if *sample {
+			var sc sampleChanges
+			psrv.Mutate(func(c *fakecompany.Company) { sc, err = applySampleChanges(c) })
+			if err != nil {
+				return fmt.Errorf("changing the fake Personio: %w", err)
+			}
+			fmt.Fprintf(stderr, "changed the fake Personio: %s\n", sc)
+		}
+	}
+	// Lattice keeps one name string; read it as it is (not split, not preferred) to
+	// compare it with the name the preset writes.
+	spec := lattice.DefaultSpec().With(mapping.Field{Target: "display_name", Sources: []string{"name"}, Transforms: []mapping.Transform{mapping.Trim()}})
+	ldir := lc.Directory(lattice.WithSpec(spec))
+
 	// 1. Preflight.
-	pdir := pSrc.Personio.Directory()
-	cat, err := pdir.Catalog(ctx)
+	cat, err := pc.Directory().Catalog(ctx)
 	if err != nil {
 		return err
 	}
@@ -115,20 +148,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var plan *Plan
 	failed := len(report.Required()) > 0 && !*force
 	if !failed {
-		recs, err := readPersonio(ctx, pSrc.Personio, m)
+		recs, err := readPersonio(ctx, pc, m)
 		if err != nil {
 			return err
 		}
-		users, err := unified.All(ctx, lSrc.Dir, nil)
+		users, err := unified.All(ctx, ldir, nil)
 		if err != nil {
-			return fmt.Errorf("listing lattice: %w", err)
+			return err
 		}
 		plan = makePlan(*employment, recs, users)
 	}
+	out := cli.NewOutput(stdout)
 	if *asJSON {
-		err = writeJSON(stdout, report, plan)
+		err = writeJSON(out, report, plan)
 	} else {
-		err = writeText(stdout, report, plan)
+		writeText(out, report, plan)
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
 		return err
@@ -147,7 +184,7 @@ func readPersonio(ctx context.Context, c *personio.Client, m *mapping.Mapper) ([
 	for {
 		page, err := c.ListEmployees(ctx, opts)
 		if err != nil {
-			return nil, fmt.Errorf("listing personio: %w", err)
+			return nil, err
 		}
 		for i := range page.Employees {
 			e := &page.Employees[i]
@@ -188,7 +225,8 @@ func writeJSON(w io.Writer, report *mapping.Report, plan *Plan) error {
 	return enc.Encode(out)
 }
 
-func writeText(w io.Writer, report *mapping.Report, plan *Plan) error {
+// writeText writes the plan as text to w, an output that keeps its first write error.
+func writeText(w *cli.Output, report *mapping.Report, plan *Plan) {
 	fmt.Fprintln(w, "Preflight:")
 	if report.OK() {
 		fmt.Fprintln(w, "  OK: the credentials can read every attribute the mapping uses")
@@ -198,7 +236,7 @@ func writeText(w io.Writer, report *mapping.Report, plan *Plan) error {
 		}
 	}
 	if plan == nil {
-		return nil
+		return
 	}
 	c := plan.Counts
 	fmt.Fprintf(w, "\nPersonio: %d people; employment types synced: %s (%d out of scope)\n", c.Personio, plan.Employment, c.OutOfScope)
@@ -242,5 +280,4 @@ func writeText(w io.Writer, report *mapping.Report, plan *Plan) error {
 	}
 	fmt.Fprintf(w, "\nPlan: %d to create, %d to update, %d to deactivate; %d unchanged, %d out of scope, %d leavers, %d not managed by Personio, %d problems. Nothing was written.\n",
 		c.Create, c.Update, c.Deactivate, c.Unchanged, c.OutOfScope, c.Leavers, c.Unmanaged, c.Problems)
-	return nil
 }

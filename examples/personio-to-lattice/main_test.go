@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
-	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
+	"github.com/hrisconnect/hrisconnect/examples/internal/cli"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
@@ -66,7 +67,7 @@ type expectation struct {
 
 func newExpectation(t *testing.T, people int) *expectation {
 	t.Helper()
-	e := &expectation{before: fakecompany.Generate(providers.SampleSeed, people, nil)}
+	e := &expectation{before: fakecompany.Generate(cli.SampleSeed, people, nil)}
 	e.after = e.before.Clone()
 	sc, err := applySampleChanges(e.after)
 	if err != nil {
@@ -184,7 +185,7 @@ func deactivatedInPersonio(p *Plan) int {
 func TestPlanNoChanges(t *testing.T) {
 	t.Parallel()
 	got, _ := planJSON(t, "-fake", "-people", "150", "-sample-changes=false")
-	c := fakecompany.Generate(providers.SampleSeed, 150, nil)
+	c := fakecompany.Generate(cli.SampleSeed, 150, nil)
 	var want []summary
 	for _, p := range c.People {
 		if latticetest.CreatedInLattice(&p) && p.Status != unified.StatusInactive {
@@ -211,7 +212,7 @@ func TestPlanText(t *testing.T) {
 	if err := run(context.Background(), []string{"-fake"}, &out, &errOut); err != nil {
 		t.Fatal(err)
 	}
-	e := newExpectation(t, providers.SampleSize)
+	e := newExpectation(t, cli.SampleSize)
 	text := out.String()
 	for _, want := range []string{
 		"Preflight:\n  OK",
@@ -227,16 +228,66 @@ func TestPlanText(t *testing.T) {
 	}
 }
 
-func TestPlanUsage(t *testing.T) {
+// failingWriter accepts limit bytes, then fails every write, as stdout redirected to
+// /dev/full does.
+type failingWriter struct{ limit, n int }
+
+var errDiskFull = errors.New("no space left on device")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n+len(p) > w.limit {
+		k := w.limit - w.n
+		w.n = w.limit
+		return k, errDiskFull
+	}
+	w.n += len(p)
+	return len(p), nil
+}
+
+// What goes wrong: the exit code and the one message the program prints.
+func TestPlanErrors(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{
-		{"-fake", "-employment", "contractors"},
-		{"-fake", "stray"},
-	} {
-		var out, errOut bytes.Buffer
-		if err := run(context.Background(), args, &out, &errOut); !errors.Is(err, providers.ErrUsage) {
-			t.Errorf("run(%q) = %v, want a usage error", args, err)
-		}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name   string
+		ctx    context.Context
+		args   []string
+		stdout io.Writer
+		code   int
+		msg    string // the start of what is printed
+	}{
+		{name: "help", args: []string{"-h"}, code: cli.ExitOK},
+		{name: "unknown employment", args: []string{"-fake", "-employment", "contractors"}, code: cli.ExitUsage,
+			msg: `personio-to-lattice: -employment "contractors": want internal, external or both` + "\nRun 'personio-to-lattice -h' for usage.\n"},
+		{name: "stray argument", args: []string{"-fake", "stray"}, code: cli.ExitUsage, msg: `personio-to-lattice: unexpected arguments ["stray"]`},
+		{name: "no such flag", args: []string{"-provider", "lattice"}, code: cli.ExitUsage, msg: "personio-to-lattice: flag provided but not defined: -provider\n"},
+		{name: "huge company", args: []string{"-fake", "-people", "200000"}, code: cli.ExitUsage, msg: "personio-to-lattice: -people 200000: want 1 to 100000"},
+		{name: "full disk, text", args: []string{"-fake"}, stdout: &failingWriter{limit: 500}, code: cli.ExitFailure,
+			msg: "personio-to-lattice: writing the output: no space left on device\n"},
+		{name: "full disk, JSON", args: []string{"-fake", "-json"}, stdout: &failingWriter{limit: 0}, code: cli.ExitFailure,
+			msg: "personio-to-lattice: writing the output: no space left on device\n"},
+		{name: "interrupted", ctx: cancelled, args: []string{"-fake"}, code: cli.ExitInterrupted, msg: "personio-to-lattice: interrupted\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, stdout := tc.ctx, tc.stdout
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if stdout == nil {
+				stdout = io.Discard
+			}
+			var report strings.Builder
+			code := cli.Report(&report, "personio-to-lattice", run(ctx, tc.args, stdout, io.Discard))
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d (%s)", code, tc.code, report.String())
+			}
+			if !strings.HasPrefix(report.String(), tc.msg) {
+				t.Errorf("message %q, want it to start with %q", report.String(), tc.msg)
+			}
+		})
 	}
 }
 
@@ -248,11 +299,11 @@ func TestPlanPreflight(t *testing.T) {
 	ps := personiotest.NewTestServer(t, personiotest.WithCompany(company),
 		personiotest.WithAttributes("first_name", "last_name", "status", "employment_type", "position", "supervisor", "department", "hire_date", "gender"))
 	ls := latticetest.NewTestServer(t, latticetest.WithCompany(company))
-	t.Setenv(providers.EnvPersonioClientID, ps.ClientID)
-	t.Setenv(providers.EnvPersonioClientSecret, ps.ClientSecret)
-	t.Setenv(providers.EnvPersonioBaseURL, ps.URL)
-	t.Setenv(providers.EnvLatticeAPIKey, ls.APIKey)
-	t.Setenv(providers.EnvLatticeBaseURL, ls.URL)
+	t.Setenv(cli.EnvPersonioClientID, ps.ClientID)
+	t.Setenv(cli.EnvPersonioClientSecret, ps.ClientSecret)
+	t.Setenv(cli.EnvPersonioBaseURL, ps.URL)
+	t.Setenv(cli.EnvLatticeAPIKey, ls.APIKey)
+	t.Setenv(cli.EnvLatticeBaseURL, ls.URL)
 
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), nil, &out, &errOut)
@@ -281,8 +332,8 @@ func TestPlanPreflight(t *testing.T) {
 		}
 	}
 
-	t.Setenv(providers.EnvLatticeAPIKey, "")
-	if err := run(context.Background(), nil, &out, &errOut); !errors.Is(err, providers.ErrUsage) {
+	t.Setenv(cli.EnvLatticeAPIKey, "")
+	if err := run(context.Background(), nil, &out, &errOut); !errors.Is(err, cli.ErrUsage) {
 		t.Errorf("with Personio credentials only: %v, want a usage error", err)
 	}
 }

@@ -26,8 +26,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -36,7 +34,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
+	"github.com/hrisconnect/hrisconnect/examples/internal/cli"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
@@ -45,18 +43,17 @@ import (
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-func main() { providers.Main("personio-webhooks", run) }
+func main() { cli.Main("personio-webhooks", run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
-	fs := flag.NewFlagSet("personio-webhooks", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	seed := fs.Uint64("seed", providers.SampleSeed, "seed of the fake company")
-	people := fs.Int("people", providers.SampleSize, "people in the fake company (at least 10)")
-	if err := fs.Parse(args); err != nil {
+	fs := cli.NewFlagSet("personio-webhooks", "Follows a fake Personio company through webhooks and prints the changes as they happen.")
+	seed := fs.Uint64("seed", cli.SampleSeed, "seed of the fake company")
+	people := fs.Int("people", cli.SampleSize, fmt.Sprintf("people in the fake company (10 to %d)", cli.MaxPeople))
+	if err := cli.Parse(fs, args, stderr); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 || *people < 10 {
-		return fmt.Errorf("%w: want no arguments and -people of at least 10", providers.ErrUsage)
+	if *people < 10 || *people > cli.MaxPeople {
+		return cli.Usagef("-people %d: want 10 to %d (the fake holds the generated company in memory)", *people, cli.MaxPeople)
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
@@ -233,7 +230,9 @@ func (p *printer) write(format string, args ...any) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.werr == nil {
-		_, p.werr = fmt.Fprintf(p.w, format, args...)
+		if _, err := fmt.Fprintf(p.w, format, args...); err != nil {
+			p.werr = fmt.Errorf("writing the output: %w", err)
+		}
 	}
 	return p.werr
 }
@@ -261,8 +260,5 @@ func (p *printer) apply(_ context.Context, c snapshot.Change) error {
 	case len(fields) > 0:
 		line += ": " + strings.Join(fields, ", ")
 	}
-	if err := p.write("%s\n", line); err != nil {
-		return errors.Join(errors.New("printing the change"), err)
-	}
-	return nil
+	return p.write("%s\n", line)
 }

@@ -4,14 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
-	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
+	"github.com/hrisconnect/hrisconnect/examples/internal/cli"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 )
@@ -49,12 +51,12 @@ func sections(out string) map[string][]string {
 // reconciliation.
 func TestPersonioWebhooks(t *testing.T) {
 	t.Parallel()
-	for _, people := range []int{providers.SampleSize, 40} {
+	for _, people := range []int{cli.SampleSize, 40} {
 		var out, errOut bytes.Buffer
 		if err := run(context.Background(), []string{"-people", strconv.Itoa(people)}, &out, &errOut); err != nil {
 			t.Fatalf("run: %v\nstderr: %s", err, errOut.String())
 		}
-		c := fakecompany.Generate(providers.SampleSeed, people, nil)
+		c := fakecompany.Generate(cli.SampleSeed, people, nil)
 		steps := sampleChanges(c)
 		newID := strconv.Itoa(c.People[len(c.People)-1].ID + 1) // Hire's next id, before any change
 		// The same picks as the program's, by replaying its changes on a copy.
@@ -97,12 +99,67 @@ func changed(before, after *personiotest.Company) int {
 	return 0
 }
 
-func TestPersonioWebhooksUsage(t *testing.T) {
+// failingWriter accepts limit bytes, then fails every write, as stdout redirected to
+// /dev/full does.
+type failingWriter struct {
+	mu       sync.Mutex
+	limit, n int
+}
+
+var errDiskFull = errors.New("no space left on device")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.n+len(p) > w.limit {
+		k := w.limit - w.n
+		w.n = w.limit
+		return k, errDiskFull
+	}
+	w.n += len(p)
+	return len(p), nil
+}
+
+// What goes wrong: the exit code and the one message the program prints.
+func TestPersonioWebhooksErrors(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{"-people", "5"}, {"extra"}} {
-		var out, errOut bytes.Buffer
-		if err := run(context.Background(), args, &out, &errOut); !errors.Is(err, providers.ErrUsage) {
-			t.Errorf("run(%q) = %v, want a usage error", args, err)
-		}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name   string
+		ctx    context.Context
+		args   []string
+		stdout io.Writer
+		code   int
+		msg    string // the start of what is printed
+	}{
+		{name: "help", args: []string{"-h"}, code: cli.ExitOK},
+		{name: "too few people", args: []string{"-people", "5"}, code: cli.ExitUsage,
+			msg: "personio-webhooks: -people 5: want 10 to 100000 (the fake holds the generated company in memory)\nRun 'personio-webhooks -h' for usage.\n"},
+		{name: "too many people", args: []string{"-people", "100000000"}, code: cli.ExitUsage, msg: "personio-webhooks: -people 100000000: want 10 to 100000"},
+		{name: "stray argument", args: []string{"extra"}, code: cli.ExitUsage, msg: `personio-webhooks: unexpected arguments ["extra"]`},
+		{name: "full disk", stdout: &failingWriter{}, code: cli.ExitFailure, msg: "personio-webhooks: writing the output: no space left on device\n"},
+		{name: "full disk later", stdout: &failingWriter{limit: 60}, code: cli.ExitFailure, msg: "personio-webhooks: writing the output: no space left on device\n"},
+		{name: "interrupted", ctx: cancelled, code: cli.ExitInterrupted, msg: "personio-webhooks: interrupted\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, stdout := tc.ctx, tc.stdout
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if stdout == nil {
+				stdout = io.Discard
+			}
+			var report strings.Builder
+			code := cli.Report(&report, "personio-webhooks", run(ctx, tc.args, stdout, io.Discard))
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d (%s)", code, tc.code, report.String())
+			}
+			if !strings.HasPrefix(report.String(), tc.msg) {
+				t.Errorf("message %q, want it to start with %q", report.String(), tc.msg)
+			}
+		})
 	}
 }

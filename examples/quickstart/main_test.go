@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,7 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
-	"github.com/hrisconnect/hrisconnect/examples/internal/providers"
+	"github.com/hrisconnect/hrisconnect/examples/internal/cli"
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 )
@@ -65,7 +66,7 @@ func sample(seed uint64, n int) *fakecompany.Company { return fakecompany.Genera
 func TestQuickstartFakes(t *testing.T) {
 	t.Parallel()
 	rows, stderr := table(t, "-fake")
-	c := sample(providers.SampleSeed, providers.SampleSize)
+	c := sample(cli.SampleSeed, cli.SampleSize)
 	var want []string
 	for _, p := range c.People[:10] {
 		want = append(want, p.Email)
@@ -93,7 +94,7 @@ func TestQuickstartFakes(t *testing.T) {
 
 func TestQuickstartFlags(t *testing.T) {
 	t.Parallel()
-	c := sample(providers.SampleSeed, 12)
+	c := sample(cli.SampleSeed, 12)
 	rows, _ := table(t, "-fake", "-provider", "lattice", "-n", "0", "-people", "12")
 	if got := len(emails(rows, "lattice")); got != 12 || len(rows) != 12 {
 		t.Errorf("-provider lattice -n 0: %d rows, %d from Lattice; want all 12 from Lattice", len(rows), got)
@@ -106,21 +107,84 @@ func TestQuickstartFlags(t *testing.T) {
 		t.Errorf("emails (-want +got):\n%s", diff)
 	}
 
-	for _, args := range [][]string{
-		{"-fake", "-provider", "bamboo"},
-		{"-fake", "extra"},
-		{"-fake", "-people", "0"},
-		{"-no-such-flag"},
-	} {
-		var out, errOut bytes.Buffer
-		if err := run(context.Background(), args, &out, &errOut); err == nil {
-			t.Errorf("run(%q) succeeded", args)
+	// -n 3: the first three of each provider.
+	rows, _ = table(t, "-fake", "-n", "3", "-people", "12")
+	for _, provider := range []string{"personio", "lattice"} {
+		if diff := cmp.Diff(want[:3], emails(rows, provider)); diff != "" {
+			t.Errorf("-n 3: %s emails (-want +got):\n%s", provider, diff)
 		}
 	}
-	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"-fake", "-provider", "bamboo"}, &out, &errOut)
-	if !errors.Is(err, providers.ErrUsage) {
-		t.Errorf("unknown provider: %v, want a usage error", err)
+}
+
+// failingWriter accepts limit bytes, then fails every write, as stdout redirected to
+// /dev/full does.
+type failingWriter struct{ limit, n int }
+
+var errDiskFull = errors.New("no space left on device")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n+len(p) > w.limit {
+		k := w.limit - w.n
+		w.n = w.limit
+		return k, errDiskFull
+	}
+	w.n += len(p)
+	return len(p), nil
+}
+
+// What goes wrong: the exit code and the one message the program prints.
+func TestQuickstartErrors(t *testing.T) {
+	t.Parallel()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name   string
+		ctx    context.Context
+		args   []string
+		stdout io.Writer
+		code   int
+		msg    string // the start of what is printed
+	}{
+		{name: "help", args: []string{"-h"}, code: cli.ExitOK},
+		{name: "negative -n", args: []string{"-fake", "-n", "-5"}, code: cli.ExitUsage,
+			msg: "quickstart: -n -5: want at least 0\nRun 'quickstart -h' for usage.\n"},
+		{name: "unknown provider", args: []string{"-fake", "-provider", "bamboo"}, code: cli.ExitUsage,
+			msg: `quickstart: unknown -provider "bamboo": want personio, lattice or all` + "\n"},
+		{name: "huge company", args: []string{"-fake", "-people", "100000000"}, code: cli.ExitUsage,
+			msg: "quickstart: -people 100000000: want 1 to 100000 (the fakes hold the generated company in memory)\n"},
+		{name: "no people", args: []string{"-fake", "-people", "0"}, code: cli.ExitUsage, msg: "quickstart: -people 0: want 1 to 100000"},
+		{name: "stray argument", args: []string{"-fake", "extra"}, code: cli.ExitUsage, msg: `quickstart: unexpected arguments ["extra"]`},
+		{name: "unknown flag", args: []string{"-no-such-flag"}, code: cli.ExitUsage,
+			msg: "quickstart: flag provided but not defined: -no-such-flag\nRun 'quickstart -h' for usage.\n"},
+		{name: "not a number", args: []string{"-n", "five"}, code: cli.ExitUsage, msg: `quickstart: invalid value "five" for flag -n`},
+		{name: "full disk", args: []string{"-fake", "-n", "0", "-people", "300"}, stdout: &failingWriter{limit: 1000}, code: cli.ExitFailure,
+			msg: "quickstart: writing the output: no space left on device\n"},
+		{name: "full disk, small output", args: []string{"-fake", "-n", "1", "-provider", "lattice"}, stdout: &failingWriter{limit: 10}, code: cli.ExitFailure,
+			msg: "quickstart: writing the output: no space left on device\n"},
+		{name: "interrupted", ctx: cancelled, args: []string{"-fake"}, code: cli.ExitInterrupted, msg: "quickstart: interrupted\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, stdout := tc.ctx, tc.stdout
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			if stdout == nil {
+				stdout = io.Discard
+			}
+			var stderr, report strings.Builder
+			code := cli.Report(&report, "quickstart", run(ctx, tc.args, stdout, &stderr))
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d (%s)", code, tc.code, report.String())
+			}
+			if !strings.HasPrefix(report.String(), tc.msg) {
+				t.Errorf("message %q, want it to start with %q", report.String(), tc.msg)
+			}
+			if tc.code == cli.ExitOK && !strings.Contains(stderr.String(), "rows to print per directory") {
+				t.Errorf("-h printed %q, not the flags", stderr.String())
+			}
+		})
 	}
 }
 
@@ -128,10 +192,10 @@ func TestQuickstartFlags(t *testing.T) {
 // here the "real service" is a fake on loopback with another company.
 func TestQuickstartCredentials(t *testing.T) {
 	srv := personiotest.NewTestServer(t, personiotest.WithGenerated(9, 7))
-	t.Setenv(providers.EnvPersonioClientID, srv.ClientID)
-	t.Setenv(providers.EnvPersonioClientSecret, srv.ClientSecret)
-	t.Setenv(providers.EnvPersonioBaseURL, srv.URL)
-	t.Setenv(providers.EnvLatticeAPIKey, "")
+	t.Setenv(cli.EnvPersonioClientID, srv.ClientID)
+	t.Setenv(cli.EnvPersonioClientSecret, srv.ClientSecret)
+	t.Setenv(cli.EnvPersonioBaseURL, srv.URL)
+	t.Setenv(cli.EnvLatticeAPIKey, "")
 	rows, stderr := table(t)
 	var want []string
 	for _, p := range srv.Company().People {
@@ -156,7 +220,7 @@ func TestQuickstartCredentials(t *testing.T) {
 	// Lattice asked for, but no key: a usage error that names the variable.
 	var out, errOut bytes.Buffer
 	err := run(context.Background(), []string{"-provider", "lattice"}, &out, &errOut)
-	if !errors.Is(err, providers.ErrUsage) || !strings.Contains(err.Error(), providers.EnvLatticeAPIKey) {
-		t.Errorf("-provider lattice without a key: %v, want a usage error naming %s", err, providers.EnvLatticeAPIKey)
+	if !errors.Is(err, cli.ErrUsage) || !strings.Contains(err.Error(), cli.EnvLatticeAPIKey) {
+		t.Errorf("-provider lattice without a key: %v, want a usage error naming %s", err, cli.EnvLatticeAPIKey)
 	}
 }
