@@ -9,9 +9,11 @@
 //     list of users and draws it as DOT, Mermaid or SVG.
 //   - [github.com/hrisconnect/hrisconnect/snapshot] keeps reads of a directory and
 //     compares them: joiners, movers and leavers, for provisioning and incremental sync.
-//   - [github.com/hrisconnect/hrisconnect/mapping] is the declarative field-mapping layer that
-//     turns a provider's raw record into a [unified.User] (or any record of your own), with
-//     presets such as Personio → Lattice and a preflight check that names what is missing.
+//   - [github.com/hrisconnect/hrisconnect/mapping] is the declarative field-mapping engine
+//     that turns a provider's raw record into a [unified.User] (or any record of your own),
+//     with transforms, per-tenant overrides and a preflight check that names what is
+//     missing; each provider package holds its own catalog and default spec (and
+//     lattice.FromPersonioSpec maps Personio records onto Lattice's fields).
 //   - [github.com/hrisconnect/hrisconnect/personio] and
 //     [github.com/hrisconnect/hrisconnect/lattice] are typed API clients, each with a
 //     Directory adapter, and each with an in-process fake server (personiotest, latticetest)

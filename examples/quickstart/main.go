@@ -129,7 +129,9 @@ func openDirectory(src cli.Source, env cli.Env, company *personiotest.Company) (
 		if err != nil {
 			return nil, nil, err
 		}
-		return client.Directory(), func() {}, nil
+		// Lattice references a manager by id; WithManagerNames looks up the names the
+		// listing has not met yet, for the MANAGER column.
+		return client.Directory(lattice.WithManagerNames()), func() {}, nil
 	default:
 		srv := latticetest.NewServer(latticetest.WithCompany(company))
 		client, err := lattice.New(srv.ClientConfig())
@@ -137,7 +139,7 @@ func openDirectory(src cli.Source, env cli.Env, company *personiotest.Company) (
 			srv.Close()
 			return nil, nil, err
 		}
-		return client.Directory(), srv.Close, nil
+		return client.Directory(lattice.WithManagerNames()), srv.Close, nil
 	}
 }
 
