@@ -50,9 +50,8 @@ const sampleEvery = 20 * time.Millisecond
 //     other processes of the machine had them.
 //   - others_cores: the CPU time the machine's other processes used meanwhile (and the
 //     hypervisor gave to other machines), ÷ wall_s: how many processors the run did not
-//     have (Linux only). x_bound assumes it had them all; x_avail is x_bound with the
-//     processors the others left: wall_s ÷ max(floor_s, cpu_s ÷ (GOMAXPROCS −
-//     others_cores)), a rough reading on a busy machine.
+//     have (Linux only). x_bound assumes it had them all: read it only from runs whose
+//     others_cores is near 0.
 func BenchmarkTenants(b *testing.B) {
 	for _, p := range []provider{personioV1(1000), personioV2(100), latticeUsers(1000)} {
 		b.Run(p.name, func(b *testing.B) {
@@ -94,11 +93,7 @@ func benchTenants(b *testing.B, p *provider, c *capture, tenants int) {
 	b.ReportMetric(cpu/(t*float64(p.people))*1e6, "cpu_s/Musers")
 	b.ReportMetric(float64(c.requests()), "requests/sync")
 	if !math.IsNaN(sum.others) {
-		others := sum.others / n / wall
-		b.ReportMetric(others, "others_cores")
-		if avail := float64(runtime.GOMAXPROCS(0)) - others; avail > 0 {
-			b.ReportMetric(wall/max(floor.Seconds(), cpu/avail), "x_avail")
-		}
+		b.ReportMetric(sum.others/n/wall, "others_cores")
 	}
 }
 
