@@ -34,6 +34,10 @@ func requestKey(r *http.Request) string {
 	return r.Method + " " + r.URL.Path + "?" + q.Encode()
 }
 
+// rawKey is a request's method, path and query as the client wrote it: the replay's
+// cheap first lookup, since every tenant's client writes the same request the same way.
+func rawKey(r *http.Request) string { return r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery }
+
 // recorder is an http.RoundTripper that sends requests through next and keeps every
 // answer by requestKey. A request asked for again must get the same answer.
 type recorder struct {
@@ -41,12 +45,13 @@ type recorder struct {
 
 	mu      sync.Mutex
 	answers map[string]*answer
-	order   []string // keys, first request first
-	err     error    // the first answer that differed from an earlier one of the same key
+	raw     map[string]*answer // by rawKey
+	order   []string           // keys, first request first
+	err     error              // the first answer that differed from an earlier one of the same key
 }
 
 func newRecorder(next http.RoundTripper) *recorder {
-	return &recorder{next: next, answers: make(map[string]*answer)}
+	return &recorder{next: next, answers: make(map[string]*answer), raw: make(map[string]*answer)}
 }
 
 func (c *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -69,11 +74,13 @@ func (c *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			c.err = fmt.Errorf("%s: a second, different answer (%d, %d bytes; first %d, %d bytes)",
 				key, resp.StatusCode, len(body), a.status, len(a.body))
 		}
+		c.raw[rawKey(req)] = a
 		return resp, nil
 	}
 	h := resp.Header.Clone()
 	h.Del("Date")
-	c.answers[key] = &answer{status: resp.StatusCode, proto: resp.Status, header: h, body: body, captured: 1}
+	a := &answer{status: resp.StatusCode, proto: resp.Status, header: h, body: body, captured: 1}
+	c.answers[key], c.raw[rawKey(req)] = a, a
 	c.order = append(c.order, key)
 	return resp, nil
 }
@@ -82,7 +89,8 @@ func (c *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 type capture struct {
 	origin  string // the API's origin, as the fake served it
 	answers map[string]*answer
-	order   []string // keys, first request first
+	raw     map[string]*answer // the same answers by rawKey
+	order   []string           // keys, first request first
 }
 
 // capture returns what the recorder kept, or the error of an answer that changed.
@@ -97,7 +105,7 @@ func (c *recorder) capture() (*capture, error) {
 			return nil, fmt.Errorf("%s: captured status %d, want 200", k, a.status)
 		}
 	}
-	return &capture{answers: c.answers, order: c.order}, nil
+	return &capture{answers: c.answers, raw: c.raw, order: c.order}, nil
 }
 
 // requests is how many requests one sync makes.
@@ -163,7 +171,10 @@ func (r *replay) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, req.Context().Err()
 		}
 	}
-	a, ok := r.cap.answers[requestKey(req)]
+	a, ok := r.cap.raw[rawKey(req)]
+	if !ok {
+		a, ok = r.cap.answers[requestKey(req)]
+	}
 	if !ok {
 		r.misses.Add(1)
 		body := []byte(`{"success":false,"error":{"code":404,"message":"not captured"}}`)
