@@ -117,15 +117,6 @@ func (c *capture) requests() int {
 	return n
 }
 
-// bytes is the size of the captured bodies.
-func (c *capture) bytes() int {
-	n := 0
-	for _, a := range c.answers {
-		n += len(a.body)
-	}
-	return n
-}
-
 // resetServed sets every served count to zero.
 func (c *capture) resetServed() {
 	for _, a := range c.answers {
@@ -197,6 +188,3 @@ func response(req *http.Request, status int, proto string, h http.Header, body [
 		Request:       req,
 	}
 }
-
-// replayClient is the HTTP client of one tenant: a client whose transport is r.
-func replayClient(r *replay) *http.Client { return &http.Client{Transport: r} }
