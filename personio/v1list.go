@@ -41,6 +41,9 @@ type v1Listing struct {
 
 	lastStep int  // how far the latest page moved the offset
 	healed   bool // a page was read again after the total dropped
+
+	codecOnce sync.Once
+	codec     *recordCodec // for the attributes the mapper reads
 }
 
 func (d *Directory) newV1Listing(o *unified.ListOptions) (*v1Listing, error) {
@@ -89,13 +92,16 @@ func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Page, error) {
 		// without it.
 		opts.Attributes = s.attrs
 	}
-	p, records, raws, err := getEmployees[recordJSON](ctx, l.d.c, opts)
+	l.codecOnce.Do(func() { l.codec = newRecordCodec(append(s.mapper.SourceKeys(), "id")) })
+	recs := l.codec.slice()
+	p, raws, err := getEmployees(ctx, l.d.c, opts, recs.Interface())
 	if err != nil {
 		return nil, err
 	}
-	f := &v1Page{off: off, total: p.Total, recs: make([]*v1Record, len(records)), raws: raws}
-	for i := range records {
-		if f.recs[i], err = newRecord(&records[i], l.d.c.loc); err != nil {
+	n := recs.Elem().Len()
+	f := &v1Page{off: off, total: p.Total, recs: make([]*v1Record, n), raws: raws}
+	for i := range n {
+		if f.recs[i], err = l.codec.record(recs.Elem().Index(i), l.d.c.loc); err != nil {
 			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
 		}
 	}
