@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
 
 	"github.com/hrisconnect/hrisconnect/unified"
 )
@@ -71,6 +73,7 @@ type v1Page struct {
 	total int // metadata.total_elements, -1 when absent
 	recs  []*v1Record
 	raws  []json.RawMessage // the records' JSON, WithRaw
+	took  time.Duration     // how long its request took, decoding included
 }
 
 // fetch reads the page at offset off.
@@ -94,12 +97,13 @@ func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Page, error) {
 	}
 	l.codecOnce.Do(func() { l.codec = newRecordCodec(append(s.mapper.SourceKeys(), "id")) })
 	recs := l.codec.slice()
+	start := time.Now()
 	p, raws, err := getEmployees(ctx, l.d.c, opts, recs.Interface())
 	if err != nil {
 		return nil, err
 	}
 	n := recs.Elem().Len()
-	f := &v1Page{off: off, total: p.Total, recs: make([]*v1Record, n), raws: raws}
+	f := &v1Page{off: off, total: p.Total, recs: make([]*v1Record, n), raws: raws, took: time.Since(start)}
 	for i := range n {
 		if f.recs[i], err = l.codec.record(recs.Elem().Index(i), l.d.c.loc); err != nil {
 			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
@@ -182,17 +186,23 @@ func (l *v1Listing) page(ctx context.Context) (*unified.Page, error) {
 	return p, nil
 }
 
-// streamV1 yields a v1 listing. The first page is read alone: it tells the total. Then,
-// unless the token rotates with every response (legacy v1) or WithConcurrency is 1, the
-// other pages are read in parallel (see parallel); if the listing changes under the read,
-// the rest is read page by page with the healing rules of v1State.
+// streamV1 yields a v1 listing. The first page is read alone: it tells the total, and how
+// long a request takes. Then, unless the token rotates with every response (legacy v1),
+// the other pages are read fanOut at a time when that is more than one (see parallel); if
+// the listing changes under the read, the rest is read page by page with the healing rules
+// of v1State.
 func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield func(unified.User, error) bool) {
 	l, err := d.newV1Listing(&o)
 	if err != nil {
 		yield(unified.User{}, err)
 		return
 	}
-	users, done, err := l.next(ctx, nil)
+	first, err := l.fetch(ctx, l.st.Off)
+	if err != nil {
+		yield(unified.User{}, err)
+		return
+	}
+	users, done, err := l.next(ctx, first)
 	if err != nil {
 		yield(unified.User{}, err)
 		return
@@ -200,8 +210,9 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 	if !yieldUsers(yield, users) || done {
 		return
 	}
-	if d.cfg.concurrency > 1 && !l.plan.unpaged && l.st.Last >= 0 && !l.healed && l.lastStep > 0 && !d.c.v1tok.rotating() {
-		done, stopped, err := l.parallel(ctx, d.cfg.concurrency, yield)
+	width := fanOut(d.c.Limiter().Limit(), first.took, d.cfg.concurrency)
+	if width > 1 && !l.plan.unpaged && l.st.Last >= 0 && !l.healed && l.lastStep > 0 && !d.c.v1tok.rotating() {
+		done, stopped, err := l.parallel(ctx, width, yield)
 		if err != nil {
 			yield(unified.User{}, err)
 			return
@@ -211,6 +222,20 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 		}
 	}
 	readOn(ctx, func(ctx context.Context) ([]unified.User, bool, error) { return l.next(ctx, nil) }, yield)
+}
+
+// fanOut returns how many requests a listing keeps on the network at once: as many as
+// the rate limiter lets start within the time one request takes, ⌈R·took⌉, at least one
+// and at most conc (WithConcurrency); conc without a limit. When R·took is below one, one
+// request at a time already goes as fast as the limiter lets it: a listing of N requests
+// takes (N−B)/R + took with a burst of B either way, and more requests at once would only
+// spend the API's burst sooner, and meet 429s where another client of the same credentials
+// has spent it. With the limit lifted, conc requests at once divide the time by conc.
+func fanOut(r rate.Limit, took time.Duration, conc int) int {
+	if r == rate.Inf {
+		return conc
+	}
+	return min(conc, max(1, int(math.Ceil(float64(r)*took.Seconds()))))
 }
 
 // v1Future is a page being read ahead.
