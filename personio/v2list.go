@@ -95,7 +95,7 @@ type v2Listing struct {
 	filter unified.Filter
 	limit  int
 	pos    v2Pos
-	took   time.Duration // the shortest persons page request so far
+	width  int // requests at once, from the first persons page (see fanOut); 0 before it
 }
 
 func (d *Directory) newV2Listing(o *unified.ListOptions) (*v2Listing, error) {
@@ -133,14 +133,13 @@ func (l *v2Listing) fetch(ctx context.Context, href string) v2Page {
 	return v2Page{p: p, took: time.Since(start), err: err}
 }
 
-// width is how many requests the listing keeps on the network at once (see fanOut), from
-// the shortest persons page request it has seen, which took: the first one also fetched
-// a token, or waited for the limiter.
-func (l *v2Listing) width(took time.Duration) int {
-	if l.took == 0 || took < l.took {
-		l.took = took
+// fanOut returns how many requests the listing keeps on the network at once (see
+// fanOut): set from f, its first persons page.
+func (l *v2Listing) fanOut(f v2Page) int {
+	if l.width == 0 {
+		l.width = fanOut(l.d.c.Limiter().Limit(), f.took, l.d.cfg.concurrency)
 	}
-	return fanOut(l.d.c.Limiter().Limit(), l.took, l.d.cfg.concurrency)
+	return l.width
 }
 
 // step takes p, the persons page read at the listing's position: it drops the persons of
@@ -228,7 +227,7 @@ func (l *v2Listing) page(ctx context.Context) (*unified.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	users, err := l.users(ctx, persons, l.width(f.took))
+	users, err := l.users(ctx, persons, l.fanOut(f))
 	if err != nil {
 		return nil, err
 	}
@@ -248,9 +247,9 @@ func (l *v2Listing) page(ctx context.Context) (*unified.Page, error) {
 }
 
 // streamV2 yields a v2 listing. Persons pages are a cursor chain; the employments of a
-// page's persons are fetched width at a time (see fanOut), and when that is more than one
-// the next persons page is requested while the current one is completed and yielded, and
-// nothing more is read ahead.
+// page's persons are fetched fanOut at a time, and when that is more than one the next
+// persons page is requested while the current one is completed and yielded, and nothing
+// more is read ahead.
 func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield func(unified.User, error) bool) {
 	l, err := d.newV2Listing(&o)
 	if err != nil {
@@ -261,6 +260,12 @@ func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield f
 	var ahead sync.WaitGroup
 	defer ahead.Wait()
 	defer cancel()
+	// The token first, so that the first page's request, which sets the listing's fan-out,
+	// takes one round trip.
+	if _, err := d.c.v2tok.get(ctx); err != nil {
+		yield(unified.User{}, err)
+		return
+	}
 	f := l.fetch(ctx, l.pos.Href)
 	for f.err == nil {
 		persons, done, err := l.step(f.p)
@@ -268,7 +273,7 @@ func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield f
 			f.err = err
 			break
 		}
-		width := l.width(f.took)
+		width := l.fanOut(f)
 		var next chan v2Page
 		if !done && width > 1 {
 			next = make(chan v2Page, 1)
