@@ -67,7 +67,8 @@ func TestSyncsUnderTheDocumentedLimit(t *testing.T) {
 		for _, limited := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/limited=%t", m.name, limited), func(t *testing.T) {
 				t.Parallel()
-				opts := []personiotest.Option{personiotest.WithGenerated(5, 600), personiotest.WithLatency(100 * time.Millisecond)}
+				// Pages of 10: more requests than the burst, in both modes.
+				opts := []personiotest.Option{personiotest.WithGenerated(5, 200), personiotest.WithLatency(100 * time.Millisecond)}
 				if limited {
 					opts = append(opts, personiotest.WithRateLimit(300, 15))
 				}
@@ -86,7 +87,7 @@ func TestSyncsUnderTheDocumentedLimit(t *testing.T) {
 						}
 						srv.ResetRequests()
 						var ids []string
-						for u, err := range unified.Users(t.Context(), c.Directory(slices.Clone(m.opts)...), nil) {
+						for u, err := range unified.Users(t.Context(), c.Directory(slices.Clone(m.opts)...), &unified.ListOptions{PageSize: 10}) {
 							if err != nil {
 								t.Fatalf("%s sync: %v", run, err)
 							}
