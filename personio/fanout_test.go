@@ -50,7 +50,9 @@ func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := req.Context().Err(); err != nil {
 		return nil, err
 	}
-	return w.Result(), nil
+	resp := w.Result()
+	resp.Request = req
+	return resp, nil
 }
 
 // TestSyncsUnderTheDocumentedLimit lists a company, in virtual time, through the fake
