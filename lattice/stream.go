@@ -5,14 +5,19 @@ import (
 	"errors"
 	"iter"
 	"slices"
+	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/hrisconnect/hrisconnect/unified"
 )
 
-// fetched is a page read by the StreamUsers producer, or the error that ended it.
+// fetched is a page read by the StreamUsers producer, or the error that ended it. When
+// ahead is false the producer waits for the consumer to ask for the next page.
 type fetched struct {
-	rp  *rawPage
-	err error
+	rp    *rawPage
+	err   error
+	ahead bool
 }
 
 // StreamUsers lists the users matching opts.Filter, from opts.Cursor on, with the contract
@@ -23,8 +28,12 @@ type fetched struct {
 // StreamUsers reads the chain on one goroutine, one page ahead of the caller: once a page has been decoded and
 // checked, it is handed over and the request for the next page goes out while the caller
 // works through this one (names are resolved and users mapped on the caller's
-// goroutine). A request is never sent for a cursor before the page that gave it has
-// passed its checks. Memory stays at two pages whatever the size of the directory. When
+// goroutine). That is, unless the client's rate limiter would not let a second request
+// start within the time the first page took: then the next request waits until the
+// caller is done with the page, since two requests at once would take no less time and
+// would spend the API's budget sooner (meeting two 429s where another client with the
+// same key has spent it). A request is never sent for a cursor before the page that gave
+// it has passed its checks. Memory stays at two pages whatever the size of the directory. When
 // the loop breaks or ctx ends, the request in flight is cancelled and the goroutine has
 // ended before StreamUsers returns. It remembers the last 65,536 Lattice cursors of the
 // listing and fails with unified.ErrCursorLoop when one comes back.
@@ -50,10 +59,11 @@ func (d *Directory) StreamUsers(ctx context.Context, opts *unified.ListOptions) 
 		}
 
 		pctx, cancel := context.WithCancel(ctx)
-		pages := make(chan fetched) // unbuffered: the producer is one page ahead
+		pages := make(chan fetched)    // unbuffered: the producer is one page ahead at most
+		more := make(chan struct{}, 1) // the caller is done with a page that was not read ahead of
 		go func() {
 			defer close(pages)
-			d.fetchChain(pctx, &o.Filter, size, pos, pages)
+			d.fetchChain(pctx, &o.Filter, size, pos, pages, more)
 		}()
 		defer func() {
 			cancel()
@@ -81,6 +91,9 @@ func (d *Directory) StreamUsers(ctx context.Context, opts *unified.ListOptions) 
 			}
 			if p.rp.next == nil {
 				return
+			}
+			if !p.ahead {
+				more <- struct{}{}
 			}
 		}
 		// The producer stopped before the last page: ctx ended.
@@ -122,21 +135,37 @@ func (d *Directory) streamInTurn(ctx context.Context, f *unified.Filter, size in
 }
 
 // fetchChain reads the pages of a listing from pos on and sends them to out, checked and
-// in order, until the last page, an error (which it sends too), or the end of ctx.
-func (d *Directory) fetchChain(ctx context.Context, f *unified.Filter, size int, pos position, out chan<- fetched) {
+// in order, until the last page, an error (which it sends too), or the end of ctx. It
+// reads a page ahead of the consumer when the client's rate limiter lets a request start
+// within the time the first page took (R·took ≥ 1, or no limit); otherwise it waits on
+// more before each next page.
+func (d *Directory) fetchChain(ctx context.Context, f *unified.Filter, size int, pos position, out chan<- fetched, more <-chan struct{}) {
 	seen := newCursorSet(maxSeenCursors)
 	if pos.After != "" {
 		seen.add(pos.After)
 	}
-	for {
+	ahead := false
+	for first := true; ; first = false {
+		start := time.Now()
 		rp, err := d.fetchPage(ctx, f, size, pos, seen)
+		if first {
+			r := d.c.Limiter().Limit()
+			ahead = r == rate.Inf || float64(r)*time.Since(start).Seconds() >= 1
+		}
 		select {
-		case out <- fetched{rp: rp, err: err}:
+		case out <- fetched{rp: rp, err: err, ahead: ahead}:
 		case <-ctx.Done():
 			return
 		}
 		if err != nil || rp.next == nil {
 			return
+		}
+		if !ahead {
+			select {
+			case <-more:
+			case <-ctx.Done():
+				return
+			}
 		}
 		pos = *rp.next
 	}

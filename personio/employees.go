@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -56,9 +57,11 @@ type EmployeesPage struct {
 	TotalPages  int
 }
 
-// employeesPageJSON is the wire form of a GET /v1/company/employees answer; T is
-// employeeJSON, or json.RawMessage when the records' JSON is kept.
-type employeesPageJSON[T any] struct {
+// employeesPageJSON is the wire form of a GET /v1/company/employees answer. Data points to
+// the slice the records decode into ([]employeeJSON, []json.RawMessage when the records'
+// JSON is kept, or a Directory's records): encoding/json decodes into the value a non-nil
+// interface points to.
+type employeesPageJSON struct {
 	Success  *bool `json:"success"`
 	Metadata struct {
 		TotalElements flexInt `json:"total_elements"`
@@ -67,11 +70,11 @@ type employeesPageJSON[T any] struct {
 	} `json:"metadata"`
 	Offset flexInt `json:"offset"`
 	Limit  flexInt `json:"limit"`
-	Data   []T     `json:"data"`
+	Data   any     `json:"data"`
 }
 
 // page returns the page's numbers, from the response where it has them, else as asked.
-func (r *employeesPageJSON[T]) page(o *ListEmployeesOptions, limit int) *EmployeesPage {
+func (r *employeesPageJSON) page(o *ListEmployeesOptions, limit int) *EmployeesPage {
 	p := &EmployeesPage{Offset: o.Offset, Limit: limit, Total: -1, CurrentPage: -1, TotalPages: -1}
 	for _, f := range []struct {
 		src flexInt
@@ -123,7 +126,8 @@ func (c *Client) ListEmployees(ctx context.Context, opts *ListEmployeesOptions) 
 	if opts != nil {
 		o = *opts
 	}
-	p, records, raws, err := getEmployees[employeeJSON](ctx, c, &o)
+	var records []employeeJSON
+	p, raws, err := getEmployees(ctx, c, &o, &records)
 	if err != nil {
 		return nil, err
 	}
@@ -141,40 +145,36 @@ func (c *Client) ListEmployees(ctx context.Context, opts *ListEmployeesOptions) 
 	return p, nil
 }
 
-// getEmployees sends GET /v1/company/employees for o and decodes the page, its records
-// into T: with the page, or, when o.Raw, one by one from their JSON, which it returns
-// too.
-func getEmployees[T any](ctx context.Context, c *Client, o *ListEmployeesOptions) (*EmployeesPage, []T, []json.RawMessage, error) {
+// getEmployees sends GET /v1/company/employees for o and decodes the answer, its records
+// into records (a pointer to a slice): with the page, or, when o.Raw, one by one from
+// their JSON, which it returns too.
+func getEmployees(ctx context.Context, c *Client, o *ListEmployeesOptions, records any) (*EmployeesPage, []json.RawMessage, error) {
 	q, limit, err := employeesQuery(o)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	const path = "/v1/company/employees"
-	req := c.request(&transport.Request{Path: path, Query: q})
-	if !o.Raw {
-		var resp employeesPageJSON[T]
-		if _, err := c.v1.DoJSON(ctx, req, &resp); err != nil {
-			return nil, nil, nil, err
-		}
-		if err := checkSuccess(resp.Success, "GET "+path); err != nil {
-			return nil, nil, nil, err
-		}
-		return resp.page(o, limit), resp.Data, nil, nil
+	var raws []json.RawMessage
+	resp := employeesPageJSON{Data: records}
+	if o.Raw {
+		resp.Data = &raws
 	}
-	var resp employeesPageJSON[json.RawMessage]
-	if _, err := c.v1.DoJSON(ctx, req, &resp); err != nil {
-		return nil, nil, nil, err
+	if _, err := c.v1.DoJSON(ctx, c.request(&transport.Request{Path: path, Query: q}), &resp); err != nil {
+		return nil, nil, err
 	}
 	if err := checkSuccess(resp.Success, "GET "+path); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	records := make([]T, len(resp.Data))
-	for i, raw := range resp.Data {
-		if err := json.Unmarshal(raw, &records[i]); err != nil {
-			return nil, nil, nil, fmt.Errorf("personio: GET %s: record %d: %w: %w", path, i, err, unified.ErrInvalidValue)
+	if o.Raw {
+		s := reflect.ValueOf(records).Elem()
+		s.Set(reflect.MakeSlice(s.Type(), len(raws), len(raws)))
+		for i, raw := range raws {
+			if err := json.Unmarshal(raw, s.Index(i).Addr().Interface()); err != nil {
+				return nil, nil, fmt.Errorf("personio: GET %s: record %d: %w: %w", path, i, err, unified.ErrInvalidValue)
+			}
 		}
 	}
-	return resp.page(o, limit), records, resp.Data, nil
+	return resp.page(o, limit), raws, nil
 }
 
 // GetEmployee returns the employee with the given id (GET /v1/company/employees/{id}),

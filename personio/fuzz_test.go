@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,25 +83,42 @@ func FuzzEmployeesPage(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var typed employeesPageJSON[employeeJSON]
+		var records []employeeJSON
+		typed := employeesPageJSON{Data: &records}
 		if json.Unmarshal(data, &typed) != nil {
 			return
 		}
-		var raw employeesPageJSON[json.RawMessage]
-		if err := json.Unmarshal(data, &raw); err != nil {
+		var raws []json.RawMessage
+		if err := json.Unmarshal(data, &employeesPageJSON{Data: &raws}); err != nil {
 			t.Fatalf("the page decodes with its records but not with them kept as JSON: %v", err)
 		}
 		_ = typed.page(&ListEmployeesOptions{}, MaxEmployeesLimit)
-		if len(raw.Data) != len(typed.Data) {
-			t.Fatalf("%d records kept as JSON, %d decoded", len(raw.Data), len(typed.Data))
+		if len(raws) != len(records) {
+			t.Fatalf("%d records kept as JSON, %d decoded", len(raws), len(records))
 		}
-		for i := range typed.Data {
-			want, wantErr := newEmployee(&typed.Data[i], nil)
+		// A Directory's listing decodes the records for the keys it reads; it must see in
+		// them what EmployeeRecord sees.
+		keys := append(m.SourceKeys(), "id")
+		for i := range records {
+			for k := range records[i].Attributes {
+				keys = append(keys, k)
+			}
+		}
+		codec := newRecordCodec(keys)
+		listed := codec.slice()
+		if err := json.Unmarshal(data, &employeesPageJSON{Data: listed.Interface()}); err != nil {
+			t.Fatalf("the page decodes with its records as employees but not as a listing's records: %v", err)
+		}
+		if listed.Elem().Len() != len(records) {
+			t.Fatalf("%d records decoded as employees, %d as a listing's", len(records), listed.Elem().Len())
+		}
+		for i := range records {
+			want, wantErr := newEmployee(&records[i], nil)
 			var rec employeeJSON
-			if err := json.Unmarshal(raw.Data[i], &rec); err != nil {
+			if err := json.Unmarshal(raws[i], &rec); err != nil {
 				t.Fatalf("record %d decodes with the page but not alone: %v", i, err)
 			}
-			got, gotErr := newEmployee(&rec, raw.Data[i])
+			got, gotErr := newEmployee(&rec, raws[i])
 			want.fill(loc)
 			got.fill(loc)
 			if (wantErr == nil) != (gotErr == nil) {
@@ -120,8 +138,44 @@ func FuzzEmployeesPage(f *testing.F) {
 			}
 			var u unified.User
 			_ = m.ApplyUser(EmployeeRecord(&got, loc), &u)
+
+			// Compared on the record's canonical JSON: where a key comes twice, a listing
+			// merges the two values and EmployeeRecord keeps the last.
+			canonical, err := json.Marshal(records[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			one := reflect.New(codec.typ)
+			if err := json.Unmarshal(canonical, one.Interface()); err != nil {
+				t.Fatalf("record %d: %v", i, err)
+			}
+			rec2, err := codec.record(one.Elem(), loc)
+			if err != nil {
+				t.Fatalf("record %d: EmployeeRecord has the id %d, the listing: %v", i, got.ID, err)
+			}
+			er := EmployeeRecord(&got, loc)
+			for _, k := range keys {
+				if _, ok := codec.index[k]; !ok || foldedTwin(got.Attributes, k) {
+					continue // not a JSON field name; encoding/json matches fields regardless of case
+				}
+				want, wantOK := er.Lookup(k)
+				got, gotOK := rec2.Lookup(k)
+				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.EquateNaNs()); diff != "" || (wantOK != gotOK && want.Kind != mapping.KindNull) {
+					t.Fatalf("record %d, %s: found %v, %v by the listing (-EmployeeRecord +listing):\n%s", i, k, wantOK, gotOK, diff)
+				}
+			}
 		}
 	})
+}
+
+// foldedTwin reports whether attrs has a key other than k that equals it but for case.
+func foldedTwin(attrs map[string]Attribute, k string) bool {
+	for a := range attrs {
+		if a != k && strings.EqualFold(a, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // FuzzAttribute reads arbitrary values of a v1 attribute of any type with every accessor

@@ -2,9 +2,11 @@ package personio
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/hrisconnect/hrisconnect/mapping"
 	"github.com/hrisconnect/hrisconnect/unified"
@@ -42,7 +44,8 @@ func EmployeeRecord(e *Employee, loc *time.Location) mapping.Record {
 type attrType uint8
 
 const (
-	attrStandard attrType = iota // standard, list, link, multiline, and anything else
+	attrNone     attrType = iota // no type was sent: the attribute is absent, unless it has a value
+	attrStandard                 // standard, list, link, multiline, and anything else
 	attrDate
 	attrNumber // integer, decimal
 	attrTags
@@ -77,22 +80,73 @@ type attrJSON struct {
 	Value any      `json:"value"`
 }
 
-// recordJSON is a v1 employee record as a Directory reads it.
-type recordJSON struct {
-	Attributes map[string]attrJSON `json:"attributes"`
+// recordCodec decodes the v1 employee records of a Directory's listing. Decoding an object
+// into a map, encoding/json allocates a key and assigns an entry for every attribute,
+// which costs about as much as the rest of the decoding; but a Directory knows the
+// attribute keys its mapping reads. So its records decode into a struct type made for
+// those keys with reflect.StructOf, one attrJSON field per key, which encoding/json fills
+// as it fills any struct; the attributes the mapping does not read are skipped.
+type recordCodec struct {
+	typ   reflect.Type   // struct{ Attributes struct{ A0 attrJSON `json:"<key>"`; ... } `json:"attributes"` }
+	index map[string]int // the field of each key in Attributes
 }
 
-// newRecord returns the mapping.Record of a decoded employee record. Only a record without
-// a usable id is an error (its text has no provider prefix).
-func newRecord(rec *recordJSON, loc *time.Location) (*v1Record, error) {
-	id, err := recordID(rec.Attributes["id"].Value)
+// newRecordCodec returns the codec of records read for the given attribute keys. A key
+// that encoding/json does not accept as a field name (one with a quote, a comma or a
+// backslash, say; Personio's keys are made of letters, digits and '_') is never found.
+func newRecordCodec(keys []string) *recordCodec {
+	c := &recordCodec{index: make(map[string]int, len(keys))}
+	var fields []reflect.StructField
+	for _, k := range keys {
+		if _, dup := c.index[k]; dup || !isFieldName(k) {
+			continue
+		}
+		c.index[k] = len(fields)
+		fields = append(fields, reflect.StructField{
+			Name: "A" + strconv.Itoa(len(fields)),
+			Type: reflect.TypeFor[attrJSON](),
+			Tag:  reflect.StructTag(`json:"` + k + `"`),
+		})
+	}
+	c.typ = reflect.StructOf([]reflect.StructField{{Name: "Attributes", Type: reflect.StructOf(fields), Tag: `json:"attributes"`}})
+	return c
+}
+
+// isFieldName reports whether encoding/json takes k, in a struct tag, as a field name:
+// letters, digits, and punctuation other than quotes, backslash and comma.
+func isFieldName(k string) bool {
+	if k == "" {
+		return false
+	}
+	for _, r := range k {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("!#$%&()*+-./:;<=>?@[]^_{|}~ ", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// slice returns a pointer to a new, empty slice of records, to decode a page into.
+func (c *recordCodec) slice() reflect.Value { return reflect.New(reflect.SliceOf(c.typ)) }
+
+// record returns the mapping.Record of rec, a decoded record. Only a record without a
+// usable id is an error (its text has no provider prefix).
+func (c *recordCodec) record(rec reflect.Value, loc *time.Location) (*v1Record, error) {
+	attrs := rec.Field(0)
+	attr := func(key string) (attrType, any, bool) {
+		i, ok := c.index[key]
+		if !ok {
+			return attrStandard, nil, false
+		}
+		a := attrs.Field(i).Addr().Interface().(*attrJSON)
+		return a.Type, a.Value, a.Type != attrNone || a.Value != nil
+	}
+	_, v, _ := attr("id")
+	id, err := recordID(v)
 	if err != nil {
 		return nil, err
 	}
-	return &v1Record{id: id, loc: loc, attr: func(key string) (attrType, any, bool) {
-		a, ok := rec.Attributes[key]
-		return a.Type, a.Value, ok
-	}}, nil
+	return &v1Record{id: id, loc: loc, attr: attr}, nil
 }
 
 // recordID reads the decoded id attribute of an employee record.

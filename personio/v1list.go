@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
+	"golang.org/x/time/rate"
 
 	"github.com/hrisconnect/hrisconnect/unified"
 )
@@ -41,6 +43,9 @@ type v1Listing struct {
 
 	lastStep int  // how far the latest page moved the offset
 	healed   bool // a page was read again after the total dropped
+
+	codecOnce sync.Once
+	codec     *recordCodec // for the attributes the mapper reads
 }
 
 func (d *Directory) newV1Listing(o *unified.ListOptions) (*v1Listing, error) {
@@ -68,6 +73,7 @@ type v1Page struct {
 	total int // metadata.total_elements, -1 when absent
 	recs  []*v1Record
 	raws  []json.RawMessage // the records' JSON, WithRaw
+	took  time.Duration     // how long its request took, decoding included
 }
 
 // fetch reads the page at offset off.
@@ -89,13 +95,17 @@ func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Page, error) {
 		// without it.
 		opts.Attributes = s.attrs
 	}
-	p, records, raws, err := getEmployees[recordJSON](ctx, l.d.c, opts)
+	l.codecOnce.Do(func() { l.codec = newRecordCodec(append(s.mapper.SourceKeys(), "id")) })
+	recs := l.codec.slice()
+	start := time.Now()
+	p, raws, err := getEmployees(ctx, l.d.c, opts, recs.Interface())
 	if err != nil {
 		return nil, err
 	}
-	f := &v1Page{off: off, total: p.Total, recs: make([]*v1Record, len(records)), raws: raws}
-	for i := range records {
-		if f.recs[i], err = newRecord(&records[i], l.d.c.loc); err != nil {
+	n := recs.Elem().Len()
+	f := &v1Page{off: off, total: p.Total, recs: make([]*v1Record, n), raws: raws, took: time.Since(start)}
+	for i := range n {
+		if f.recs[i], err = l.codec.record(recs.Elem().Index(i), l.d.c.loc); err != nil {
 			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
 		}
 	}
@@ -176,17 +186,23 @@ func (l *v1Listing) page(ctx context.Context) (*unified.Page, error) {
 	return p, nil
 }
 
-// streamV1 yields a v1 listing. The first page is read alone: it tells the total. Then,
-// unless the token rotates with every response (legacy v1) or WithConcurrency is 1, the
-// other pages are read in parallel (see parallel); if the listing changes under the read,
-// the rest is read page by page with the healing rules of v1State.
+// streamV1 yields a v1 listing. The first page is read alone: it tells the total, and how
+// long a request takes. Then, unless the token rotates with every response (legacy v1),
+// the other pages are read fanOut at a time when that is more than one (see parallel); if
+// the listing changes under the read, the rest is read page by page with the healing rules
+// of v1State.
 func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield func(unified.User, error) bool) {
 	l, err := d.newV1Listing(&o)
 	if err != nil {
 		yield(unified.User{}, err)
 		return
 	}
-	users, done, err := l.next(ctx, nil)
+	first, err := l.fetch(ctx, l.st.Off)
+	if err != nil {
+		yield(unified.User{}, err)
+		return
+	}
+	users, done, err := l.next(ctx, first)
 	if err != nil {
 		yield(unified.User{}, err)
 		return
@@ -194,8 +210,13 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 	if !yieldUsers(yield, users) || done {
 		return
 	}
-	if d.cfg.concurrency > 1 && !l.plan.unpaged && l.st.Last >= 0 && !l.healed && l.lastStep > 0 && !d.c.v1tok.rotating() {
-		done, stopped, err := l.parallel(ctx, d.cfg.concurrency, yield)
+	left := 0
+	if l.lastStep > 0 {
+		left = (l.st.Last - l.st.Off + l.lastStep - 1) / l.lastStep // pages
+	}
+	width := fanOut(d.c.Limiter(), first.took, left, d.cfg.concurrency)
+	if width > 1 && !l.plan.unpaged && l.st.Last >= 0 && !l.healed && l.lastStep > 0 && !d.c.v1tok.rotating() {
+		done, stopped, err := l.parallel(ctx, width, yield)
 		if err != nil {
 			yield(unified.User{}, err)
 			return
@@ -205,6 +226,23 @@ func (d *Directory) streamV1(ctx context.Context, o unified.ListOptions, yield f
 		}
 	}
 	readOn(ctx, func(ctx context.Context) ([]unified.User, bool, error) { return l.next(ctx, nil) }, yield)
+}
+
+// fanOut returns how many requests a listing that still needs left requests keeps on the
+// network at once, at least one and at most conc (WithConcurrency): conc when the limit is
+// lifted or when the limiter holds a token for each request left, so that a listing within
+// the burst takes ⌈left/conc⌉ round trips instead of left; otherwise as many as the limiter
+// lets start within the time one request takes, ⌈R·took⌉. When R·took is below one, one
+// request at a time already goes as fast as the limiter lets it: a listing of N requests
+// beyond the burst B takes about (N−B)/R + took either way, and more requests at once would
+// only spend the API's burst sooner, and meet 429s where another client of the same
+// credentials has spent it (after a 429 the limiter holds at most one token).
+func fanOut(lim *rate.Limiter, took time.Duration, left, conc int) int {
+	r := lim.Limit()
+	if r == rate.Inf || float64(left) <= lim.Tokens() {
+		return conc
+	}
+	return min(conc, max(1, int(math.Ceil(float64(r)*took.Seconds()))))
 }
 
 // v1Future is a page being read ahead.

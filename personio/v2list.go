@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -95,6 +96,7 @@ type v2Listing struct {
 	filter unified.Filter
 	limit  int
 	pos    v2Pos
+	width  int // requests at once, from the first persons page (see fanOut); 0 before it
 }
 
 func (d *Directory) newV2Listing(o *unified.ListOptions) (*v2Listing, error) {
@@ -114,13 +116,36 @@ func (d *Directory) newV2Listing(o *unified.ListOptions) (*v2Listing, error) {
 	return l, nil
 }
 
+// v2Page is a persons page as received, and how long its request took.
+type v2Page struct {
+	p    *PersonsPage
+	took time.Duration
+	err  error
+}
+
 // fetch reads the persons page at href ("" for the first).
-func (l *v2Listing) fetch(ctx context.Context, href string) (*PersonsPage, error) {
+func (l *v2Listing) fetch(ctx context.Context, href string) v2Page {
 	opts := &ListPersonsOptions{Next: href, Raw: l.d.cfg.raw}
 	if href == "" {
 		opts = v2Options(&l.filter, l.limit, l.d.cfg.raw)
 	}
-	return l.d.c.ListPersons(ctx, opts)
+	start := time.Now()
+	p, err := l.d.c.ListPersons(ctx, opts)
+	return v2Page{p: p, took: time.Since(start), err: err}
+}
+
+// fanOut returns how many requests the listing keeps on the network at once (see
+// fanOut): set from f, its first persons page, which holds persons persons; when it is
+// the only page, their employments are the requests left, else they are unknown.
+func (l *v2Listing) fanOut(f v2Page, persons int, done bool) int {
+	if l.width == 0 {
+		left := math.MaxInt
+		if done {
+			left = persons
+		}
+		l.width = fanOut(l.d.c.Limiter(), f.took, left, l.d.cfg.concurrency)
+	}
+	return l.width
 }
 
 // step takes p, the persons page read at the listing's position: it drops the persons of
@@ -175,13 +200,14 @@ func appendBounded[T any](s []T, limit int, items ...T) []T {
 	return s
 }
 
-// users completes and maps persons (see buildV2) and returns those that pass the filter.
-func (l *v2Listing) users(ctx context.Context, persons []Person) ([]unified.User, error) {
+// users completes and maps persons (see completeV2), width requests at a time, and returns
+// those that pass the filter.
+func (l *v2Listing) users(ctx context.Context, persons []Person, width int) ([]unified.User, error) {
 	s, err := l.d.ready(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := l.d.buildV2(ctx, s, persons)
+	ms, err := l.d.completeV2(ctx, s, persons, width)
 	if err != nil {
 		return nil, err
 	}
@@ -199,15 +225,15 @@ func (l *v2Listing) users(ctx context.Context, persons []Person) ([]unified.User
 
 // page returns the next page as a unified.Page.
 func (l *v2Listing) page(ctx context.Context) (*unified.Page, error) {
-	p, err := l.fetch(ctx, l.pos.Href)
+	f := l.fetch(ctx, l.pos.Href)
+	if f.err != nil {
+		return nil, f.err
+	}
+	persons, done, err := l.step(f.p)
 	if err != nil {
 		return nil, err
 	}
-	persons, done, err := l.step(p)
-	if err != nil {
-		return nil, err
-	}
-	users, err := l.users(ctx, persons)
+	users, err := l.users(ctx, persons, l.fanOut(f, len(persons), done))
 	if err != nil {
 		return nil, err
 	}
@@ -226,10 +252,10 @@ func (l *v2Listing) page(ctx context.Context) (*unified.Page, error) {
 	return page, nil
 }
 
-// streamV2 yields a v2 listing. Persons pages are a cursor chain: unless WithConcurrency
-// is 1, the next page is requested while the persons of the current one are completed
-// (their employments fetched, WithConcurrency at a time) and yielded, and nothing more is
-// read ahead.
+// streamV2 yields a v2 listing. Persons pages are a cursor chain; the employments of a
+// page's persons are fetched fanOut at a time, and when that is more than one the next
+// persons page is requested while the current one is completed and yielded, and nothing
+// more is read ahead.
 func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield func(unified.User, error) bool) {
 	l, err := d.newV2Listing(&o)
 	if err != nil {
@@ -240,53 +266,57 @@ func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield f
 	var ahead sync.WaitGroup
 	defer ahead.Wait()
 	defer cancel()
-	type fetched struct {
-		p   *PersonsPage
-		err error
+	// The token first, so that the first page's request, which sets the listing's fan-out,
+	// takes one round trip.
+	if _, err := d.c.v2tok.get(ctx); err != nil {
+		yield(unified.User{}, err)
+		return
 	}
-	p, err := l.fetch(ctx, l.pos.Href)
-	for err == nil {
-		var persons []Person
-		var done bool
-		if persons, done, err = l.step(p); err != nil {
+	f := l.fetch(ctx, l.pos.Href)
+	for f.err == nil {
+		persons, done, err := l.step(f.p)
+		if err != nil {
+			f.err = err
 			break
 		}
-		var next chan fetched
-		if !done && d.cfg.concurrency > 1 {
-			next = make(chan fetched, 1)
+		width := l.fanOut(f, len(persons), done)
+		var next chan v2Page
+		if !done && width > 1 {
+			next = make(chan v2Page, 1)
 			href := l.pos.Href
-			ahead.Go(func() {
-				p, err := l.fetch(ctx, href)
-				next <- fetched{p, err}
-			})
+			ahead.Go(func() { next <- l.fetch(ctx, href) })
 		}
-		var users []unified.User
-		if users, err = l.users(ctx, persons); err != nil {
+		users, err := l.users(ctx, persons, width)
+		if err != nil {
+			f.err = err
 			break
 		}
 		if !yieldUsers(yield, users) || done {
 			return
 		}
-		if err = ctx.Err(); err != nil {
+		if f.err = ctx.Err(); f.err != nil {
 			break
 		}
 		if next == nil {
-			p, err = l.fetch(ctx, l.pos.Href)
+			f = l.fetch(ctx, l.pos.Href)
 		} else {
-			r := <-next
-			p, err = r.p, r.err
+			f = <-next
 		}
 	}
-	yield(unified.User{}, err)
+	yield(unified.User{}, f.err)
 }
 
-// buildV2 completes persons: their latest employments (fetched WithConcurrency at a
-// time), the names of their supervisors, departments, teams and legal entities; and maps
-// each.
+// buildV2 is completeV2 with WithConcurrency requests at a time.
 func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person) ([]mapped, error) {
+	return d.completeV2(ctx, s, persons, d.cfg.concurrency)
+}
+
+// completeV2 completes persons: their latest employments (fetched width at a time), the
+// names of their supervisors, departments, teams and legal entities; and maps each.
+func (d *Directory) completeV2(ctx context.Context, s *dirSetup, persons []Person, width int) ([]mapped, error) {
 	emps := make([]*Employment, len(persons))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(d.cfg.concurrency)
+	g.SetLimit(width)
 	for i := range persons {
 		p := &persons[i]
 		if p.EmploymentIDs != nil && len(p.EmploymentIDs) == 0 {
@@ -321,7 +351,7 @@ func (d *Directory) buildV2(ctx context.Context, s *dirSetup, persons []Person) 
 	if err != nil {
 		return nil, err
 	}
-	units, err := d.orgUnitNames(ctx, emps)
+	units, err := d.orgUnitNames(ctx, emps, width)
 	if err != nil {
 		return nil, err
 	}
@@ -496,9 +526,9 @@ func unitKey(typ, id string) string { return typ + "/" + id }
 
 // orgUnitNames returns the names of the departments and teams of emps by unitKey: from
 // the org-unit list of each type (read once per Directory) where the tenant has it, else
-// from one GET /v2/org-units/{id} per unit (each once per Directory, WithConcurrency at a
-// time). A unit the credentials cannot read has no name.
-func (d *Directory) orgUnitNames(ctx context.Context, emps []*Employment) (map[string]string, error) {
+// from one GET /v2/org-units/{id} per unit (each once per Directory, width at a time). A
+// unit the credentials cannot read has no name.
+func (d *Directory) orgUnitNames(ctx context.Context, emps []*Employment, width int) (map[string]string, error) {
 	names := map[string]string{}
 	type unit struct{ typ, id string }
 	var missing []unit
@@ -528,7 +558,7 @@ func (d *Directory) orgUnitNames(ctx context.Context, emps []*Employment) (map[s
 	}
 	found := make([]string, len(missing))
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(d.cfg.concurrency)
+	g.SetLimit(width)
 	for i, u := range missing {
 		g.Go(func() error {
 			var err error

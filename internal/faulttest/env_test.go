@@ -3,6 +3,7 @@ package faulttest
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"sync"
@@ -26,8 +27,11 @@ const (
 	pageSize    = 10
 	// attemptTimeout is the HTTP client's Timeout, the limit of one attempt.
 	attemptTimeout = 750 * time.Millisecond
-	// runDeadline bounds every sync: a run that reaches it has hung.
-	runDeadline = 15 * time.Second
+	// runDeadline bounds every sync, in a bubble's virtual time: a run that reaches it
+	// has hung, or waits for what it should not wait for (a Retry-After of an hour).
+	runDeadline = 10 * time.Minute
+	// hangDeadline bounds a sync over loopback, in real time: only a hang reaches it.
+	hangDeadline = 2 * time.Minute
 )
 
 // baseCompany is generated once; every server serves its own deep copy.
@@ -83,37 +87,62 @@ type env struct {
 	sent *sendLog
 }
 
-// sendLog is a RoundTripper that notes when the client sends each request, before
-// passing it on.
+// sendLog is a RoundTripper that records the requests the client sends, before passing
+// them on, and counts them until the log is marked closed.
 type sendLog struct {
-	next http.RoundTripper
-	mu   sync.Mutex
-	reqs []sentRequest
-}
-
-type sentRequest struct {
-	at  time.Time
-	url string
+	next   http.RoundTripper
+	mu     sync.Mutex
+	reqs   []string
+	closed bool // requests after this are late
+	late   []string
 }
 
 func (l *sendLog) RoundTrip(r *http.Request) (*http.Response, error) {
 	l.mu.Lock()
-	l.reqs = append(l.reqs, sentRequest{at: time.Now(), url: r.Method + " " + r.URL.RequestURI()})
+	u := r.Method + " " + r.URL.RequestURI()
+	l.reqs = append(l.reqs, u)
+	if l.closed {
+		l.late = append(l.late, u)
+	}
 	l.mu.Unlock()
 	return l.next.RoundTrip(r)
 }
 
-// sentAfter returns the requests the client sent after t.
-func (l *sendLog) sentAfter(t time.Time) []string {
+// close marks every request from now on as late, and returns those sent late so far.
+func (l *sendLog) close() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var out []string
-	for _, r := range l.reqs {
-		if r.at.After(t) {
-			out = append(out, r.url)
-		}
+	l.closed = true
+	return slices.Clone(l.late)
+}
+
+// lateRequests returns the requests sent after close.
+func (l *sendLog) lateRequests() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.late)
+}
+
+// reopen forgets the late requests and stops marking them.
+func (l *sendLog) reopen() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed, l.late = false, nil
+}
+
+// inMemory sends requests to a fake's handler in memory, so that the fake runs inside a
+// synctest bubble, on its clock (latency, delays, rate limits, token lifetimes).
+type inMemory struct{ h http.Handler }
+
+func (t inMemory) RoundTrip(req *http.Request) (*http.Response, error) {
+	w := httptest.NewRecorder()
+	t.h.ServeHTTP(w, req)
+	if err := req.Context().Err(); err != nil {
+		return nil, err
 	}
-	return out
+	resp := w.Result()
+	resp.Request = req
+	return resp, nil
 }
 
 // serverOptions are the options a row passes to the fakes.
@@ -124,8 +153,9 @@ type serverOptions struct {
 	prepare func(c *fakecompany.Company) error
 }
 
-// newEnv starts the fake of tgt and a directory over it with tiny backoff waits.
-func newEnv(t testing.TB, tgt target, so serverOptions, cc clientConfig) *env {
+// newEnv starts the fake of tgt. It listens on loopback, so it must start outside a
+// synctest bubble; connect makes the directory over it.
+func newEnv(t testing.TB, tgt target, so serverOptions) *env {
 	t.Helper()
 	c := baseCompany().Clone()
 	if so.prepare != nil {
@@ -134,18 +164,35 @@ func newEnv(t testing.TB, tgt target, so serverOptions, cc clientConfig) *env {
 		}
 	}
 	e := &env{t: t, target: tgt, initial: c.Clone()}
-	e.sent = &sendLog{next: nil}
-	httpClient := func(base *http.Client) *http.Client {
-		hc := *base
-		hc.Timeout = cc.timeout
-		e.sent.next = base.Transport
-		hc.Transport = e.sent
-		return &hc
-	}
 	if tgt.personio() {
 		e.ps = personiotest.NewTestServer(t, append([]personiotest.Option{personiotest.WithCompany(c)}, so.personio...)...)
+	} else {
+		e.ls = latticetest.NewTestServer(t, append([]latticetest.Option{latticetest.WithCompany(c)}, so.lattice...)...)
+	}
+	return e
+}
+
+// connect makes e's directory, with tiny backoff waits, reporting to t: over loopback
+// when inMemory is false, else through the fake's handler in memory (in a synctest
+// bubble, where connect must then be called).
+func (e *env) connect(t testing.TB, cc clientConfig, inMem bool) {
+	t.Helper()
+	e.t = t
+	var base *http.Client
+	var h http.Handler
+	if e.ps != nil {
+		base, h = e.ps.Client(), e.ps.Handler()
+	} else {
+		base, h = e.ls.Client(), e.ls.Handler()
+	}
+	e.sent = &sendLog{next: base.Transport}
+	if inMem {
+		e.sent.next = inMemory{h}
+	}
+	hc := &http.Client{Transport: e.sent, Timeout: cc.timeout}
+	if e.ps != nil {
 		cfg := e.ps.ClientConfig()
-		cfg.HTTPClient = httpClient(cfg.HTTPClient)
+		cfg.HTTPClient = hc
 		cfg.MaxAttempts, cfg.MaxRetryAfter = cc.maxAttempts, cc.maxRetryAfter
 		cfg.MinWait, cfg.MaxWait = time.Millisecond, 5*time.Millisecond
 		cl, err := personio.New(cfg)
@@ -153,15 +200,14 @@ func newEnv(t testing.TB, tgt target, so serverOptions, cc clientConfig) *env {
 			t.Fatalf("personio.New: %v", err)
 		}
 		opts := []personio.DirectoryOption{personio.WithPageSize(pageSize)}
-		if tgt == personioV2 {
+		if e.target == personioV2 {
 			opts = append(opts, personio.WithV2())
 		}
 		e.dir = cl.Directory(opts...)
-		return e
+		return
 	}
-	e.ls = latticetest.NewTestServer(t, append([]latticetest.Option{latticetest.WithCompany(c)}, so.lattice...)...)
 	cfg := e.ls.ClientConfig()
-	cfg.HTTPClient = httpClient(cfg.HTTPClient)
+	cfg.HTTPClient = hc
 	cfg.MaxAttempts, cfg.MaxRetryAfter = cc.maxAttempts, cc.maxRetryAfter
 	cfg.MinWait, cfg.MaxWait = time.Millisecond, 5*time.Millisecond
 	cl, err := lattice.New(cfg)
@@ -169,7 +215,6 @@ func newEnv(t testing.TB, tgt target, so serverOptions, cc clientConfig) *env {
 		t.Fatalf("lattice.New: %v", err)
 	}
 	e.dir = cl.Directory(lattice.WithPageSize(pageSize))
-	return e
 }
 
 // inject queues a fault on the fake.
@@ -179,6 +224,15 @@ func (e *env) inject(f fakeserver.Fault) {
 		return
 	}
 	e.ls.Inject(f)
+}
+
+// clearFaults removes the injected faults (and hooks); quirks stay.
+func (e *env) clearFaults() {
+	if e.ps != nil {
+		e.ps.ClearFaults()
+		return
+	}
+	e.ls.ClearFaults()
 }
 
 // mutate changes the served company under the fake's lock. It may run on a handler's
@@ -212,21 +266,35 @@ func (e *env) listRequests() int {
 	return e.ls.Count(http.MethodGet, e.target.listPath())
 }
 
+// requests returns the requests the fake received.
+func (e *env) requests() []fakeserver.Request {
+	if e.ps != nil {
+		return e.ps.Requests()
+	}
+	return e.ls.Requests()
+}
+
 // faultsStruck counts the requests an injected fault (or hook) answered.
 func (e *env) faultsStruck() int {
-	var reqs []fakeserver.Request
-	if e.ps != nil {
-		reqs = e.ps.Requests()
-	} else {
-		reqs = e.ls.Requests()
-	}
 	n := 0
-	for _, r := range reqs {
+	for _, r := range e.requests() {
 		if r.Fault != "" {
 			n++
 		}
 	}
 	return n
+}
+
+// pageRequests counts the requests of the list endpoint the fake received for each page
+// (each query).
+func (e *env) pageRequests() map[string]int {
+	out := map[string]int{}
+	for _, r := range e.requests() {
+		if r.Path == e.target.listPath() {
+			out[r.Query.Encode()]++
+		}
+	}
+	return out
 }
 
 // ids returns the user IDs the directory must return for c, sorted.

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -18,6 +18,7 @@ import (
 	"github.com/hrisconnect/hrisconnect/fakecompany"
 	"github.com/hrisconnect/hrisconnect/internal/fakeserver"
 	"github.com/hrisconnect/hrisconnect/lattice/latticetest"
+	"github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
@@ -58,17 +59,28 @@ type fault struct {
 	cfg func(c *clientConfig)
 	// want maps each target to the outcome it must produce.
 	want map[target]outcome
-	// minElapsed is a lower bound of the run time (a Retry-After that must be waited).
-	minElapsed time.Duration
-	// maxElapsed bounds the run time; 0 means defaultMaxElapsed.
-	maxElapsed time.Duration
+	// conn marks faults that act on the connection (resets, bodies cut short): they need
+	// the fake's loopback listener, so the row runs over it, in real time. Every other
+	// row runs in a synctest bubble, with the fake in memory, in virtual time.
+	conn bool
+	// retryAfter, when set, is the least time between an answer with Retry-After and the
+	// next request for the same page.
+	retryAfter time.Duration
+	// maxPerPage bounds the requests for any one page; 0 means MaxAttempts, plus one for
+	// the resend after a credential refresh or the read again of a page that changed.
+	maxPerPage int
+	// extra is how many list requests more than a sync without the fault the row may
+	// send besides one for each answer of the fault: the pages a parallel listing read
+	// ahead and reads again when the listing changes under it.
+	extra int
 	// noInjection marks rows made of quirks or server options alone; every other row must
 	// see at least one request answered by an injected fault or hook, or it tested
 	// nothing.
 	noInjection bool
 }
 
-const defaultMaxElapsed = 8 * time.Second
+// readAhead is how many pages a parallel v1 listing reads ahead of the caller at most.
+const readAhead = 2 * personio.DefaultConcurrency
 
 // every gives all targets the same outcome.
 func every(o outcome) map[target]outcome {
@@ -162,41 +174,42 @@ func faults() []fault {
 			name:       "429 Retry-After seconds",
 			setup:      jsonStatus(429, 1, http.Header{"Retry-After": {"1"}}),
 			want:       every(allInitial),
-			minElapsed: 900 * time.Millisecond,
+			retryAfter: time.Second,
 		},
 		{
 			name: "429 Retry-After HTTP-date",
 			setup: func(e *env) {
-				at := fakeserver.RetryAfterDate(time.Now().Add(2 * time.Second))
+				at := fakeserver.RetryAfterDate(time.Now().Add(2 * time.Second)) // the bubble's clock
 				jsonStatus(429, 1, http.Header{"Retry-After": {at}})(e)
 			},
 			want:       every(allInitial),
-			minElapsed: 900 * time.Millisecond,
+			retryAfter: time.Second, // the date has whole seconds
 		},
 		{name: "429 without Retry-After burst", setup: jsonStatus(429, 3, nil), want: every(allInitial)},
 		{name: "429 sustained", setup: jsonStatus(429, -1, nil), want: every(failsWith(unified.ErrRateLimited))},
 		{
+			// Not waited for: no page is asked for again.
 			name:       "429 Retry-After beyond MaxRetryAfter",
 			setup:      jsonStatus(429, -1, http.Header{"Retry-After": {"3600"}}),
 			want:       every(failsWith(unified.ErrRateLimited)),
-			maxElapsed: 3 * time.Second,
+			maxPerPage: 1,
 		},
 
 		// Server errors.
-		{name: "500 once", setup: jsonStatus(500, 1, nil), want: every(failsWith(unified.ErrUnavailable))},
+		{name: "500 once", setup: jsonStatus(500, 1, nil), want: every(failsWith(unified.ErrUnavailable)), maxPerPage: 1},
 		{name: "502 burst", setup: statusBurst(502, 3), want: every(allInitial)},
 		{name: "503 burst", setup: jsonStatus(503, 3, nil), want: every(allInitial)},
 		{name: "504 burst", setup: statusBurst(504, 3), want: every(allInitial)},
-		{name: "503 with Retry-After", setup: jsonStatus(503, 1, http.Header{"Retry-After": {"1"}}), want: every(allInitial), minElapsed: 900 * time.Millisecond},
+		{name: "503 with Retry-After", setup: jsonStatus(503, 1, http.Header{"Retry-After": {"1"}}), want: every(allInitial), retryAfter: time.Second},
 		{name: "502 sustained", setup: statusBurst(502, -1), want: every(failsWith(unified.ErrUnavailable))},
 
 		// Broken connections and bodies.
-		{name: "connection reset before headers", setup: func(e *env) { onList(e, fakeserver.Fault{ResetBeforeHeaders: true, Times: 2}) }, want: every(allInitial)},
-		{name: "connection reset mid-body", setup: func(e *env) { onList(e, fakeserver.Fault{ResetAfter: 200, Times: 2}) }, want: every(allInitial)},
-		{name: "truncated body", setup: func(e *env) { onList(e, fakeserver.Fault{TruncateAfter: 300, Times: 2}) }, want: every(allInitial)},
+		{name: "connection reset before headers", conn: true, setup: func(e *env) { onList(e, fakeserver.Fault{ResetBeforeHeaders: true, Times: 2}) }, want: every(allInitial)},
+		{name: "connection reset mid-body", conn: true, setup: func(e *env) { onList(e, fakeserver.Fault{ResetAfter: 200, Times: 2}) }, want: every(allInitial)},
+		{name: "truncated body", conn: true, setup: func(e *env) { onList(e, fakeserver.Fault{TruncateAfter: 300, Times: 2}) }, want: every(allInitial)},
 		{name: "invalid JSON once", setup: func(e *env) { onList(e, fakeserver.Fault{InvalidJSON: true}) }, want: every(allInitial)},
 		{name: "invalid JSON sustained", setup: func(e *env) { onList(e, fakeserver.Fault{InvalidJSON: true, Times: -1}) }, want: every(failsWith(unified.ErrUnavailable))},
-		{name: "connection reset sustained", setup: func(e *env) { onList(e, fakeserver.Fault{ResetAfter: 100, Times: -1}) }, want: every(failsWith(unified.ErrUnavailable, syscall.ECONNRESET))},
+		{name: "connection reset sustained", conn: true, setup: func(e *env) { onList(e, fakeserver.Fault{ResetAfter: 100, Times: -1}) }, want: every(failsWith(unified.ErrUnavailable, syscall.ECONNRESET))},
 
 		// Slow responses.
 		{
@@ -209,7 +222,8 @@ func faults() []fault {
 			setup: func(e *env) { onList(e, fakeserver.Fault{Delay: 3 * attemptTimeout, Times: -1}) },
 			cfg:   func(c *clientConfig) { c.maxAttempts = 2 },
 			// The attempt timeout is not the caller's context.DeadlineExceeded.
-			want: every(failsWith(unified.ErrUnavailable, os.ErrDeadlineExceeded)),
+			want:       every(failsWith(unified.ErrUnavailable, os.ErrDeadlineExceeded)),
+			maxPerPage: 2,
 		},
 
 		// Credentials.
@@ -224,8 +238,8 @@ func faults() []fault {
 			},
 			want: every(allInitial),
 		},
-		{name: "401 sustained", setup: jsonStatus(401, -1, nil), want: every(failsWith(unified.ErrUnauthorized))},
-		{name: "403 mid-sync", setup: jsonStatus(403, 1, nil), want: every(failsWith(unified.ErrForbidden))},
+		{name: "401 sustained", setup: jsonStatus(401, -1, nil), want: every(failsWith(unified.ErrUnauthorized)), maxPerPage: 2},
+		{name: "403 mid-sync", setup: jsonStatus(403, 1, nil), want: every(failsWith(unified.ErrForbidden)), maxPerPage: 1},
 		{
 			name: "v1 token rotation on every response",
 			opts: func(target) serverOptions {
@@ -281,11 +295,13 @@ func faults() []fault {
 		// The listing changes during the sync.
 		{
 			name:  "user deleted behind the sync",
+			extra: readAhead,
 			setup: func(e *env) { e.onListRequest(3, func() { e.mutate(removeAt(1)) }) },
 			want:  every(allInitial),
 		},
 		{
 			name:  "users deleted behind the sync, more than a page",
+			extra: readAhead,
 			setup: func(e *env) { e.onListRequest(4, func() { e.mutate(removeMany(1, pageSize+3)) }) },
 			want: map[target]outcome{
 				personioV1: failsWith(unified.ErrInconsistentListing),
@@ -294,12 +310,14 @@ func faults() []fault {
 		},
 		{
 			name:  "user deleted ahead of the sync",
+			extra: readAhead,
 			setup: func(e *env) { e.onListRequest(3, func() { e.mutate(removeAt(companySize - 3)) }) },
 			want:  every(allFinal),
 		},
 		{
-			name: "user inserted behind the sync",
-			opts: func(target) serverOptions { return serverOptions{prepare: removeAt(gapIndex)} },
+			name:  "user inserted behind the sync",
+			extra: readAhead,
+			opts:  func(target) serverOptions { return serverOptions{prepare: removeAt(gapIndex)} },
 			setup: func(e *env) {
 				id := e.initial.People[gapIndex-1].ID + 1
 				e.onListRequest(3, func() { e.mutate(hireInto(id)) })
@@ -311,6 +329,7 @@ func faults() []fault {
 		},
 		{
 			name:  "user inserted ahead of the sync",
+			extra: readAhead,
 			setup: func(e *env) { e.onListRequest(3, func() { e.mutate(hireInto(0)) }) },
 			want:  every(allFinal),
 		},
@@ -331,10 +350,15 @@ func removeMany(i, n int) func(c *fakecompany.Company) error {
 
 // TestFaultMatrix runs a full sync of the seeded company through unified.Users and
 // unified.PagedUsers for every fault and target, and checks the outcome written in the row:
-// exactly the company's user IDs, each once, or an error matching the row's sentinel;
-// always within the row's time bounds, under a deadline.
+// exactly the company's user IDs, each once, or an error matching the row's sentinel.
+// It bounds what the sync asked of the API: no page more often than its budget of
+// attempts (and, where the row has one, not before the Retry-After), and, for a sync that
+// succeeds, no more list requests than a sync without the fault plus one for each answer
+// the fault gave. Rows run in a synctest bubble with the fake in memory, in virtual time,
+// except those that need the fake's connections.
 func TestFaultMatrix(t *testing.T) {
 	t.Parallel()
+	clean := cleanRequests(t)
 	for _, f := range faults() {
 		for _, tgt := range allTargets {
 			want, ok := f.want[tgt]
@@ -345,21 +369,38 @@ func TestFaultMatrix(t *testing.T) {
 				name := fmt.Sprintf("%s/%s/%s", strings.ReplaceAll(f.name, " ", "_"), tgt, p)
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
-					runRow(t, f, tgt, p, want)
+					runRow(t, f, tgt, p, want, clean[cleanKey{tgt, p}])
 				})
 			}
 		}
 	}
 }
 
-// rowSlots bounds the rows that run at once. Each row's run time is checked against its
-// bounds, which measure the client's waits and retries, not the time the row spent
-// waiting for a CPU behind every other row of the matrix.
-var rowSlots = make(chan struct{}, 4*runtime.GOMAXPROCS(0))
+type cleanKey struct {
+	target target
+	path   path
+}
 
-func runRow(t *testing.T, f fault, tgt target, p path, want outcome) {
-	rowSlots <- struct{}{}
-	defer func() { <-rowSlots }()
+// cleanRequests returns how many list requests a sync without faults sends, for each
+// target and path.
+func cleanRequests(t *testing.T) map[cleanKey]int {
+	out := map[cleanKey]int{}
+	for _, tgt := range allTargets {
+		for _, p := range []path{viaUsers, viaPages} {
+			e := newEnv(t, tgt, serverOptions{})
+			synctest.Test(t, func(t *testing.T) {
+				e.connect(t, defaultClientConfig(), true)
+				if _, err := syncIDs(t.Context(), e.dir, p); err != nil {
+					t.Fatalf("%s via %s without faults: %v", tgt, p, err)
+				}
+			})
+			out[cleanKey{tgt, p}] = e.listRequests()
+		}
+	}
+	return out
+}
+
+func runRow(t *testing.T, f fault, tgt target, p path, want outcome, clean int) {
 	var so serverOptions
 	if f.opts != nil {
 		so = f.opts(tgt)
@@ -368,28 +409,64 @@ func runRow(t *testing.T, f fault, tgt target, p path, want outcome) {
 	if f.cfg != nil {
 		f.cfg(&cc)
 	}
-	e := newEnv(t, tgt, so, cc)
+	if f.opts != nil || f.noInjection {
+		clean = rowRequests(t, f, tgt, p, so, cc)
+	}
+	e := newEnv(t, tgt, so)
+	if f.conn {
+		cc.timeout = 0 // in real time no attempt times out: the machine's speed must not decide the row
+		e.connect(t, cc, false)
+		checkRow(t, e, f, p, want, clean, hangDeadline)
+		return
+	}
+	synctest.Test(t, func(t *testing.T) {
+		e.connect(t, cc, true)
+		checkRow(t, e, f, p, want, clean, runDeadline)
+	})
+}
+
+// rowRequests returns how many list requests a sync sends through a fake with the
+// options and quirks of row f but without its injected faults.
+func rowRequests(t *testing.T, f fault, tgt target, p path, so serverOptions, cc clientConfig) int {
+	e := newEnv(t, tgt, so)
+	synctest.Test(t, func(t *testing.T) {
+		e.connect(t, cc, true)
+		if f.setup != nil {
+			f.setup(e)
+		}
+		e.clearFaults()
+		_, _ = syncIDs(t.Context(), e.dir, p) // its outcome is the row's to check
+	})
+	return e.listRequests()
+}
+
+// checkRow syncs e's directory with f's faults and checks the outcome and the requests.
+func checkRow(t *testing.T, e *env, f fault, p path, want outcome, clean int, deadline time.Duration) {
 	if f.setup != nil {
 		f.setup(e)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), runDeadline)
+	ctx, cancel := context.WithTimeout(t.Context(), deadline)
 	defer cancel()
-	start := time.Now()
 	ids, err := syncIDs(ctx, e.dir, p)
-	elapsed := time.Since(start)
 
-	if !f.noInjection && e.faultsStruck() == 0 {
+	struck := e.faultsStruck()
+	if !f.noInjection && struck == 0 {
 		t.Errorf("no request was answered by the row's fault: the row tested nothing")
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("sync hung: no result after %s (%d list requests); want %s", elapsed, e.listRequests(), want.desc)
+		t.Fatalf("sync hung: no result within %s (%d list requests); want %s", deadline, e.listRequests(), want.desc)
 	}
-	maxElapsed := f.maxElapsed
-	if maxElapsed == 0 {
-		maxElapsed = defaultMaxElapsed
+	maxPerPage := f.maxPerPage
+	if maxPerPage == 0 {
+		maxPerPage = defaultClientConfig().maxAttempts + 1
 	}
-	if elapsed > maxElapsed || elapsed < f.minElapsed {
-		t.Errorf("sync took %s, want between %s and %s", elapsed, f.minElapsed, maxElapsed)
+	for page, n := range e.pageRequests() {
+		if n > maxPerPage {
+			t.Errorf("page %q requested %d times, want at most %d", page, n, maxPerPage)
+		}
+	}
+	if f.retryAfter > 0 {
+		checkRetryAfter(t, e, f.retryAfter)
 	}
 	switch {
 	case want.err != nil:
@@ -408,6 +485,35 @@ func runRow(t *testing.T, f fault, tgt target, p path, want outcome) {
 		if diff := cmp.Diff(e.ids(want.ids(e)), got); diff != "" {
 			t.Fatalf("user IDs (-want +got):\n%s", diff)
 		}
+		if n, most := e.listRequests(), clean+struck+f.extra; n > most {
+			t.Errorf("%d list requests, want at most %d: %d without the fault, one more for each of its %d answers, and %d more", n, most, clean, struck, f.extra)
+		}
+	}
+}
+
+// checkRetryAfter checks that no page answered with Retry-After was asked for again
+// before the wait was over, by the fake's clock, and that one was asked for again.
+func checkRetryAfter(t *testing.T, e *env, wait time.Duration) {
+	answered := map[string]time.Time{}
+	waited := false
+	for _, r := range e.requests() {
+		if r.Path != e.target.listPath() {
+			continue
+		}
+		page := r.Query.Encode()
+		if at, ok := answered[page]; ok {
+			if gap := r.At.Sub(at); gap < wait {
+				t.Errorf("page %q asked for again %s after an answer with Retry-After, want at least %s", page, gap, wait)
+			}
+			delete(answered, page)
+			waited = true
+		}
+		if r.Fault != "" {
+			answered[page] = r.At
+		}
+	}
+	if !waited {
+		t.Error("no page was asked for again after its Retry-After")
 	}
 }
 

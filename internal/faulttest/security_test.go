@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/hrisconnect/hrisconnect/internal/cursor"
@@ -244,9 +245,7 @@ func TestNoSecretInErrorsOrLogs(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				defer cancel()
-				err = sc.call(ctx, d)
+				err = sc.call(t.Context(), d)
 				if !errors.Is(err, sc.want) {
 					t.Fatalf("err = %v, want %v", err, sc.want)
 				}
@@ -536,9 +535,9 @@ func TestResponseBodiesCapped(t *testing.T) {
 	}
 }
 
-// TestTokenNotUsedBeyondItsLifetime gives Personio tokens a lifetime of one second: after
-// it, the client fetches a new token before its next request instead of sending the
-// expired one (the fake would answer 401).
+// TestTokenNotUsedBeyondItsLifetime gives Personio tokens a lifetime of one second, in a
+// synctest bubble with the fake in memory: after it, the client fetches a new token before
+// its next request instead of sending the expired one (the fake would answer 401).
 func TestTokenNotUsedBeyondItsLifetime(t *testing.T) {
 	t.Parallel()
 	const ttl = time.Second
@@ -546,76 +545,83 @@ func TestTokenNotUsedBeyondItsLifetime(t *testing.T) {
 		t.Run(fmt.Sprintf("v2=%v", v2), func(t *testing.T) {
 			t.Parallel()
 			s := personiotest.NewTestServer(t, personiotest.WithGenerated(3, 20), personiotest.WithTokenTTL(ttl))
-			cfg := s.ClientConfig()
-			cfg.V1TokenLifetime = ttl
-			c, err := personio.New(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var opts []personio.DirectoryOption
-			if v2 {
-				opts = append(opts, personio.WithV2())
-			}
-			d := c.Directory(opts...)
-			id := fmt.Sprint(s.Company().People[0].ID)
-			if _, err := d.GetUser(t.Context(), id); err != nil {
-				t.Fatal(err)
-			}
-			issued := s.TokensIssued()
-			time.Sleep(ttl + 100*time.Millisecond)
-			if _, err := d.GetUser(t.Context(), id); err != nil {
-				t.Fatal(err)
-			}
-			if got := s.TokensIssued(); got != issued+1 {
-				t.Errorf("tokens issued = %d after the lifetime, want %d (one new token)", got, issued+1)
-			}
-			for _, r := range s.Requests() {
-				if r.Status == http.StatusUnauthorized {
-					t.Errorf("%s %s was answered 401: an expired token was sent", r.Method, r.Path)
+			synctest.Test(t, func(t *testing.T) {
+				cfg := s.ClientConfig()
+				cfg.HTTPClient = &http.Client{Transport: inMemory{s.Handler()}}
+				cfg.V1TokenLifetime = ttl
+				c, err := personio.New(cfg)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
+				var opts []personio.DirectoryOption
+				if v2 {
+					opts = append(opts, personio.WithV2())
+				}
+				d := c.Directory(opts...)
+				id := fmt.Sprint(s.Company().People[0].ID)
+				if _, err := d.GetUser(t.Context(), id); err != nil {
+					t.Fatal(err)
+				}
+				issued := s.TokensIssued()
+				time.Sleep(ttl + 100*time.Millisecond) // the bubble's clock
+				if _, err := d.GetUser(t.Context(), id); err != nil {
+					t.Fatal(err)
+				}
+				if got := s.TokensIssued(); got != issued+1 {
+					t.Errorf("tokens issued = %d after the lifetime, want %d (one new token)", got, issued+1)
+				}
+				for _, r := range s.Requests() {
+					if r.Status == http.StatusUnauthorized {
+						t.Errorf("%s %s was answered 401: an expired token was sent", r.Method, r.Path)
+					}
+				}
+			})
 		})
 	}
 }
 
 // TestConcurrentTokenRefreshOnFake has 50 goroutines ask for users just after the
-// Personio token expired: exactly one new token is fetched. (The unit test
-// personio.TestConcurrentRefreshAtExpiry proves the same with a fake clock.)
+// Personio token expired, in a synctest bubble with the fake in memory (20 ms a request):
+// exactly one new token is fetched. (The unit test personio.TestConcurrentRefreshAtExpiry
+// proves the same with a fake clock.)
 func TestConcurrentTokenRefreshOnFake(t *testing.T) {
 	t.Parallel()
 	const ttl = time.Second
 	s := personiotest.NewTestServer(t, personiotest.WithGenerated(3, 20), personiotest.WithTokenTTL(ttl),
 		personiotest.WithLatency(20*time.Millisecond))
-	cfg := s.ClientConfig()
-	cfg.V1TokenLifetime = ttl
-	c, err := personio.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := c.Directory()
-	id := fmt.Sprint(s.Company().People[0].ID)
-	if _, err := d.GetUser(t.Context(), id); err != nil {
-		t.Fatal(err)
-	}
-	issued := s.TokensIssued()
-	time.Sleep(ttl)
-	var wg sync.WaitGroup
-	errs := make(chan error, 50)
-	for range 50 {
-		wg.Go(func() {
-			if _, err := d.GetUser(t.Context(), id); err != nil {
-				errs <- err
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	if got := s.TokensIssued() - issued; got != 1 {
-		t.Errorf("tokens fetched by 50 concurrent callers at expiry = %d, want exactly 1", got)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		cfg := s.ClientConfig()
+		cfg.HTTPClient = &http.Client{Transport: inMemory{s.Handler()}}
+		cfg.V1TokenLifetime = ttl
+		c, err := personio.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := c.Directory()
+		id := fmt.Sprint(s.Company().People[0].ID)
+		if _, err := d.GetUser(t.Context(), id); err != nil {
+			t.Fatal(err)
+		}
+		issued := s.TokensIssued()
+		time.Sleep(ttl) // the bubble's clock
+		var wg sync.WaitGroup
+		errs := make(chan error, 50)
+		for range 50 {
+			wg.Go(func() {
+				if _, err := d.GetUser(t.Context(), id); err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		if got := s.TokensIssued() - issued; got != 1 {
+			t.Errorf("tokens fetched by 50 concurrent callers at expiry = %d, want exactly 1", got)
+		}
+	})
 }
 
 // TestForgedCursorCannotRedirectCredentials hands the Personio v2 directory a cursor

@@ -32,26 +32,22 @@ import (
 // *unified.APIError. Other failures are returned as errors that name the provider, method
 // and path and wrap the cause, so that errors.Is(err, context.Canceled) and the like work.
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
-	resp, _, err := c.do(ctx, r, false)
-	return resp, err
+	return c.do(ctx, r, nil)
 }
 
 // DoJSON is Do for a JSON answer: it decodes the 2xx body into v (a pointer) with
-// encoding/json and returns the response header. A body that is not JSON at all (garbled,
-// cut short, a proxy's HTML page) fails its attempt like a 502 does, and once MaxAttempts
-// requests have been sent the error matches unified.ErrUnavailable. Valid JSON that does
-// not decode into v (the wrong shape, or an UnmarshalJSON method's error) fails at once,
-// without a sentinel. A 204 No Content answer or a HEAD request leaves v untouched; a nil v
-// discards the body unchecked.
+// encoding/json, inside the attempt that read it, and returns the response header. A body
+// that is not JSON at all (garbled, cut short, a proxy's HTML page) fails its attempt like
+// a 502 does, and once MaxAttempts requests have been sent the error matches
+// unified.ErrUnavailable; such a body leaves v untouched (encoding/json checks the whole
+// document before it writes anything). Valid JSON that does not decode into v (the wrong
+// shape, or an UnmarshalJSON method's error) fails at once, without a sentinel. A 204 No
+// Content answer or a HEAD request leaves v untouched; a nil v discards the body
+// unchecked.
 func (c *Client) DoJSON(ctx context.Context, r *Request, v any) (http.Header, error) {
-	resp, cl, err := c.do(ctx, r, v != nil)
+	resp, err := c.do(ctx, r, v)
 	if err != nil {
 		return nil, err
-	}
-	if v != nil && len(cl.body) > 0 {
-		if err := json.Unmarshal(cl.body, v); err != nil {
-			return nil, cl.fail(fmt.Errorf("decoding the JSON response: %w", err), 0)
-		}
 	}
 	return resp.Header, nil
 }
@@ -65,16 +61,17 @@ func isIdempotent(method string) bool {
 	return false
 }
 
-func (c *Client) do(ctx context.Context, r *Request, wantJSON bool) (*http.Response, *call, error) {
+// do runs one call; target, when not nil, receives the decoded 2xx body (see DoJSON).
+func (c *Client) do(ctx context.Context, r *Request, target any) (*http.Response, error) {
 	if ctx == nil {
-		return nil, nil, fmt.Errorf("%s: nil context: %w", c.provider, unified.ErrInvalidValue)
+		return nil, fmt.Errorf("%s: nil context: %w", c.provider, unified.ErrInvalidValue)
 	}
 	if r == nil {
-		return nil, nil, fmt.Errorf("%s: nil request: %w", c.provider, unified.ErrInvalidValue)
+		return nil, fmt.Errorf("%s: nil request: %w", c.provider, unified.ErrInvalidValue)
 	}
 	u, err := c.ResolveURL(r.Path)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if len(r.Query) > 0 {
 		if q := r.Query.Encode(); u.RawQuery == "" {
@@ -88,7 +85,7 @@ func (c *Client) do(ctx context.Context, r *Request, wantJSON bool) (*http.Respo
 		method: cmp.Or(r.Method, http.MethodGet),
 		url:    u,
 		path:   c.redact(cmp.Or(u.EscapedPath(), "/")),
-		json:   wantJSON,
+		target: target,
 		noAuth: r.NoAuth || c.auth == nil,
 		gated:  !r.NoAuth,
 	}
@@ -99,7 +96,7 @@ func (c *Client) do(ctx context.Context, r *Request, wantJSON bool) (*http.Respo
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, u.String(), body)
 	if err != nil {
-		return nil, nil, cl.fail(fmt.Errorf("%w: %w", err, unified.ErrInvalidValue), 0)
+		return nil, cl.fail(fmt.Errorf("%w: %w", err, unified.ErrInvalidValue), 0)
 	}
 	for k, vs := range r.Header {
 		for _, hv := range vs {
@@ -137,11 +134,11 @@ func (c *Client) do(ctx context.Context, r *Request, wantJSON bool) (*http.Respo
 	var ae *unified.APIError
 	switch {
 	case err == nil:
-		return resp, cl, nil
+		return resp, nil
 	case errors.As(err, &re), errors.As(err, &ae):
-		return nil, nil, err // made by giveUp
+		return nil, err // made by giveUp
 	default:
-		return nil, nil, cl.fail(err, cl.attempts) // the context ended between two attempts
+		return nil, cl.fail(err, cl.attempts) // the context ended between two attempts
 	}
 }
 
@@ -154,7 +151,7 @@ type call struct {
 	method     string
 	url        *url.URL // as sent
 	path       string   // escaped and redacted, for errors and logs
-	json       bool     // a 2xx body must be JSON
+	target     any      // DoJSON's v: a 2xx body is decoded into it
 	idempotent bool
 	noAuth     bool
 	gated      bool // waits for the client's first answer (see pacer.first)
@@ -166,7 +163,6 @@ type call struct {
 	resent     bool   // and the request sent again
 	lastStatus int    // outcome of the last request, for the retry log
 	lastErr    error
-	body       []byte // the last 2xx body read
 }
 
 // RoundTrip sends one attempt (or one redirect hop) of the call: see send. On a 401 to a
@@ -205,7 +201,7 @@ func (cl *call) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // send waits for the client's turn (see pacer), then sends req within the per-attempt
 // timeout, adds credentials (the origin was checked), lets the client learn from the
-// answer, and reads its body into memory.
+// answer, and reads its body into memory (and decodes it, for DoJSON).
 func (cl *call) send(req *http.Request) (*http.Response, error) {
 	c := cl.c
 	ctx := req.Context()
@@ -258,7 +254,8 @@ func (cl *call) send(req *http.Request) (*http.Response, error) {
 
 // read reads resp's body into memory and closes the connection's body: a 2xx body whole
 // (at most MaxBodyBytes), any other up to MaxErrorBodyBytes (the rest is discarded). A 2xx
-// body that cannot be read, or that the call needs as JSON and is not, fails the attempt.
+// body that cannot be read, or (DoJSON) that is not JSON, fails the attempt; one that is
+// JSON of the wrong shape fails the call.
 func (cl *call) read(resp *http.Response) error {
 	c := cl.c
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -284,12 +281,19 @@ func (cl *call) read(resp *http.Response) error {
 		return &tooLargeError{limit: c.maxBody}
 	}
 	b := buf.Bytes()
-	if cl.json && resp.StatusCode != http.StatusNoContent && cl.method != http.MethodHead && !json.Valid(b) {
-		return notJSON(resp.Header.Get("Content-Type"), b)
-	}
-	cl.body = b
 	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
-	return nil
+	if cl.target == nil || resp.StatusCode == http.StatusNoContent || cl.method == http.MethodHead {
+		return nil
+	}
+	err = json.Unmarshal(b, cl.target)
+	var se *json.SyntaxError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		return notJSON(resp.Header.Get("Content-Type"), b, err)
+	}
+	return permanent(fmt.Errorf("decoding the JSON response: %w", err))
 }
 
 // errAnswer is CheckRetry's verdict on an API answer that is final (not 2xx, and not to
@@ -432,15 +436,15 @@ func drainClose(body io.ReadCloser) {
 	_ = body.Close()
 }
 
-// notJSON describes a 2xx body that is not JSON.
-func notJSON(contentType string, b []byte) error {
+// notJSON describes a 2xx body that is not JSON, and err, the syntax error encoding/json
+// found in it.
+func notJSON(contentType string, b []byte, err error) error {
 	if len(bytes.TrimSpace(b)) == 0 {
-		return &malformedError{msg: "empty response body"}
+		return &malformedError{msg: "empty response body", err: err}
 	}
 	msg := "response body is not JSON"
 	if mt, _, _ := mime.ParseMediaType(contentType); mt != "" && !strings.HasSuffix(mt, "json") {
 		msg += " (" + mt + ")"
 	}
-	err := json.Unmarshal(b, new(struct{})) // the syntax error json.Valid saw
 	return &malformedError{msg: msg + ": " + err.Error(), err: err}
 }

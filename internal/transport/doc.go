@@ -18,10 +18,11 @@
 // through the [Authorizer], applies the HTTP client's Timeout to the request alone, and
 // reads the whole body into memory: a 2xx body up to MaxBodyBytes (a larger one fails at
 // once with an error wrapping unified.ErrResponseTooLarge), any other up to
-// MaxErrorBodyBytes. A 2xx body cut short, or, for DoJSON, one that is not JSON (garbled,
-// truncated, a proxy's HTML page), fails the attempt there, so that it is retried like a
-// connection failure and counted in the same budget. DoJSON then decodes the bytes with
-// encoding/json; JSON of the wrong shape fails at once.
+// MaxErrorBodyBytes. For DoJSON it also decodes the body there, once, with encoding/json
+// (which checks the whole document before it writes into the target). A 2xx body cut
+// short, or, for DoJSON, one that is not JSON (garbled, truncated, a proxy's HTML page),
+// fails the attempt, so that it is retried like a connection failure and counted in the
+// same budget; JSON of the wrong shape fails the call at once.
 //
 // # Retries
 //

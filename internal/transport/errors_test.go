@@ -327,6 +327,25 @@ func TestDoJSONBodies(t *testing.T) {
 	}
 }
 
+// TestDoJSONDecodesOnlyAGoodBody: a body that is not JSON leaves the target as it was,
+// and the retry's good body is decoded alone, not merged into a partial first decoding.
+func TestDoJSONDecodesOnlyAGoodBody(t *testing.T) {
+	inBubble(t, func(t *testing.T) {
+		c, mt, _ := newMockClient(t, Config{})
+		mt.RegisterResponder("GET", testBase+"/x", sequence(
+			respond(200, `{"first":1,"second":[`),
+			respond(200, `{"third":3}`),
+		))
+		v := map[string]int{}
+		if _, err := c.DoJSON(t.Context(), &Request{Path: "/x"}, &v); err != nil {
+			t.Fatalf("DoJSON: %v", err)
+		}
+		if diff := gocmp.Diff(map[string]int{"third": 3}, v); diff != "" || callCount(mt) != 2 {
+			t.Errorf("after %d calls, v (-want +got):\n%s", callCount(mt), diff)
+		}
+	})
+}
+
 // TestErrorTextHasNoQuery: a page URL with many query parameters is printed as its path.
 func TestErrorTextHasNoQuery(t *testing.T) {
 	inBubble(t, func(t *testing.T) {
