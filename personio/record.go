@@ -126,8 +126,13 @@ func isFieldName(k string) bool {
 	return true
 }
 
-// slice returns a pointer to a new, empty slice of records, to decode a page into.
-func (c *recordCodec) slice() reflect.Value { return reflect.New(reflect.SliceOf(c.typ)) }
+// slice returns a pointer to a new, empty slice of records with room for n, to decode a
+// page of n into without growing it.
+func (c *recordCodec) slice(n int) reflect.Value {
+	p := reflect.New(reflect.SliceOf(c.typ))
+	p.Elem().Set(reflect.MakeSlice(p.Elem().Type(), 0, n))
+	return p
+}
 
 // record returns the mapping.Record of rec, a decoded record. Only a record without a
 // usable id is an error (its text has no provider prefix).

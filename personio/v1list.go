@@ -96,7 +96,7 @@ func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Page, error) {
 		opts.Attributes = s.attrs
 	}
 	l.codecOnce.Do(func() { l.codec = newRecordCodec(append(s.mapper.SourceKeys(), "id")) })
-	recs := l.codec.slice()
+	recs := l.codec.slice(l.limit)
 	start := time.Now()
 	p, raws, err := getEmployees(ctx, l.d.c, opts, recs.Interface())
 	if err != nil {
