@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/time/rate"
 
+	"github.com/hrisconnect/hrisconnect/internal/transport"
 	"github.com/hrisconnect/hrisconnect/mapping"
 	. "github.com/hrisconnect/hrisconnect/personio"
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
@@ -963,35 +964,106 @@ func TestStreamParallelWithRepeatedRecords(t *testing.T) {
 	}
 }
 
-// TestFollowNext drives the one next-link follower of the v2 lookups: it follows links
-// until there is none, and fails with ErrCursorLoop on a link that comes again or after
-// maxLinkPages pages.
+// TestFollowNext drives the one next-link follower of the v2 lookups and the webhook
+// lists through GET /v2/legal-entities: it follows relative and absolute links on the API
+// origin until there is none, starting from a given link; it fails with ErrCursorLoop on
+// a link that comes again (however it is spelled) or after maxLinkPages pages, and with
+// ErrInvalidCursor, sending nothing there, on a link to another origin.
 func TestFollowNext(t *testing.T) {
 	t.Parallel()
+	const path = "/v2/legal-entities"
 	tests := []struct {
-		name    string
-		links   func(page int) string // the next link of page (0-based)
-		pages   int
-		loopErr bool
+		name     string
+		start    string
+		next     map[string]string // the next link of the page of each cursor ("" for the first)
+		endless  bool              // every page links to a new one
+		want     []string          // the cursors of the pages read, in order
+		wantErr  []error
+		requests int
 	}{
-		{"three pages", func(p int) string { return []string{"a", "b", ""}[p] }, 3, false},
-		{"one page", func(int) string { return "" }, 1, false},
-		{"a link that repeats", func(p int) string { return []string{"a", "b", "a"}[p] }, 3, true},
-		{"links without end", func(p int) string { return strconv.Itoa(p) }, maxLinkPages, true},
+		{name: "relative and absolute links",
+			next: map[string]string{"": path + "?cursor=c2", "c2": testBase + path + "?cursor=c3", "c3": "v2/legal-entities?cursor=c4", "c4": ""},
+			want: []string{"", "c2", "c3", "c4"}, requests: 4},
+		{name: "one page", next: map[string]string{"": ""}, want: []string{""}, requests: 1},
+		{name: "from a given link", start: testBase + path + "?cursor=c3",
+			next: map[string]string{"c3": path + "?cursor=c4", "c4": ""},
+			want: []string{"c3", "c4"}, requests: 2},
+		{name: "a link that repeats, spelled otherwise",
+			next:    map[string]string{"": path + "?cursor=c2", "c2": path + "?cursor=c3", "c3": "HTTPS://API.Personio.de:443" + path + "?cursor=c2#x"},
+			want:    []string{"", "c2", "c3"},
+			wantErr: []error{unified.ErrCursorLoop}, requests: 3},
+		{name: "a link back to the start", start: path + "?cursor=c2",
+			next:    map[string]string{"c2": path + "?cursor=c3", "c3": testBase + path + "?cursor=c2"},
+			want:    []string{"c2", "c3"},
+			wantErr: []error{unified.ErrCursorLoop}, requests: 2},
+		{name: "a link to itself", next: map[string]string{"": path + "?cursor=c2", "c2": path + "?cursor=c2"},
+			want: []string{"", "c2"}, wantErr: []error{unified.ErrCursorLoop}, requests: 2},
+		{name: "a link to another host", next: map[string]string{"": "https://evil.example" + path + "?cursor=c2"},
+			want: []string{""}, wantErr: []error{unified.ErrInvalidCursor, transport.ErrForeignOrigin}, requests: 1},
+		{name: "a link to another scheme", next: map[string]string{"": "http://api.personio.de" + path + "?cursor=c2"},
+			want: []string{""}, wantErr: []error{unified.ErrInvalidCursor, transport.ErrForeignOrigin}, requests: 1},
+		{name: "a scheme-relative link to another host", next: map[string]string{"": "//evil.example" + path + "?cursor=c2"},
+			want: []string{""}, wantErr: []error{unified.ErrInvalidCursor, transport.ErrForeignOrigin}, requests: 1},
+		{name: "a start on another host", start: "https://evil.example" + path + "?cursor=c2",
+			wantErr: []error{unified.ErrInvalidCursor, transport.ErrForeignOrigin}, requests: 0},
+		{name: "links without end", endless: true, wantErr: []error{unified.ErrCursorLoop}, requests: maxLinkPages},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var followed []string
-			err := followNext(t.Context(), "GET /v2/things", func(_ context.Context, next string) (string, error) {
-				followed = append(followed, next)
-				return tt.links(len(followed) - 1), nil
+			c, mt := mockClient(t, func(c *Config) { c.MaxAttempts = 1 })
+			registerTokens(mt)
+			mt.RegisterResponder(http.MethodGet, testBase+path, func(req *http.Request) (*http.Response, error) {
+				cur := req.URL.Query().Get("cursor")
+				next, ok := tt.next[cur]
+				if tt.endless {
+					n, _ := strconv.Atoi(cur)
+					next, ok = path+"?cursor="+strconv.Itoa(n+1), true
+				}
+				if !ok {
+					return newResponse(req, 404, `{"errors":[{"title":"Not Found"}]}`), nil
+				}
+				body := `{"_data":[{"id":"` + cur + `","name":"n"}]`
+				if next != "" {
+					body += `,"_meta":{"links":{"next":{"href":"` + next + `"}}}`
+				}
+				return newResponse(req, 200, body+"}"), nil
 			})
-			if tt.loopErr != errors.Is(err, unified.ErrCursorLoop) || (!tt.loopErr && err != nil) {
-				t.Errorf("err = %v, want ErrCursorLoop: %v", err, tt.loopErr)
+			var got []string
+			var err error
+			errs := 0
+			for le, e := range followNext(t.Context(), c, "GET "+path, tt.start, func(ctx context.Context, next string) ([]LegalEntity, string, error) {
+				p, err := c.ListLegalEntities(ctx, &ListLegalEntitiesOptions{Next: next})
+				if err != nil {
+					return nil, "", err
+				}
+				return p.LegalEntities, p.Next, nil
+			}) {
+				if e != nil {
+					err, errs = e, errs+1
+					continue
+				}
+				got = append(got, le.ID)
 			}
-			if len(followed) != tt.pages || followed[0] != "" {
-				t.Errorf("%d pages requested (%.5q...), want %d from the first", len(followed), followed, tt.pages)
+			for _, want := range tt.wantErr {
+				if !errors.Is(err, want) {
+					t.Errorf("err = %v, want %v", err, want)
+				}
+			}
+			if tt.wantErr == nil && err != nil {
+				t.Errorf("err = %v, want nil", err)
+			}
+			if errs > 1 {
+				t.Errorf("%d errors yielded, want one at most", errs)
+			}
+			if tt.endless && len(got) != maxLinkPages {
+				t.Errorf("%d pages read, want %d", len(got), maxLinkPages)
+			} else if diff := cmp.Diff(tt.want, got); !tt.endless && diff != "" {
+				t.Errorf("pages read (-want +got):\n%s", diff)
+			}
+			// Every request but the token's, those to other hosts included.
+			if n := mt.GetTotalCallCount() - mt.GetCallCountInfo()["POST "+testBase+"/v2/auth/token"]; n != tt.requests {
+				t.Errorf("%d requests, want %d", n, tt.requests)
 			}
 		})
 	}

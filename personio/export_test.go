@@ -17,7 +17,7 @@ var (
 	NewResponse        = newResponse
 	RegisterTokens     = registerTokens
 	SeqIDs             = seqIDs
-	FollowNext         = followNext
+	FollowNext         = followNext[LegalEntity]
 	UpdatedSinceLayout = updatedSinceLayout
 	MaxLinkPages       = maxLinkPages
 	TestBase           = testBase

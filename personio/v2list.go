@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -399,48 +400,92 @@ func (d *Directory) completeV2(ctx context.Context, s *dirSetup, persons []Perso
 	return out, nil
 }
 
-// maxLinkPages bounds the pages one lookup follows through next links (a person's
-// employments, a batch of supervisors, the legal entities, the org units of one type):
-// far more than a tenant has, and a bound that an API whose links never end reaches soon.
+// maxLinkPages bounds the pages one listing follows through next links or cursors (a
+// person's employments, a batch of supervisors, the legal entities, the org units of one
+// type, the webhooks, a webhook's events or its activity): far more than a tenant has,
+// and a bound that an API whose links never end reaches soon.
 const maxLinkPages = 1000
 
-// followNext calls page with "" and then with each next link it returns, until it returns
-// "" or an error. A link that comes again, or more than maxLinkPages pages, fails with an
-// error matching unified.ErrCursorLoop; what names the list in it.
-func followNext(ctx context.Context, what string, page func(ctx context.Context, next string) (string, error)) error {
-	seen := map[string]bool{}
-	next := ""
-	for range maxLinkPages {
-		n, err := page(ctx, next)
-		if err != nil || n == "" {
-			return err
+// followNext yields the items of a list page after page: page is called with start ("" for
+// the first page) and then with each next link or cursor it returns, until it returns ""
+// or an error, or the caller stops. The context is checked between pages. A next link on
+// another origin is not followed: it fails with an error matching
+// unified.ErrInvalidCursor and transport.ErrForeignOrigin. A link or cursor that comes
+// again (a relative and an absolute link to one page are the same), or more than
+// maxLinkPages pages, fails with an error matching unified.ErrCursorLoop. what names the
+// list in the errors. An error is yielded once and ends the sequence.
+func followNext[T any](ctx context.Context, c *Client, what, start string, page func(ctx context.Context, next string) ([]T, string, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		seen := map[string]bool{}
+		next := start
+		for range maxLinkPages {
+			err := ctx.Err()
+			if err == nil && next != "" {
+				key, kerr := c.nextKey(next)
+				switch {
+				case kerr != nil:
+					err = fmt.Errorf("personio: %s: the next link is not on the API origin: %w: %w", what, kerr, unified.ErrInvalidCursor)
+				case seen[key]:
+					err = fmt.Errorf("personio: %s: a next link leads back to a page already read: %w", what, unified.ErrCursorLoop)
+				}
+				seen[key] = true
+			}
+			var items []T
+			if err == nil {
+				items, next, err = page(ctx, next)
+			}
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			for _, it := range items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			if next == "" {
+				return
+			}
 		}
-		if seen[n] {
-			return fmt.Errorf("personio: %s: a next link leads back to a page already read: %w", what, unified.ErrCursorLoop)
-		}
-		seen[n] = true
-		next = n
+		yield(zero, fmt.Errorf("personio: %s: more than %d pages: %w", what, maxLinkPages, unified.ErrCursorLoop))
 	}
-	return fmt.Errorf("personio: %s: more than %d pages: %w", what, maxLinkPages, unified.ErrCursorLoop)
+}
+
+// isCursorLink tells a next link (absolute URL or path) from a bare cursor value.
+func isCursorLink(cursor string) bool { return strings.ContainsAny(cursor, "/?") }
+
+// nextKey is a next link or cursor as loop detection compares it: a link resolved against
+// the base URL, so that a relative and an absolute link to one page are the same, or a
+// bare cursor value after "cursor=". A link on another origin is an error.
+func (c *Client) nextKey(next string) (string, error) {
+	if !isCursorLink(next) {
+		return "cursor=" + next, nil
+	}
+	u, err := c.v2.ResolveURL(next)
+	if err != nil {
+		return "", err
+	}
+	return u.String(), nil
 }
 
 // latestEmployment returns the most recent employment of a person (Personio lists them
 // most recent first), or nil when there is none. Empty pages with a next link are
 // followed.
 func (d *Directory) latestEmployment(ctx context.Context, personID string) (*Employment, error) {
-	var latest *Employment
-	err := followNext(ctx, "GET /v2/persons/"+personID+"/employments", func(ctx context.Context, next string) (string, error) {
+	for e, err := range followNext(ctx, d.c, "GET /v2/persons/"+personID+"/employments", "", func(ctx context.Context, next string) ([]Employment, string, error) {
 		p, err := d.c.ListEmployments(ctx, personID, &ListEmploymentsOptions{Limit: 1, Next: next, Raw: d.cfg.raw})
 		if err != nil {
-			return "", err
+			return nil, "", err
 		}
-		if len(p.Employments) > 0 {
-			latest = &p.Employments[0]
-			return "", nil
+		return p.Employments, p.Next, nil
+	}) {
+		if err != nil {
+			return nil, err
 		}
-		return p.Next, nil
-	})
-	return latest, err
+		return &e, nil
+	}
+	return nil, nil
 }
 
 // lookupSupervisors puts the supervisors of emps into people: from people itself, from
@@ -464,20 +509,19 @@ func (d *Directory) lookupSupervisors(ctx context.Context, emps []*Employment, p
 		}
 	}
 	for batch := range slices.Chunk(unknown, MaxPersonsLimit) {
-		err := followNext(ctx, "GET /v2/persons", func(ctx context.Context, next string) (string, error) {
+		for p, err := range followNext(ctx, d.c, "GET /v2/persons", "", func(ctx context.Context, next string) ([]Person, string, error) {
 			p, err := d.c.ListPersons(ctx, &ListPersonsOptions{IDs: batch, Limit: MaxPersonsLimit, Next: next})
 			if err != nil {
-				return "", err
+				return nil, "", err
 			}
-			for i := range p.Persons {
-				if r, ok := personRef(&p.Persons[i]); ok && slices.Contains(batch, r.ID) {
-					people[r.ID] = r
-				}
+			return p.Persons, p.Next, nil
+		}) {
+			if err != nil {
+				return err
 			}
-			return p.Next, nil
-		})
-		if err != nil {
-			return err
+			if r, ok := personRef(&p); ok && slices.Contains(batch, r.ID) {
+				people[r.ID] = r
+			}
 		}
 		for _, id := range batch {
 			r, ok := people[id]
@@ -503,20 +547,21 @@ func personRef(p *Person) (unified.Ref, bool) {
 func (d *Directory) legalEntityNames(ctx context.Context) (map[string]string, error) {
 	return d.legalEntities.get(ctx, "", func(ctx context.Context) (map[string]string, error) {
 		names := map[string]string{}
-		err := followNext(ctx, "GET /v2/legal-entities", func(ctx context.Context, next string) (string, error) {
+		for le, err := range followNext(ctx, d.c, "GET /v2/legal-entities", "", func(ctx context.Context, next string) ([]LegalEntity, string, error) {
 			p, err := d.c.ListLegalEntities(ctx, &ListLegalEntitiesOptions{Next: next})
 			if err != nil {
-				return "", err
+				return nil, "", err
 			}
-			for _, le := range p.LegalEntities {
-				names[le.ID] = le.Name
+			return p.LegalEntities, p.Next, nil
+		}) {
+			if errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden) {
+				return map[string]string{}, nil // not available to these credentials: ids only
+			} else if err != nil {
+				return nil, err
 			}
-			return p.Next, nil
-		})
-		if errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden) {
-			return map[string]string{}, nil // not available to these credentials: ids only
+			names[le.ID] = le.Name
 		}
-		return names, err
+		return names, nil
 	})
 }
 
@@ -588,21 +633,21 @@ func (d *Directory) orgUnitNames(ctx context.Context, emps []*Employment, width 
 // gives an empty map: units are then fetched one by one.
 func (d *Directory) listOrgUnits(ctx context.Context, typ string) (map[string]string, error) {
 	names := map[string]string{}
-	err := followNext(ctx, "GET /v2/org-units", func(ctx context.Context, next string) (string, error) {
-		opts := &ListOrgUnitsOptions{Type: typ, Next: next}
-		p, err := d.c.ListOrgUnits(ctx, opts)
+	for u, err := range followNext(ctx, d.c, "GET /v2/org-units", "", func(ctx context.Context, next string) ([]OrgUnit, string, error) {
+		p, err := d.c.ListOrgUnits(ctx, &ListOrgUnitsOptions{Type: typ, Next: next})
 		if err != nil {
-			return "", err
+			return nil, "", err
 		}
-		for _, u := range p.OrgUnits {
-			names[u.ID] = u.Name
+		return p.OrgUnits, p.Next, nil
+	}) {
+		if errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden) {
+			return map[string]string{}, nil
+		} else if err != nil {
+			return nil, err
 		}
-		return p.Next, nil
-	})
-	if errors.Is(err, unified.ErrNotFound) || errors.Is(err, unified.ErrForbidden) {
-		return map[string]string{}, nil
+		names[u.ID] = u.Name
 	}
-	return names, err
+	return names, nil
 }
 
 // nameCache holds the names and emails of the people a Directory has seen, for the

@@ -781,7 +781,7 @@ type webhookPage struct {
 func (c *Client) webhookList(ctx context.Context, call webhookCall, q url.Values, cursor string) (webhookPage, error) {
 	var raw []byte
 	var err error
-	if isWebhookCursorLink(cursor) {
+	if isCursorLink(cursor) {
 		raw, err = c.webhookGetLink(ctx, call, cursor)
 	} else {
 		if cursor != "" {
@@ -797,65 +797,13 @@ func (c *Client) webhookList(ctx context.Context, call webhookCall, q url.Values
 		return webhookPage{}, fmt.Errorf("personio: GET %s: decoding list: %w: %w", call.path, err, unified.ErrInvalidValue)
 	}
 	p := webhookPage{items: l.items(), next: l.next()}
-	if cursor != "" && p.next != "" && c.webhookCursorKey(p.next) == c.webhookCursorKey(cursor) {
-		return webhookPage{}, fmt.Errorf("personio: GET %s: the next link points back at the page just read: %w", call.path, unified.ErrCursorLoop)
+	if cursor != "" && p.next != "" {
+		ck, _ := c.nextKey(cursor) // followed, so on the API origin
+		if nk, err := c.nextKey(p.next); err == nil && nk == ck {
+			return webhookPage{}, fmt.Errorf("personio: GET %s: the next link points back at the page just read: %w", call.path, unified.ErrCursorLoop)
+		}
 	}
 	return p, nil
-}
-
-// isWebhookCursorLink tells a next link (absolute URL or path) from a bare cursor value.
-func isWebhookCursorLink(cursor string) bool { return strings.ContainsAny(cursor, "/?") }
-
-// webhookCursorKey normalises a cursor for loop detection: links resolve against the base URL,
-// so that a relative and an absolute link to the same page are the same.
-func (c *Client) webhookCursorKey(cursor string) string {
-	if !isWebhookCursorLink(cursor) {
-		return "cursor=" + cursor
-	}
-	if u, err := c.v2.ResolveURL(cursor); err == nil {
-		return u.String()
-	}
-	return cursor
-}
-
-// pages is the auto-pager of the webhook lists: it fetches page after page from cursor
-// until a page has no next link, yields every item, and fails with unified.ErrCursorLoop
-// when a next link repeats. An error is yielded once and ends the sequence; the context
-// is checked between pages.
-func webhookPages[T any](ctx context.Context, c *Client, cursor string, page func(ctx context.Context, cursor string) ([]T, string, error)) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		seen := map[string]bool{}
-		if cursor != "" {
-			seen[c.webhookCursorKey(cursor)] = true
-		}
-		for {
-			if err := ctx.Err(); err != nil {
-				yield(zero, err)
-				return
-			}
-			items, next, err := page(ctx, cursor)
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			for _, it := range items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			if next == "" {
-				return
-			}
-			key := c.webhookCursorKey(next)
-			if seen[key] {
-				yield(zero, fmt.Errorf("personio: a next link repeats an earlier page's: %w", unified.ErrCursorLoop))
-				return
-			}
-			seen[key] = true
-			cursor = next
-		}
-	}
 }
 
 func webhookLimit(what string, limit int) (string, error) {
@@ -963,14 +911,15 @@ func (c *Client) ListWebhooks(ctx context.Context, opts *ListWebhooksOptions) (*
 // Webhooks returns every webhook of the listing opts selects, page after page (see
 // ListWebhooks). The options are copied. The sequence ends after the last page (a page
 // without a next link, even an empty one), or after yielding one error: a failed request,
-// a cancelled context (checked between pages), or unified.ErrCursorLoop when a next link
-// repeats. It starts no goroutines.
+// a cancelled context (checked between pages), unified.ErrInvalidCursor for a next link on
+// another origin (it is not followed), or unified.ErrCursorLoop when a next link repeats
+// or after 1000 pages. It starts no goroutines.
 func (c *Client) Webhooks(ctx context.Context, opts *ListWebhooksOptions) iter.Seq2[Webhook, error] {
 	var o ListWebhooksOptions
 	if opts != nil {
 		o = *opts
 	}
-	return webhookPages(ctx, c, o.Cursor, func(ctx context.Context, cursor string) ([]Webhook, string, error) {
+	return followNext(ctx, c, "GET /v2/webhooks", o.Cursor, func(ctx context.Context, cursor string) ([]Webhook, string, error) {
 		o := o
 		o.Cursor = cursor
 		p, err := c.ListWebhooks(ctx, &o)
@@ -1252,7 +1201,7 @@ func (c *Client) WebhookEvents(ctx context.Context, id string, opts *ListWebhook
 	if opts != nil {
 		o = *opts
 	}
-	return webhookPages(ctx, c, o.Cursor, func(ctx context.Context, cursor string) ([]WebhookEvent, string, error) {
+	return followNext(ctx, c, "GET "+webhookPath(id)+"/events", o.Cursor, func(ctx context.Context, cursor string) ([]WebhookEvent, string, error) {
 		o := o
 		o.Cursor = cursor
 		p, err := c.ListWebhookEvents(ctx, id, &o)
@@ -1395,7 +1344,7 @@ func (c *Client) WebhookActivity(ctx context.Context, id string, opts *ListWebho
 	if opts != nil {
 		o = *opts
 	}
-	return webhookPages(ctx, c, o.Cursor, func(ctx context.Context, cursor string) ([]WebhookDelivery, string, error) {
+	return followNext(ctx, c, "GET "+webhookPath(id)+"/activity", o.Cursor, func(ctx context.Context, cursor string) ([]WebhookDelivery, string, error) {
 		o := o
 		o.Cursor = cursor
 		p, err := c.ListWebhookActivity(ctx, id, &o)
