@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,15 +31,28 @@ const DefaultConcurrency = 4
 // batched lookup of supervisors not seen before, and the names of org units and legal
 // entities (listed once per Directory and cached).
 //
-// Records become users through a mapping.Mapper: by default
-// [DefaultSpec] compiled against [Catalog] merged with the
-// tenant's attribute list (GET /v1/company/employees/attributes, read once per Directory,
-// when first needed; in v2 mode too, for the labels of custom attributes, and if the
-// credentials cannot read it the built-in catalog is used). In v1 mode only the attributes
-// the mapper reads are requested
-// (attributes[]), unless [WithRaw] asks for the whole record. Catalog and names are cached
-// for the lifetime of the Directory: make a new one (it is cheap) to see renamed
-// departments or new custom attributes.
+// Records become users through a mapping.Mapper: by default [DefaultSpec] compiled against
+// [Catalog] merged with the tenant's attribute list (GET /v1/company/employees/attributes,
+// read once per Directory, when first needed; in v2 mode too, for the labels of custom
+// attributes). A standard attribute that the tenant keeps under a key of its own (the
+// birthday as "dynamic_180883" with universal_id "date_of_birth", as in Personio's
+// example) is read from that key. In v1 mode only the attributes the mapper reads are
+// requested (attributes[]), unless [WithRaw] asks for the whole record. Catalog and names
+// are cached for the lifetime of the Directory: make a new one (it is cheap) to see
+// renamed departments or new custom attributes.
+//
+// Without the catalog: when the credentials cannot read the attribute list (403 or 404; in
+// v2 mode also 401, for credentials without v1 access), custom attributes do not vanish.
+// Each v1 attribute carries its label, type and universal id, and each v2 custom attribute
+// its id, type and (when Personio sends it) label; so the Directory reads v1 records whole
+// and compiles the spec for each page against the built-in catalog merged with what the
+// page's records describe (leniently: a name that no record of the page describes is read
+// as a key). User.Custom then holds every custom attribute of the record, keyed by its key
+// (v1) or id (v2), with the record's label, or the key when the record has none. This is
+// visible without a logger: in lenient mode (the default) [Directory.Degraded] returns an
+// error matching [ErrCatalogUnreadable], and in strict mode ([WithStrictMapping]) every
+// call fails with it instead of listing without the catalog.
+// A [WithMapper] mapper reads the keys it was compiled for, catalog or not.
 //
 // Filters: an UpdatedSince filter is pushed down (v1 updated_since, v2 updated_at.gt, one
 // second early), as are a single email (v1 email) or a list of emails (v2 email) and, in v2,
@@ -150,7 +164,9 @@ func WithConcurrency(n int) DirectoryOption {
 // missing, a value a transform rejects). Lenient (false, the default): the user is
 // returned with the fields that did map, and the *mapping.RecordError goes to the
 // WithMappingErrors callback, or is logged as a warning. Strict (true): the listing (or
-// GetUser) fails with the *mapping.RecordError.
+// GetUser) fails with the *mapping.RecordError. Strict mode also refuses to list without
+// the tenant's attribute catalog: every call fails with an error matching
+// [ErrCatalogUnreadable] (see [Directory.Degraded]).
 func WithStrictMapping(strict bool) DirectoryOption { return func(c *dirConfig) { c.strict = strict } }
 
 // WithMappingErrors receives every *mapping.RecordError of lenient mode (see
@@ -243,7 +259,86 @@ func (d *Directory) Me(context.Context) (*unified.User, error) {
 type dirSetup struct {
 	catalog *mapping.Catalog
 	mapper  *mapping.Mapper
-	attrs   []string // attributes[] to ask for; nil: everything
+	attrs   []string          // attributes[] to ask for; nil: everything
+	aliases map[string]string // standard key → the key the tenant keeps it under (see aliasKeys)
+
+	// unread is set when the tenant's catalog cannot be read and the Directory compiles
+	// spec itself: records are then read whole, and the spec is compiled for each batch
+	// of records against the catalog merged with the attributes the records describe.
+	unread error
+	spec   *mapping.Spec
+}
+
+// mapperFor returns the mapper for records that describe the attributes attrs (see
+// describeV1, describeV2): the Directory's, or, when the tenant's catalog cannot be read,
+// the spec compiled against the built-in catalog merged with attrs, so that the records'
+// custom attributes are kept (custom.*), a standard attribute under a key of the tenant's
+// is found by its universal id, and a custom attribute by its label. The compile is
+// lenient: a v2 record lists only the custom attributes it has a value for, so a batch
+// may describe none of those a spec names.
+func (s *dirSetup) mapperFor(attrs map[string]AttributeInfo) (*mapping.Mapper, error) {
+	if s.unread == nil {
+		return s.mapper, nil
+	}
+	list := make([]AttributeInfo, 0, len(attrs))
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		list = append(list, attrs[k])
+	}
+	m, err := mapping.Compile(s.spec, s.catalog.Merge(tenantCatalog(list)), mapping.WithStrict(false))
+	if err != nil {
+		return nil, invalidSpec(err)
+	}
+	return m, nil
+}
+
+// describe adds a to attrs, keeping a label already known.
+func describe(attrs map[string]AttributeInfo, a AttributeInfo) {
+	if prev, ok := attrs[a.Key]; !ok || (prev.Label == "" && a.Label != "") {
+		attrs[a.Key] = a
+	}
+}
+
+// describeV1 adds the attributes of a v1 record to attrs: each carries its label, type
+// and universal id, as the attribute catalog lists them.
+func describeV1(attrs map[string]AttributeInfo, rec map[string]Attribute) {
+	for k, a := range rec {
+		describe(attrs, AttributeInfo{Key: k, Label: a.Label, Type: a.Type, UniversalID: a.UniversalID})
+	}
+}
+
+// describeV2 adds the custom attributes of v2 persons to attrs, with their label when the
+// record carries one. Their global_id is not taken as a universal id: v2 persons carry the
+// standard attributes in fields of their own.
+func describeV2(attrs map[string]AttributeInfo, persons []Person) {
+	for i := range persons {
+		for _, a := range persons[i].CustomAttributes {
+			if a.ID != "" {
+				describe(attrs, AttributeInfo{Key: a.ID, Label: a.Label, Type: a.Type})
+			}
+		}
+	}
+}
+
+// aliasKeys returns, for each standard key in read, the key of another attribute of cat
+// whose universal id is that standard key (the smallest key if several), for a tenant
+// that lists both: the listing then reads the standard key, and that attribute where the
+// standard key has no value, as Employee does. nil when there is none.
+func aliasKeys(cat *mapping.Catalog, read []string) map[string]string {
+	var out map[string]string
+	for _, a := range cat.Attributes {
+		u := a.UniversalID
+		if u == a.Key || u == "id" || !standardKeys[u] || standardKeys[a.Key] || !a.Available || !slices.Contains(read, u) {
+			continue
+		}
+		if prev, dup := out[u]; dup && prev < a.Key {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[u] = a.Key
+	}
+	return out
 }
 
 // Catalog returns the attribute catalog the Directory maps against:
@@ -267,13 +362,34 @@ func (d *Directory) Mapper(ctx context.Context) (*mapping.Mapper, error) {
 }
 
 // Check is a preflight: it reports the attributes the mapper needs that the API
-// credentials cannot read (see mapping.Check).
+// credentials cannot read (see mapping.Check). Without the tenant's catalog (see
+// Degraded) it checks against the built-in one, which marks every attribute as not
+// readable.
 func (d *Directory) Check(ctx context.Context) (*mapping.Report, error) {
 	s, err := d.ready(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return mapping.Check(s.mapper, s.catalog), nil
+}
+
+// Degraded reports whether the Directory maps without the tenant's attribute catalog,
+// reading it first if it has not been read yet. It returns nil when the catalog was read
+// (or a WithMapper mapper needs none), and an error matching [ErrCatalogUnreadable] when
+// the credentials cannot read GET /v1/company/employees/attributes (403, 404, or 401 for
+// v2 credentials in v2 mode) and the Directory lists without it: custom attributes are
+// then kept in unified.User.Custom by their key (their id in v2) with the label the record
+// carries, and v1 records are read whole. The error wraps the API's answer
+// (errors.Is(err, unified.ErrForbidden)). In strict mode ([WithStrictMapping]) such a
+// Directory does not list at all: every call fails with that error, and the catalog is
+// asked for again on the next call. Any other failure to read the catalog is returned as
+// it is.
+func (d *Directory) Degraded(ctx context.Context) error {
+	s, err := d.ready(ctx)
+	if err != nil {
+		return err
+	}
+	return s.unread
 }
 
 func (d *Directory) ready(ctx context.Context) (*dirSetup, error) {
@@ -291,12 +407,21 @@ func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
 		s.catalog = s.catalog.Merge(tenantCatalog(tenant))
 	case ctx.Err() != nil:
 		return nil, ctx.Err()
-	case d.cfg.mapper != nil, errors.Is(err, unified.ErrForbidden), errors.Is(err, unified.ErrNotFound),
-		d.cfg.v2 && errors.Is(err, unified.ErrUnauthorized):
-		// The mapper is given, or these credentials cannot list the v1 attributes: carry on
-		// with the built-in catalog (custom attributes are then unknown by label).
+	case d.cfg.mapper != nil:
+		// The mapper is given and reads the keys it was compiled for: the catalog only
+		// serves Catalog and Check.
 		d.c.log.Warn("personio: cannot read the attribute catalog; using the built-in one",
 			slog.String("error", err.Error()))
+	case errors.Is(err, unified.ErrForbidden), errors.Is(err, unified.ErrNotFound),
+		d.cfg.v2 && errors.Is(err, unified.ErrUnauthorized):
+		// These credentials cannot list the v1 attributes: map with what the records
+		// describe (see mapperFor), or, in strict mode, do not map at all.
+		s.unread = &catalogError{cause: err}
+		if d.cfg.strict {
+			return nil, s.unread
+		}
+		d.c.log.Warn("personio: cannot read the attribute catalog; mapping with the attributes the records describe",
+			slog.String("error", s.unread.Error()))
 	default:
 		return nil, err
 	}
@@ -304,23 +429,27 @@ func (d *Directory) compute(ctx context.Context) (*dirSetup, error) {
 	case d.cfg.mapper != nil:
 		s.mapper = d.cfg.mapper
 	default:
-		spec := d.cfg.spec
-		if spec == nil {
-			spec = DefaultSpec()
+		s.spec = d.cfg.spec
+		if s.spec == nil {
+			s.spec = DefaultSpec()
 		}
-		m, err := mapping.Compile(spec, s.catalog)
+		// Without the tenant's catalog, names of the tenant's attributes cannot be
+		// resolved here: they are resolved for each batch of records (mapperFor), and a
+		// name that no record of a batch describes is read as a key.
+		m, err := mapping.Compile(s.spec, s.catalog, mapping.WithStrict(s.unread == nil))
 		if err != nil {
 			return nil, invalidSpec(err)
 		}
 		s.mapper = m
 	}
-	if !d.cfg.raw && !d.cfg.v2 {
-		keys := s.mapper.SourceKeys()
-		if !slices.Contains(keys, "id") {
-			keys = append(keys, "id")
+	if !d.cfg.v2 && s.unread == nil {
+		s.aliases = aliasKeys(s.catalog, s.mapper.SourceKeys())
+		if !d.cfg.raw {
+			keys := append(s.mapper.SourceKeys(), "id")
+			keys = append(keys, slices.Collect(maps.Values(s.aliases))...)
+			slices.Sort(keys)
+			s.attrs = slices.Compact(keys)
 		}
-		slices.Sort(keys)
-		s.attrs = slices.Compact(keys)
 	}
 	return s, nil
 }
@@ -350,10 +479,10 @@ type mapped struct {
 	err  *mapping.RecordError
 }
 
-// mapRecord maps rec with the Directory's mapper.
-func (d *Directory) mapRecord(s *dirSetup, rec mapping.Record, raw json.RawMessage) (mapped, error) {
+// mapRecord maps rec with mapper (see dirSetup.mapperFor).
+func (d *Directory) mapRecord(mapper *mapping.Mapper, rec mapping.Record, raw json.RawMessage) (mapped, error) {
 	var m mapped
-	err := s.mapper.ApplyUser(rec, &m.user)
+	err := mapper.ApplyUser(rec, &m.user)
 	if err != nil && !errors.As(err, &m.err) {
 		return m, fmt.Errorf("personio: mapping record %s: %w", rec.ID(), err)
 	}
@@ -417,7 +546,16 @@ func (d *Directory) GetUser(ctx context.Context, id string) (*unified.User, erro
 		if err != nil {
 			return nil, err
 		}
-		if m, err = d.mapRecord(s, EmployeeRecord(e, d.c.loc), e.Raw); err != nil {
+		var attrs map[string]AttributeInfo
+		if s.unread != nil {
+			attrs = map[string]AttributeInfo{}
+			describeV1(attrs, e.Attributes)
+		}
+		mapper, err := s.mapperFor(attrs)
+		if err != nil {
+			return nil, err
+		}
+		if m, err = d.mapRecord(mapper, employeeRecord(e, d.c.loc), e.Raw); err != nil {
 			return nil, err
 		}
 	}

@@ -47,6 +47,18 @@
 // attribute). Filters are pushed down where the API can apply them and always checked with
 // [unified.Filter.Match], so one Filter means the same on every provider.
 //
+// A standard attribute is found by its universal id as well as by its key: Personio's own
+// "get employee" example sends the birthday as "dynamic_180883" with universal_id
+// "date_of_birth", and both [Employee.DateOfBirth] and the Directory's birth date read it.
+//
+// When the credentials cannot read the attribute catalog (GET
+// /v1/company/employees/attributes answers 403), custom attributes are not dropped: the
+// Directory reads v1 records whole and learns the attributes from the records themselves,
+// and keeps each custom attribute in unified.User.Custom by its key (its id in v2) with the
+// label the record carries. [Directory.Degraded] reports this with an error matching
+// [ErrCatalogUnreadable]; with [WithStrictMapping] the listing fails with that error
+// instead.
+//
 // # Offset pagination under change
 //
 // v1 pages by record offset, and offset pagination over a listing that changes while it is

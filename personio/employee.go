@@ -14,6 +14,12 @@ import (
 // attribute the API returned, custom ones (dynamic_<n>) included, is also in Attributes with
 // its label, type, universal id and raw value.
 //
+// A standard field is read from the attribute with its key ("date_of_birth") or, when the
+// record has no value there, from an attribute whose universal_id is that key, whatever
+// its own key: Personio's "get employee" example sends the birthday as "dynamic_180883"
+// with universal_id "date_of_birth". Attributes keeps every attribute under the key it
+// arrived with.
+//
 // A field is the zero value (nil for pointers) when the attribute is missing (not enabled
 // for the API credentials, or not asked for), null, or empty. An attribute whose value could
 // not be converted also leaves its field empty; [Employee.Err] reports why.
@@ -475,7 +481,50 @@ func newEmployee(rec *employeeJSON, raw json.RawMessage) (Employee, error) {
 	return e, err
 }
 
-// fill sets each attribute's Key and the Go fields from the attributes.
+// standardKeys are the keys of Personio's standard v1 attributes, those of [Catalog]
+// with a universal id: the keys the Go fields of Employee are read from, and the names
+// an attribute's universal_id gives when it holds a standard attribute under a key of
+// its own.
+var standardKeys = map[string]bool{
+	"id": true, "first_name": true, "last_name": true, "preferred_name": true, "email": true,
+	"gender": true, "status": true, "position": true, "supervisor": true, "employment_type": true,
+	"weekly_working_hours": true, "hire_date": true, "contract_end_date": true,
+	"termination_date": true, "termination_type": true, "termination_reason": true,
+	"probation_period_end": true, "last_working_day": true, "created_at": true,
+	"last_modified_at": true, "subcompany": true, "office": true, "department": true,
+	"team": true, "cost_centers": true, "holiday_calendar": true, "work_schedule": true,
+	"absence_entitlement": true, "fix_salary": true, "fix_salary_interval": true,
+	"hourly_salary": true, "vacation_day_balance": true, "profile_picture": true,
+	"date_of_birth": true,
+}
+
+// byUniversalID returns the attributes of a record that hold a standard attribute under
+// a key of their own ("dynamic_180883" with universal_id "date_of_birth", as in
+// Personio's "get employee" example), by the standard key; nil when there are none. An
+// attribute without a value is left out, and of two with the same universal id the
+// smaller key wins. The id is never taken from another key.
+func byUniversalID(attrs map[string]Attribute) map[string]Attribute {
+	var out map[string]Attribute
+	for k, a := range attrs {
+		u := a.UniversalID
+		if u == k || u == "id" || !standardKeys[u] || standardKeys[k] || a.IsNull() {
+			continue
+		}
+		if prev, dup := out[u]; dup && prev.Key < k {
+			continue
+		}
+		if out == nil {
+			out = map[string]Attribute{}
+		}
+		a.Key = k
+		out[u] = a
+	}
+	return out
+}
+
+// fill sets each attribute's Key and the Go fields from the attributes. A standard field
+// is read from its key; when the record has no value there, from an attribute whose
+// universal_id is that key (see byUniversalID). Attributes stays keyed as received.
 func (e *Employee) fill(loc *time.Location) {
 	for k, a := range e.Attributes {
 		if a.Key != k {
@@ -483,8 +532,18 @@ func (e *Employee) fill(loc *time.Location) {
 			e.Attributes[k] = a
 		}
 	}
+	aliases := byUniversalID(e.Attributes)
+	get := func(key string) (Attribute, bool) {
+		a, ok := e.Attributes[key]
+		if !ok || a.IsNull() {
+			if b, found := aliases[key]; found {
+				return b, true
+			}
+		}
+		return a, ok
+	}
 	text := func(key string, dst *string) {
-		if a, ok := e.Attributes[key]; ok {
+		if a, ok := get(key); ok {
 			s, err := a.Text()
 			e.note(err)
 			*dst = s
@@ -503,7 +562,7 @@ func (e *Employee) fill(loc *time.Location) {
 	text("profile_picture", &e.ProfilePictureURL)
 
 	date := func(key string, dst **unified.Date) {
-		if a, ok := e.Attributes[key]; ok && !a.IsNull() {
+		if a, ok := get(key); ok && !a.IsNull() {
 			d, err := a.Date(loc)
 			if e.note(err) {
 				*dst = &d
@@ -518,7 +577,7 @@ func (e *Employee) fill(loc *time.Location) {
 	date("date_of_birth", &e.DateOfBirth)
 
 	instant := func(key string, dst *time.Time) {
-		if a, ok := e.Attributes[key]; ok && !a.IsNull() {
+		if a, ok := get(key); ok && !a.IsNull() {
 			t, err := a.Time(loc)
 			if e.note(err) {
 				*dst = t
@@ -528,20 +587,20 @@ func (e *Employee) fill(loc *time.Location) {
 	instant("created_at", &e.CreatedAt)
 	instant("last_modified_at", &e.LastModifiedAt)
 
-	if a, ok := e.Attributes["weekly_working_hours"]; ok {
+	if a, ok := get("weekly_working_hours"); ok {
 		f, err := a.Number()
 		if e.note(err) {
 			e.WeeklyHours = f
 		}
 	}
-	if a, ok := e.Attributes["supervisor"]; ok {
+	if a, ok := get("supervisor"); ok {
 		ref, err := a.Employee()
 		if e.note(err) {
 			e.Supervisor = ref
 		}
 	}
 	entity := func(key string, dst **Entity) {
-		if a, ok := e.Attributes[key]; ok {
+		if a, ok := get(key); ok {
 			ent, err := a.Entity()
 			if e.note(err) {
 				*dst = ent
@@ -553,7 +612,7 @@ func (e *Employee) fill(loc *time.Location) {
 	entity("department", &e.Department)
 	entity("team", &e.Team)
 
-	if a, ok := e.Attributes["cost_centers"]; ok {
+	if a, ok := get("cost_centers"); ok {
 		list, err := a.nestedList()
 		if e.note(err) {
 			for _, n := range list {
@@ -568,7 +627,7 @@ func (e *Employee) fill(loc *time.Location) {
 			}
 		}
 	}
-	if a, ok := e.Attributes["holiday_calendar"]; ok {
+	if a, ok := get("holiday_calendar"); ok {
 		if n, err := a.nested(); e.note(err) && n != nil {
 			hc := HolidayCalendar{}
 			var errs [4]error
@@ -581,7 +640,7 @@ func (e *Employee) fill(loc *time.Location) {
 			}
 		}
 	}
-	if a, ok := e.Attributes["work_schedule"]; ok {
+	if a, ok := get("work_schedule"); ok {
 		if n, err := a.nested(); e.note(err) && n != nil {
 			ws := WorkSchedule{}
 			var errs [2]error
@@ -600,7 +659,7 @@ func (e *Employee) fill(loc *time.Location) {
 			}
 		}
 	}
-	if a, ok := e.Attributes["absence_entitlement"]; ok {
+	if a, ok := get("absence_entitlement"); ok {
 		list, err := a.nestedList()
 		if e.note(err) {
 			for _, n := range list {

@@ -221,3 +221,22 @@ func (e *AuthError) scopeRejected() bool {
 	var ae *unified.APIError
 	return errors.As(e.Err, &ae) && ae.Code == "invalid_scope"
 }
+
+// ErrCatalogUnreadable is matched (errors.Is) by the error of a [Directory] that cannot
+// read the tenant's attribute catalog (GET /v1/company/employees/attributes) and lists
+// without it: custom attributes are then keyed by their id, with the label the record
+// carries. Lenient directories report it from [Directory.Degraded]; strict ones
+// ([WithStrictMapping]) fail with it. The error also wraps the API's answer
+// (errors.Is(err, unified.ErrForbidden)).
+var ErrCatalogUnreadable = errors.New("attribute catalog unreadable: custom attributes keyed by id")
+
+// catalogError is the error of a Directory without the tenant's catalog: it matches
+// ErrCatalogUnreadable and the cause.
+type catalogError struct{ cause error }
+
+// Error returns "personio: attribute catalog unreadable: ...: GET <path>: <cause>".
+func (e *catalogError) Error() string {
+	return ProviderName + ": " + ErrCatalogUnreadable.Error() + ": " + strings.TrimPrefix(e.cause.Error(), ProviderName+": ")
+}
+
+func (e *catalogError) Unwrap() []error { return []error{ErrCatalogUnreadable, e.cause} }

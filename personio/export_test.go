@@ -76,7 +76,7 @@ func V1Page(ctx context.Context, d *Directory, n int) (func() error, error) {
 			return fmt.Errorf("%v, %+v", err, p)
 		}
 		for i, r := range p.recs {
-			m, err := d.mapRecord(s, r, nil)
+			m, err := d.mapRecord(s.mapper, r, nil)
 			if err != nil || m.err != nil || m.user.ID == "" {
 				return fmt.Errorf("record %d: %v, %v", i, err, m.err)
 			}

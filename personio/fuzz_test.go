@@ -71,6 +71,7 @@ func FuzzEmployeesPage(f *testing.F) {
 		`{"data":[{"attributes":{"id":{"value":1},"team":{"value":[]},"department":{"value":{}},"office":{"value":{"id":3,"name":"Flat"}},"hire_date":{"value":"","type":"date"},"dynamic_1":{"value":["a",""],"type":"tags"}}},null,{}]}`,
 		`{"data":[{"attributes":{"id":{"value":"x"},"created_at":{"value":"0000-01-01T00:00:00Z","type":"date"},"supervisor":{"value":"Boss"}}}]}`,
 		`{"success":false,"data":null}`,
+		`{"data":[{"type":"Employee","attributes":{"id":{"value":3},"date_of_birth":{"value":null,"type":"date","universal_id":"date_of_birth"},"dynamic_180883":{"label":"Birthday","value":"1983-08-18T00:00:00.000Z","universal_id":"date_of_birth","type":"date"},"dynamic_2":{"value":"x","universal_id":"email"}}}]}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -104,7 +105,7 @@ func FuzzEmployeesPage(f *testing.F) {
 				keys = append(keys, k)
 			}
 		}
-		codec := newRecordCodec(keys)
+		codec := newRecordCodec(keys, nil)
 		listed := codec.slice(1) // room for one: longer pages grow it
 		if err := json.Unmarshal(data, &employeesPageJSON{Data: listed.Interface()}); err != nil {
 			t.Fatalf("the page decodes with its records as employees but not as a listing's records: %v", err)
@@ -145,18 +146,31 @@ func FuzzEmployeesPage(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			one := reflect.New(codec.typ)
+			// The listing knows from the tenant's catalog which keys hold standard
+			// attributes under a universal id; here the record tells.
+			aliased := byUniversalID(got.Attributes)
+			aliases := map[string]string{}
+			for k, a := range aliased {
+				aliases[k] = a.Key
+			}
+			rc := newRecordCodec(keys, aliases)
+			one := reflect.New(rc.typ)
 			if err := json.Unmarshal(canonical, one.Interface()); err != nil {
 				t.Fatalf("record %d: %v", i, err)
 			}
-			rec2, err := codec.record(one.Elem(), loc)
+			rec2, err := rc.record(one.Elem(), loc)
 			if err != nil {
 				t.Fatalf("record %d: EmployeeRecord has the id %d, the listing: %v", i, got.ID, err)
 			}
 			er := EmployeeRecord(&got, loc)
 			for _, k := range keys {
-				if _, ok := codec.index[k]; !ok || foldedTwin(got.Attributes, k) {
+				if _, ok := rc.index[k]; !ok || foldedTwin(got.Attributes, k) {
 					continue // not a JSON field name; encoding/json matches fields regardless of case
+				}
+				if alias, ok := aliases[k]; ok {
+					if _, found := rc.index[alias]; !found || foldedTwin(got.Attributes, alias) {
+						continue // the same, for the key the value comes from
+					}
 				}
 				want, wantOK := er.Lookup(k)
 				got, gotOK := rec2.Lookup(k)

@@ -2,7 +2,9 @@ package personio
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,14 +23,23 @@ import (
 // last_modified_at are KindTime; integer and decimal attributes and weekly_working_hours
 // are KindNumber; lists of objects (cost centres, absence entitlements) and tags are
 // KindList; everything else is KindString. A value that cannot be converted is handed
-// over as its text (KindString), so the mapper reports it. Only e.ID and e.Attributes are
-// read.
+// over as its text (KindString), so the mapper reports it. A standard key ("date_of_birth")
+// that the record lacks or leaves empty is read, as [Employee]'s fields are, from an
+// attribute whose universal_id is that key. Only e.ID and e.Attributes are read.
 func EmployeeRecord(e *Employee, loc *time.Location) mapping.Record {
+	return employeeRecord(e, loc)
+}
+
+func employeeRecord(e *Employee, loc *time.Location) *v1Record {
 	if loc == nil {
 		loc = time.UTC
 	}
+	aliases := byUniversalID(e.Attributes)
 	return &v1Record{id: e.ID, loc: loc, attr: func(key string) (attrType, any, bool) {
 		a, ok := e.Attributes[key]
+		if b, found := aliases[key]; found && (!ok || a.IsNull()) {
+			a, ok = b, true
+		}
 		if !ok {
 			return attrStandard, nil, false
 		}
@@ -86,18 +97,24 @@ type attrJSON struct {
 // attribute keys its mapping reads. So its records decode into a struct type made for
 // those keys with reflect.StructOf, one attrJSON field per key, which encoding/json fills
 // as it fills any struct; the attributes the mapping does not read are skipped.
+//
+// A standard key may have an alias: another key whose attribute has that key as its
+// universal_id (the tenant's catalog says so). The alias is decoded too, and read when
+// the record has no value under the standard key, as [Employee]'s fields are.
 type recordCodec struct {
 	typ   reflect.Type   // struct{ Attributes struct{ A0 attrJSON `json:"<key>"`; ... } `json:"attributes"` }
 	index map[string]int // the field of each key in Attributes
+	alias map[int]int    // the field of a standard key's alias, by the key's field
 }
 
-// newRecordCodec returns the codec of records read for the given attribute keys. A key
-// that encoding/json does not accept as a field name (one with a quote, a comma or a
-// backslash, say; Personio's keys are made of letters, digits and '_') is never found.
-func newRecordCodec(keys []string) *recordCodec {
+// newRecordCodec returns the codec of records read for the given attribute keys, and
+// aliases (standard key → alias key, see recordCodec). A key that encoding/json does not
+// accept as a field name (one with a quote, a comma or a backslash, say; Personio's keys
+// are made of letters, digits and '_') is never found.
+func newRecordCodec(keys []string, aliases map[string]string) *recordCodec {
 	c := &recordCodec{index: make(map[string]int, len(keys))}
 	var fields []reflect.StructField
-	for _, k := range keys {
+	for _, k := range slices.Concat(keys, slices.Sorted(maps.Values(aliases))) {
 		if _, dup := c.index[k]; dup || !isFieldName(k) {
 			continue
 		}
@@ -109,6 +126,16 @@ func newRecordCodec(keys []string) *recordCodec {
 		})
 	}
 	c.typ = reflect.StructOf([]reflect.StructField{{Name: "Attributes", Type: reflect.StructOf(fields), Tag: `json:"attributes"`}})
+	for k, alias := range aliases {
+		i, ok := c.index[k]
+		j, found := c.index[alias]
+		if ok && found && i != j {
+			if c.alias == nil {
+				c.alias = map[int]int{}
+			}
+			c.alias[i] = j
+		}
+	}
 	return c
 }
 
@@ -144,6 +171,13 @@ func (c *recordCodec) record(rec reflect.Value, loc *time.Location) (*v1Record, 
 			return attrStandard, nil, false
 		}
 		a := attrs.Field(i).Addr().Interface().(*attrJSON)
+		if c.alias != nil && isEmpty(a.Value) {
+			if j, found := c.alias[i]; found {
+				if b := attrs.Field(j).Addr().Interface().(*attrJSON); !isEmpty(b.Value) {
+					a = b
+				}
+			}
+		}
 		return a.Type, a.Value, a.Type != attrNone || a.Value != nil
 	}
 	_, v, _ := attr("id")

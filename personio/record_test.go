@@ -176,3 +176,18 @@ func TestV2RecordKeys(t *testing.T) {
 		t.Error("employment keys must be absent without an employment")
 	}
 }
+
+// TestStandardKeys checks that the standard keys a universal_id may name are the keys of
+// the built-in catalog's standard attributes, those with a universal id.
+func TestStandardKeys(t *testing.T) {
+	t.Parallel()
+	want := map[string]bool{}
+	for _, a := range Catalog().Attributes {
+		if a.UniversalID != "" {
+			want[a.Key] = true
+		}
+	}
+	if diff := cmp.Diff(want, standardKeys); diff != "" {
+		t.Errorf("standardKeys (-Catalog +got):\n%s", diff)
+	}
+}

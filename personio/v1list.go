@@ -74,6 +74,9 @@ type v1Page struct {
 	recs  []*v1Record
 	raws  []json.RawMessage // the records' JSON, WithRaw
 	took  time.Duration     // how long its request took, decoding included
+	// attrs describes the attributes of the records, when the Directory has no catalog
+	// (see dirSetup.mapperFor); nil otherwise.
+	attrs map[string]AttributeInfo
 }
 
 // fetch reads the page at offset off.
@@ -95,9 +98,12 @@ func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Page, error) {
 		// without it.
 		opts.Attributes = s.attrs
 	}
-	l.codecOnce.Do(func() { l.codec = newRecordCodec(append(s.mapper.SourceKeys(), "id")) })
-	recs := l.codec.slice(l.limit)
 	start := time.Now()
+	if s.unread != nil {
+		return l.fetchWhole(ctx, opts, start)
+	}
+	l.codecOnce.Do(func() { l.codec = newRecordCodec(append(s.mapper.SourceKeys(), "id"), s.aliases) })
+	recs := l.codec.slice(l.limit)
 	p, raws, err := getEmployees(ctx, l.d.c, opts, recs.Interface())
 	if err != nil {
 		return nil, err
@@ -109,6 +115,28 @@ func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Page, error) {
 			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
 		}
 	}
+	return f, nil
+}
+
+// fetchWhole reads the page asked for by opts, started at start, as employees with every
+// attribute and its description, for a Directory without the tenant's catalog.
+func (l *v1Listing) fetchWhole(ctx context.Context, opts *ListEmployeesOptions, start time.Time) (*v1Page, error) {
+	var records []employeeJSON
+	p, raws, err := getEmployees(ctx, l.d.c, opts, &records)
+	if err != nil {
+		return nil, err
+	}
+	f := &v1Page{off: opts.Offset, total: p.Total, recs: make([]*v1Record, len(records)), raws: raws,
+		attrs: map[string]AttributeInfo{}}
+	for i := range records {
+		e, err := newEmployee(&records[i], nil)
+		if err != nil {
+			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
+		}
+		f.recs[i] = employeeRecord(&e, l.d.c.loc)
+		describeV1(f.attrs, e.Attributes)
+	}
+	f.took = time.Since(start)
 	return f, nil
 }
 
@@ -147,6 +175,10 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Page) ([]unified.User, bool
 			continue
 		}
 		l.lastStep = l.st.Off - off
+		mapper, err := s.mapperFor(p.attrs)
+		if err != nil {
+			return nil, false, err
+		}
 		users := make([]unified.User, 0, step.used)
 		for i := 0; i < step.used; i++ {
 			if !step.keep[i] {
@@ -156,7 +188,7 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Page) ([]unified.User, bool
 			if p.raws != nil {
 				raw = p.raws[i]
 			}
-			m, err := l.d.mapRecord(s, p.recs[i], raw)
+			m, err := l.d.mapRecord(mapper, p.recs[i], raw)
 			if err != nil {
 				return nil, false, err
 			}

@@ -226,6 +226,10 @@ func (l *v2Listing) users(ctx context.Context, persons []Person, width int) ([]u
 
 // page returns the next page as a unified.Page.
 func (l *v2Listing) page(ctx context.Context) (*unified.Page, error) {
+	// The mapper first: a strict Directory without its catalog lists nothing.
+	if _, err := l.d.ready(ctx); err != nil {
+		return nil, err
+	}
 	f := l.fetch(ctx, l.pos.Href)
 	if f.err != nil {
 		return nil, f.err
@@ -270,6 +274,10 @@ func (d *Directory) streamV2(ctx context.Context, o unified.ListOptions, yield f
 	// The token first, so that the first page's request, which sets the listing's fan-out,
 	// takes one round trip.
 	if _, err := d.c.v2tok.get(ctx); err != nil {
+		yield(unified.User{}, err)
+		return
+	}
+	if _, err := d.ready(ctx); err != nil {
 		yield(unified.User{}, err)
 		return
 	}
@@ -357,6 +365,15 @@ func (d *Directory) completeV2(ctx context.Context, s *dirSetup, persons []Perso
 		return nil, err
 	}
 
+	var attrs map[string]AttributeInfo
+	if s.unread != nil {
+		attrs = map[string]AttributeInfo{}
+		describeV2(attrs, persons)
+	}
+	mapper, err := s.mapperFor(attrs)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]mapped, len(persons))
 	for i := range persons {
 		rec := &v2Record{p: &persons[i], e: emps[i], loc: d.c.loc}
@@ -393,7 +410,7 @@ func (d *Directory) completeV2(ctx context.Context, s *dirSetup, persons []Perso
 				Employment json.RawMessage `json:"employment"`
 			}{persons[i].Raw, er})
 		}
-		if out[i], err = d.mapRecord(s, rec, raw); err != nil {
+		if out[i], err = d.mapRecord(mapper, rec, raw); err != nil {
 			return nil, err
 		}
 	}
