@@ -67,16 +67,36 @@ func (d *Directory) newV1Listing(o *unified.ListOptions) (*v1Listing, error) {
 	return l, nil
 }
 
-// v1Page is one page of employees as received.
+// v1Page is one page of employees as received, mapped as soon as it is decoded: a page
+// read ahead holds its users, not its records.
 type v1Page struct {
 	off   int // the offset it was read at
 	total int // metadata.total_elements, -1 when absent
-	recs  []*v1Record
-	raws  []json.RawMessage // the records' JSON, WithRaw
-	took  time.Duration     // how long its request took, decoding included
-	// attrs describes the attributes of the records, when the Directory has no catalog
-	// (see dirSetup.mapperFor); nil otherwise.
-	attrs map[string]AttributeInfo
+	ids   []int
+	users []mapped      // users[i] is the record with id ids[i]
+	took  time.Duration // how long its request took, decoding included
+}
+
+// mapPage sets f's ids and users from recs, the records of the page, with their JSON when
+// the Directory keeps it (WithRaw), and, without the tenant's catalog, the description of
+// their attributes (see dirSetup.mapperFor).
+func (l *v1Listing) mapPage(s *dirSetup, f *v1Page, recs []*v1Record, raws []json.RawMessage, attrs map[string]AttributeInfo) error {
+	mapper, err := s.mapperFor(attrs)
+	if err != nil {
+		return err
+	}
+	f.ids, f.users = make([]int, len(recs)), make([]mapped, len(recs))
+	for i, r := range recs {
+		var raw json.RawMessage
+		if raws != nil {
+			raw = raws[i]
+		}
+		f.ids[i] = r.id
+		if f.users[i], err = l.d.mapRecord(mapper, r, raw); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fetch reads the page at offset off.
@@ -100,7 +120,7 @@ func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Page, error) {
 	}
 	start := time.Now()
 	if s.unread != nil {
-		return l.fetchWhole(ctx, opts, start)
+		return l.fetchWhole(ctx, s, opts, start)
 	}
 	l.codecOnce.Do(func() { l.codec = newRecordCodec(append(s.mapper.SourceKeys(), "id"), s.aliases) })
 	recs := l.codec.slice(l.limit)
@@ -108,61 +128,53 @@ func (l *v1Listing) fetch(ctx context.Context, off int) (*v1Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := recs.Elem().Len()
-	f := &v1Page{off: off, total: p.Total, recs: make([]*v1Record, n), raws: raws, took: time.Since(start)}
-	for i := range n {
-		if f.recs[i], err = l.codec.record(recs.Elem().Index(i), l.d.c.loc); err != nil {
+	f := &v1Page{off: off, total: p.Total, took: time.Since(start)}
+	list := make([]*v1Record, recs.Elem().Len())
+	for i := range list {
+		if list[i], err = l.codec.record(recs.Elem().Index(i), l.d.c.loc); err != nil {
 			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
 		}
 	}
-	return f, nil
+	return f, l.mapPage(s, f, list, raws, nil)
 }
 
 // fetchWhole reads the page asked for by opts, started at start, as employees with every
 // attribute and its description, for a Directory without the tenant's catalog.
-func (l *v1Listing) fetchWhole(ctx context.Context, opts *ListEmployeesOptions, start time.Time) (*v1Page, error) {
+func (l *v1Listing) fetchWhole(ctx context.Context, s *dirSetup, opts *ListEmployeesOptions, start time.Time) (*v1Page, error) {
 	var records []employeeJSON
 	p, raws, err := getEmployees(ctx, l.d.c, opts, &records)
 	if err != nil {
 		return nil, err
 	}
-	f := &v1Page{off: opts.Offset, total: p.Total, recs: make([]*v1Record, len(records)), raws: raws,
-		attrs: map[string]AttributeInfo{}}
+	f := &v1Page{off: opts.Offset, total: p.Total, took: time.Since(start)}
+	list, attrs := make([]*v1Record, len(records)), map[string]AttributeInfo{}
 	for i := range records {
 		e, err := newEmployee(&records[i], nil)
 		if err != nil {
 			return nil, fmt.Errorf("personio: GET /v1/company/employees: record %d: %w", i, err)
 		}
-		f.recs[i] = employeeRecord(&e, l.d.c.loc)
-		describeV1(f.attrs, e.Attributes)
+		list[i] = employeeRecord(&e, l.d.c.loc)
+		describeV1(attrs, e.Attributes)
 	}
-	f.took = time.Since(start)
-	return f, nil
+	return f, l.mapPage(s, f, list, raws, attrs)
 }
 
 // next consumes the next page: pre when it was read ahead at the right offset, else a
 // page it reads itself. It returns the users to yield (new, mapped, filtered) and whether
 // the listing is complete.
 func (l *v1Listing) next(ctx context.Context, pre *v1Page) ([]unified.User, bool, error) {
-	s, err := l.d.ready(ctx)
-	if err != nil {
-		return nil, false, err
-	}
 	heals := 0
 	for {
 		p := pre
 		pre = nil
 		if p == nil || p.off != l.st.Off {
+			var err error
 			if p, err = l.fetch(ctx, l.st.Off); err != nil {
 				return nil, false, err
 			}
 		}
-		ids := make([]int, len(p.recs))
-		for i, r := range p.recs {
-			ids[i] = r.id
-		}
 		off := l.st.Off
-		step, err := l.st.apply(p.total, ids, l.limit, l.plan.unpaged)
+		step, err := l.st.apply(p.total, p.ids, l.limit, l.plan.unpaged)
 		if err != nil {
 			return nil, false, err
 		}
@@ -175,24 +187,13 @@ func (l *v1Listing) next(ctx context.Context, pre *v1Page) ([]unified.User, bool
 			continue
 		}
 		l.lastStep = l.st.Off - off
-		mapper, err := s.mapperFor(p.attrs)
-		if err != nil {
-			return nil, false, err
-		}
 		users := make([]unified.User, 0, step.used)
 		for i := 0; i < step.used; i++ {
 			if !step.keep[i] {
 				continue
 			}
-			var raw json.RawMessage
-			if p.raws != nil {
-				raw = p.raws[i]
-			}
-			m, err := l.d.mapRecord(mapper, p.recs[i], raw)
-			if err != nil {
-				return nil, false, err
-			}
-			if err := l.d.accept(&m); err != nil {
+			m := &p.users[i]
+			if err := l.d.accept(m); err != nil {
 				return nil, false, err
 			}
 			if l.filter.Match(&m.user) {
@@ -302,7 +303,7 @@ func (l *v1Listing) parallel(ctx context.Context, conc int, yield func(unified.U
 		planner.Wait()
 		_ = fetches.Wait() // the fetches return no error: it is in their future
 	}()
-	futures := make(chan *v1Future, 2*conc)
+	futures := make(chan *v1Future, conc)
 	planner.Go(func() {
 		defer close(futures)
 		for off := l.st.Off; off < total; off += step {
