@@ -287,7 +287,7 @@ type v1Future struct {
 }
 
 // parallel yields the pages after the first, planned from the total and the step of the
-// first page: at most conc requests at once, at most 2·conc pages read ahead of the
+// first page: at most conc requests at once, at most conc pages read ahead of the
 // consumer, yielded in offset order. It returns done=false without error when the listing
 // changed under the read and the rest must be read page by page, and stopped=true when
 // yield asked to stop. Every goroutine it starts has ended, and every request it made is
