@@ -3,7 +3,6 @@ package personio_test
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"testing"
 	"testing/synctest"
@@ -13,21 +12,6 @@ import (
 	"github.com/hrisconnect/hrisconnect/personio/personiotest"
 	"github.com/hrisconnect/hrisconnect/unified"
 )
-
-// handlerTransport serves requests from a handler in memory, so that a fake runs inside
-// a synctest bubble, on its clock.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	w := httptest.NewRecorder()
-	t.h.ServeHTTP(w, req)
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	resp := w.Result()
-	resp.Request = req
-	return resp, nil
-}
 
 // TestSyncsUnderTheDocumentedLimit lists a company, in virtual time, through the fake
 // enforcing Personio's documented limit (300 requests a minute in bursts of 15) with
@@ -52,7 +36,7 @@ func TestSyncsUnderTheDocumentedLimit(t *testing.T) {
 				want := companyIDs(srv.Company())
 				synctest.Test(t, func(t *testing.T) {
 					for _, run := range []string{"first", "second"} {
-						tr := &inflight{rt: handlerTransport{srv.Handler()}}
+						tr := &inflight{rt: srv.InMemoryClient().Transport}
 						cfg := srv.ClientConfig()
 						cfg.HTTPClient = &http.Client{Transport: tr}
 						c, err := New(cfg)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"testing/synctest"
 
@@ -74,19 +73,6 @@ func TestHeadcount(t *testing.T) {
 	}
 }
 
-// handlerTransport serves requests from the fake's handler in memory, so that the client
-// can run inside a synctest bubble, where its backoff takes no time.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	w := httptest.NewRecorder()
-	t.h.ServeHTTP(w, req)
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	return w.Result(), nil
-}
-
 // Faults of the API with the client's default retries: a burst the retries absorb, and
 // failures that reach the code under test as typed errors, after a bounded number of
 // requests.
@@ -112,7 +98,7 @@ func TestHeadcountFaults(t *testing.T) {
 			srv := personiotest.NewTestServer(t, personiotest.WithGenerated(2, 60))
 			synctest.Test(t, func(t *testing.T) {
 				cfg := srv.ClientConfig()
-				cfg.HTTPClient = &http.Client{Transport: handlerTransport{srv.Handler()}}
+				cfg.HTTPClient = srv.InMemoryClient()
 				client, err := personio.New(cfg)
 				if err != nil {
 					t.Fatal(err)

@@ -92,6 +92,27 @@ func (b *Base) Client() *http.Client {
 // TruncateAfter, ResetBeforeHeaders) need the real listener. Nil before Start.
 func (b *Base) Handler() http.Handler { return b.handler }
 
+// InMemoryClient returns an HTTP client that calls Handler in memory, without a socket:
+// give it to a client under test inside a testing/synctest bubble (Config.HTTPClient),
+// and every wait of the client and of the fake (backoff, Retry-After, latency, rate
+// limits) passes on the bubble's clock. A request whose context ends while the fake
+// serves it fails with the context's error. Faults that act on the connection need Client.
+func (b *Base) InMemoryClient() *http.Client { return &http.Client{Transport: inMemory{b.handler}} }
+
+// inMemory is an http.RoundTripper that serves requests with a handler.
+type inMemory struct{ h http.Handler }
+
+func (t inMemory) RoundTrip(req *http.Request) (*http.Response, error) {
+	w := httptest.NewRecorder()
+	t.h.ServeHTTP(w, req)
+	if err := req.Context().Err(); err != nil {
+		return nil, err
+	}
+	resp := w.Result()
+	resp.Request = req
+	return resp, nil
+}
+
 // Requests returns the requests the server received, oldest first.
 func (b *Base) Requests() []Request { return b.rec.Requests() }
 

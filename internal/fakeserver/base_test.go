@@ -1,6 +1,8 @@
 package fakeserver_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -165,6 +167,36 @@ func TestBaseHandlerInBubble(t *testing.T) {
 	var idle base
 	if idle.Handler() != nil {
 		t.Error("an unstarted Base has a handler")
+	}
+}
+
+// InMemoryClient calls the handler without a socket, on the bubble's clock, and a
+// request whose context ends while it is served fails with the context's error.
+func TestBaseInMemoryClient(t *testing.T) {
+	t.Parallel()
+	const latency = 150 * time.Millisecond
+	f := newFake(t, fakeserver.Options{Name: "fake.Server", Latency: func() time.Duration { return latency }})
+	synctest.Test(t, func(t *testing.T) {
+		c := f.InMemoryClient()
+		start := time.Now()
+		resp, err := c.Get(f.URL + "/v1/me")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if el := time.Since(start); el != latency || resp.StatusCode != 200 || string(body) != `{"path":"/v1/me"}` || resp.Request == nil {
+			t.Errorf("after %v: %d %s (request %v); want %v, 200 and the fake's answer", el, resp.StatusCode, body, resp.Request, latency)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), latency/2)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, f.URL+"/v1/me", nil)
+		if _, err := c.Do(req); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("a request whose context ends while it is served: err = %v, want context.DeadlineExceeded", err)
+		}
+	})
+	if n := f.Count("GET", "/v1/me"); n != 2 {
+		t.Errorf("Count = %d, want both requests recorded", n)
 	}
 }
 

@@ -3,7 +3,6 @@ package faulttest
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"sync"
@@ -130,21 +129,6 @@ func (l *sendLog) reopen() {
 	l.closed, l.late = false, nil
 }
 
-// inMemory sends requests to a fake's handler in memory, so that the fake runs inside a
-// synctest bubble, on its clock (latency, delays, rate limits, token lifetimes).
-type inMemory struct{ h http.Handler }
-
-func (t inMemory) RoundTrip(req *http.Request) (*http.Response, error) {
-	w := httptest.NewRecorder()
-	t.h.ServeHTTP(w, req)
-	if err := req.Context().Err(); err != nil {
-		return nil, err
-	}
-	resp := w.Result()
-	resp.Request = req
-	return resp, nil
-}
-
 // serverOptions are the options a row passes to the fakes.
 type serverOptions struct {
 	personio []personiotest.Option
@@ -178,16 +162,15 @@ func newEnv(t testing.TB, tgt target, so serverOptions) *env {
 func (e *env) connect(t testing.TB, cc clientConfig, inMem bool) {
 	t.Helper()
 	e.t = t
-	var base *http.Client
-	var h http.Handler
+	var base, mem *http.Client
 	if e.ps != nil {
-		base, h = e.ps.Client(), e.ps.Handler()
+		base, mem = e.ps.Client(), e.ps.InMemoryClient()
 	} else {
-		base, h = e.ls.Client(), e.ls.Handler()
+		base, mem = e.ls.Client(), e.ls.InMemoryClient()
 	}
 	e.sent = &sendLog{next: base.Transport}
 	if inMem {
-		e.sent.next = inMemory{h}
+		e.sent.next = mem.Transport
 	}
 	hc := &http.Client{Transport: e.sent, Timeout: cc.timeout}
 	if e.ps != nil {

@@ -547,7 +547,7 @@ func TestTokenNotUsedBeyondItsLifetime(t *testing.T) {
 			s := personiotest.NewTestServer(t, personiotest.WithGenerated(3, 20), personiotest.WithTokenTTL(ttl))
 			synctest.Test(t, func(t *testing.T) {
 				cfg := s.ClientConfig()
-				cfg.HTTPClient = &http.Client{Transport: inMemory{s.Handler()}}
+				cfg.HTTPClient = s.InMemoryClient()
 				cfg.V1TokenLifetime = ttl
 				c, err := personio.New(cfg)
 				if err != nil {
@@ -591,7 +591,7 @@ func TestConcurrentTokenRefreshOnFake(t *testing.T) {
 		personiotest.WithLatency(20*time.Millisecond))
 	synctest.Test(t, func(t *testing.T) {
 		cfg := s.ClientConfig()
-		cfg.HTTPClient = &http.Client{Transport: inMemory{s.Handler()}}
+		cfg.HTTPClient = s.InMemoryClient()
 		cfg.V1TokenLifetime = ttl
 		c, err := personio.New(cfg)
 		if err != nil {

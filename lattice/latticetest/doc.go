@@ -94,7 +94,8 @@
 // Server.Requests, Server.Count and Server.RateLimited report what the server received
 // and how many requests its rate limit refused.
 //
-// Server.Handler serves the same API in memory, without a socket: called inside a
+// Server.Handler serves the same API in memory, without a socket, and
+// Server.InMemoryClient is an *http.Client that calls it: given to a client inside a
 // testing/synctest bubble, the latency and the rate limit follow the bubble's virtual
 // clock, so a test of a client's pacing takes no real time and does not depend on the
 // machine's speed.

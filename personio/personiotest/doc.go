@@ -220,9 +220,10 @@
 // buckets belong to the server, as Personio's belong to the credential, so a client that
 // starts right after another finds them as the first one left them. Server.RateLimited
 // counts the 429s they answered, Server.Count the requests per path. [WithLatency] sets
-// the response time. Server.Handler serves the same API in memory, without a socket:
-// called inside a testing/synctest bubble, the latency and the rate limits follow the
-// bubble's virtual clock, so a test of a client's pacing takes no real time.
+// the response time. Server.Handler serves the same API in memory, without a socket, and
+// Server.InMemoryClient is an *http.Client that calls it: given to a client inside a
+// testing/synctest bubble, the latency and the rate limits follow the bubble's virtual
+// clock, so a test of a client's pacing takes no real time.
 //
 // # Quirks and faults
 //

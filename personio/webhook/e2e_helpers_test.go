@@ -162,7 +162,7 @@ func newRig(t *testing.T, fake *personiotest.Server, link *receiverLink, cfg web
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	var err error
 	pcfg := fake.ClientConfig()
-	pcfg.HTTPClient = &http.Client{Transport: handlerTransport{fake.Handler()}}
+	pcfg.HTTPClient = fake.InMemoryClient()
 	pcfg.MaxAttempts = 2
 	r.client, err = personio.New(pcfg)
 	if err != nil {
