@@ -327,7 +327,7 @@ func aliasKeys(cat *mapping.Catalog, read []string) map[string]string {
 	var out map[string]string
 	for _, a := range cat.Attributes {
 		u := a.UniversalID
-		if u == a.Key || u == "id" || !standardKeys[u] || standardKeys[a.Key] || !a.Available || !slices.Contains(read, u) {
+		if !isAlias(a.Key, u) || !a.Available || !slices.Contains(read, u) {
 			continue
 		}
 		if prev, dup := out[u]; dup && prev < a.Key {

@@ -498,6 +498,11 @@ var standardKeys = map[string]bool{
 	"date_of_birth": true,
 }
 
+// isAlias reports whether the attribute with key k and universal id u holds a standard
+// attribute under a key of its own: u is a standard key and k is not. The id is never
+// taken from another key.
+func isAlias(k, u string) bool { return u != "id" && standardKeys[u] && !standardKeys[k] }
+
 // byUniversalID returns the attributes of a record that hold a standard attribute under
 // a key of their own ("dynamic_180883" with universal_id "date_of_birth", as in
 // Personio's "get employee" example), by the standard key; nil when there are none. An
@@ -507,7 +512,7 @@ func byUniversalID(attrs map[string]Attribute) map[string]Attribute {
 	var out map[string]Attribute
 	for k, a := range attrs {
 		u := a.UniversalID
-		if u == k || u == "id" || !standardKeys[u] || standardKeys[k] || a.IsNull() {
+		if !isAlias(k, u) || a.IsNull() {
 			continue
 		}
 		if prev, dup := out[u]; dup && prev.Key < k {
